@@ -1,0 +1,157 @@
+/**
+ * The one description of a followup's writable fields.
+ *
+ * The editor's "Update Fields" collection, the validation of every value and
+ * the request body are all derived from this table, so the three cannot drift
+ * apart. Names and enum values are GetBill's, exactly as documented in
+ * `PUT /external-api/v1/followups/{id}`.
+ */
+
+export type FollowupFieldKind = 'options' | 'dateTime' | 'string' | 'integer' | 'boolean';
+
+export interface FollowupFieldOption {
+	/** Human label shown in the dropdown */
+	readonly name: string;
+	/** Value sent to GetBill, exactly as the API defines it */
+	readonly value: string;
+}
+
+export interface FollowupField {
+	/** API field name: also the parameter name inside "Update Fields" */
+	readonly name: string;
+	readonly displayName: string;
+	readonly kind: FollowupFieldKind;
+	readonly description: string;
+	readonly placeholder?: string;
+	/** For `options` fields: the API's values, in the contract's order */
+	readonly values?: readonly FollowupFieldOption[];
+}
+
+export const FOLLOWUP_STATUSES: readonly FollowupFieldOption[] = [
+	{ name: 'On Hold', value: 'on_hold' },
+	{ name: 'Scheduled', value: 'scheduled' },
+	{ name: 'In Progress', value: 'in_progress' },
+	{ name: 'Sent', value: 'sent' },
+	{ name: 'Delivered', value: 'delivered' },
+	{ name: 'Deal Found', value: 'deal_found' },
+	{ name: 'No Answer', value: 'no_answer' },
+	{ name: 'Deal Not Found', value: 'deal_not_found' },
+	{ name: 'Bad Behavior', value: 'bad_behavior' },
+	{ name: 'Failed', value: 'failed' },
+	{ name: 'Cancelled', value: 'cancelled' },
+];
+
+export const FOLLOWUP_TYPES: readonly FollowupFieldOption[] = [
+	{ name: 'Call', value: 'call' },
+	{ name: 'Email', value: 'email' },
+	{ name: 'SMS', value: 'sms' },
+	{ name: 'WhatsApp', value: 'whatsapp' },
+	{ name: 'Voicemail', value: 'voicemail' },
+	{ name: 'Manual Call', value: 'manual_call' },
+	{ name: 'Physical', value: 'physical' },
+	{ name: 'Postmail', value: 'postmail' },
+];
+
+export const CALL_DIRECTIONS: readonly FollowupFieldOption[] = [
+	{ name: 'Inbound', value: 'inbound' },
+	{ name: 'Outbound', value: 'outbound' },
+];
+
+export const FOLLOWUP_FIELDS: readonly FollowupField[] = [
+	{
+		name: 'status',
+		displayName: 'Status',
+		kind: 'options',
+		values: FOLLOWUP_STATUSES,
+		description: 'New status of the followup',
+	},
+	{
+		name: 'type',
+		displayName: 'Type',
+		kind: 'options',
+		values: FOLLOWUP_TYPES,
+		description: 'Channel of the followup',
+	},
+	{
+		name: 'call_date',
+		displayName: 'Call Date',
+		kind: 'dateTime',
+		description:
+			'When the followup was executed. A date without an offset is read in the workflow\'s timezone.',
+	},
+	{
+		name: 'scheduled_at',
+		displayName: 'Scheduled At',
+		kind: 'dateTime',
+		description:
+			'When to execute the followup. A date without an offset is read in the workflow\'s timezone.',
+	},
+	{
+		name: 'summary',
+		displayName: 'Summary',
+		kind: 'string',
+		description: 'Brief summary of the followup results',
+		placeholder: 'e.g. Successful contact, payment plan agreed',
+	},
+	{
+		name: 'notes',
+		displayName: 'Notes',
+		kind: 'string',
+		description: 'Detailed notes about what happened during the followup',
+		placeholder: 'e.g. Customer agreed to pay €500 monthly starting February 1st.',
+	},
+	{
+		name: 'call_id',
+		displayName: 'Call ID',
+		kind: 'string',
+		description: 'External call ID from the telephony or voice-AI provider',
+		placeholder: 'e.g. call_789456',
+	},
+	{
+		name: 'audio_url',
+		displayName: 'Audio URL',
+		kind: 'string',
+		description: 'URL of the call recording',
+		placeholder: 'e.g. https://example.com/recordings/call_789456.mp3',
+	},
+	{
+		name: 'duration_ms',
+		displayName: 'Duration (Ms)',
+		kind: 'integer',
+		description: 'Duration of the call in milliseconds (a whole number, 0 or more)',
+		placeholder: 'e.g. 240000',
+	},
+	{
+		name: 'phone_number_used',
+		displayName: 'Phone Number Used',
+		kind: 'string',
+		description: 'Phone number used for the followup',
+		placeholder: 'e.g. +33800123456',
+	},
+	{
+		name: 'direction',
+		displayName: 'Direction',
+		kind: 'options',
+		values: CALL_DIRECTIONS,
+		description: 'Call direction',
+	},
+	{
+		name: 'disconnection_reason',
+		displayName: 'Disconnection Reason',
+		kind: 'string',
+		description: 'Reason the call was disconnected',
+		placeholder: 'e.g. completed_successfully',
+	},
+	{
+		name: 'is_retry',
+		displayName: 'Is Retry',
+		kind: 'boolean',
+		description: 'Whether this followup is a retry attempt',
+	},
+];
+
+export const FOLLOWUP_FIELD_NAMES: readonly string[] = FOLLOWUP_FIELDS.map((f) => f.name);
+
+export function getFollowupField(name: string): FollowupField | undefined {
+	return FOLLOWUP_FIELDS.find((f) => f.name === name);
+}

@@ -1,0 +1,250 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+/** What GetBill documents for every error: `{error, message, code, details?}`. */
+export interface GetBillErrorBody {
+	message?: string;
+	code?: number;
+	details?: Record<string, unknown>;
+}
+
+/** The parts of a failed HTTP exchange that may be shown to a user. Never headers of the request. */
+export interface HttpFailure {
+	status?: number;
+	body?: unknown;
+	retryAfterHeader?: string;
+	/** Node.js network error code (ECONNREFUSED, ETIMEDOUT, ...) when there was no response */
+	networkCode?: string;
+	/** Set when the failure happened while n8n fetched an OAuth2 token */
+	duringTokenRequest?: boolean;
+	rawMessage?: string;
+}
+
+export interface ErrorContext {
+	/** What was being done, e.g. "update followup \"abc\"" */
+	action: string;
+	followupId?: string;
+	baseUrl?: string;
+	itemIndex?: number;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function parseBody(body: unknown): unknown {
+	if (typeof body === 'string') {
+		try {
+			return JSON.parse(body);
+		} catch {
+			return body;
+		}
+	}
+	if (Buffer.isBuffer(body)) return parseBody(body.toString('utf8'));
+	return body;
+}
+
+/**
+ * Finds the HTTP response inside whatever n8n's helpers threw: an AxiosError,
+ * a NodeApiError wrapping one (its `cause`), or an OAuth2 client error from the
+ * token endpoint. Picks only status, body and Retry-After: no request data,
+ * so no token or secret can travel further.
+ */
+export function extractHttpFailure(error: unknown): HttpFailure {
+	const seen = new Set<unknown>();
+	let current: unknown = error;
+	const failure: HttpFailure = {};
+	while (isObject(current) && !seen.has(current)) {
+		seen.add(current);
+		const response = current.response;
+		if (isObject(response) && typeof response.status === 'number') {
+			failure.status = response.status;
+			failure.body = parseBody(response.data ?? response.body);
+			const headers = response.headers;
+			if (isObject(headers)) {
+				const retry = headers['retry-after'] ?? headers['Retry-After'];
+				if (retry !== undefined) failure.retryAfterHeader = String(retry);
+			}
+			return failure;
+		}
+		// @n8n/client-oauth2 ResponseError (token endpoint answered >= 300)
+		if (typeof current.status === 'number' && 'body' in current && current.constructor?.name === 'ResponseError') {
+			failure.status = current.status;
+			failure.body = parseBody(current.body);
+			failure.duringTokenRequest = true;
+			return failure;
+		}
+		// @n8n/client-oauth2 AuthError (token endpoint answered an OAuth error body)
+		if (current.code === 'EAUTH' && 'body' in current) {
+			failure.body = parseBody(current.body);
+			failure.duringTokenRequest = true;
+			failure.rawMessage = typeof current.message === 'string' ? current.message : undefined;
+			return failure;
+		}
+		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code) && !failure.networkCode) {
+			failure.networkCode = current.code;
+		}
+		if (!failure.rawMessage && typeof current.message === 'string') failure.rawMessage = current.message;
+		current = current.cause;
+	}
+	return failure;
+}
+
+/** `details` as "field: message; message" lines. */
+export function formatDetails(details: unknown): string[] {
+	if (!isObject(details)) return [];
+	const lines: string[] = [];
+	for (const [field, messages] of Object.entries(details)) {
+		if (Array.isArray(messages)) lines.push(`${field}: ${messages.map(String).join('; ')}`);
+		else if (isObject(messages)) lines.push(`${field}: ${JSON.stringify(messages)}`);
+		else lines.push(`${field}: ${String(messages)}`);
+	}
+	return lines;
+}
+
+function retryAfterSeconds(failure: HttpFailure, body: GetBillErrorBody): number | undefined {
+	const fromBody = isObject(body.details) ? Number(body.details.retry_after) : NaN;
+	if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
+	if (failure.retryAfterHeader !== undefined) {
+		const seconds = Number(failure.retryAfterHeader);
+		if (Number.isFinite(seconds) && seconds >= 0) return seconds;
+		const date = Date.parse(failure.retryAfterHeader);
+		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+	}
+	return undefined;
+}
+
+function waitText(seconds: number): string {
+	if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
+	const minutes = Math.ceil(seconds / 60);
+	return `${minutes} minutes (${seconds} seconds)`;
+}
+
+export interface DescribedError {
+	message: string;
+	description: string;
+	httpCode?: string;
+	body: JsonObject;
+}
+
+/** Turns a failure into words a user can act on. Pure, so it is tested alone. */
+export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
+	const parsed = isObject(failure.body) ? failure.body : {};
+	const body: GetBillErrorBody = {
+		message: typeof parsed.message === 'string' ? parsed.message : undefined,
+		code: typeof parsed.code === 'number' ? parsed.code : failure.status,
+		details: isObject(parsed.details) ? parsed.details : undefined,
+	};
+	const apiMessage =
+		body.message ??
+		(typeof parsed.error_description === 'string' ? parsed.error_description : undefined) ??
+		(typeof parsed.error === 'string' ? parsed.error : undefined);
+	const said = apiMessage ? `: ${apiMessage}` : '';
+	const detailLines = formatDetails(body.details);
+	const status = failure.status;
+	const safeBody: JsonObject = {
+		...(status !== undefined ? { code: status } : {}),
+		...(apiMessage ? { message: apiMessage } : {}),
+		...(body.details ? { details: body.details as JsonObject } : {}),
+	};
+	const httpCode = status !== undefined ? String(status) : undefined;
+	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
+
+	if (failure.duringTokenRequest) {
+		return {
+			message: `GetBill did not issue an access token${said || (failure.rawMessage ? `: ${failure.rawMessage}` : '')}`,
+			description:
+				'n8n asked GetBill\'s token endpoint ({Base URL}/token) for a token and was refused. Check the Client ID, Client Secret and Scope in the GetBill OAuth2 API credential, and that the OAuth client is active in GetBill (Company → API Client Management).',
+			httpCode,
+			body: safeBody,
+		};
+	}
+
+	if (status === undefined) {
+		// The network code stays out of `message`: n8n would replace such a message with a generic one.
+		const code = failure.networkCode ? `Network error ${failure.networkCode}. ` : '';
+		return {
+			message: `Could not reach GetBill${ctx.baseUrl ? ` at ${ctx.baseUrl}` : ''}`,
+			description: `${code}The request got no answer. Check the Base URL in the GetBill OAuth2 API credential and your network, then run again. Updates are safe to repeat.`,
+			body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}) },
+		};
+	}
+
+	const fieldText = detailLines.length ? ` Fields: ${detailLines.join(' | ')}.` : '';
+	switch (true) {
+		case status === 400 || status === 422:
+			return {
+				message: `GetBill refused to ${ctx.action}${said}`,
+				description: detailLines.length
+					? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
+					: 'GetBill rejected the request body. Check the values in "Update Fields" against the allowed values and formats.',
+				httpCode,
+				body: safeBody,
+			};
+		case status === 401:
+			return {
+				message: `GetBill did not accept the credentials${said}`,
+				description:
+					'The access token was refused even after n8n fetched a new one. Check the Client ID, Client Secret and Base URL in the GetBill OAuth2 API credential.' +
+					fieldText,
+				httpCode,
+				body: safeBody,
+			};
+		case status === 403:
+			return {
+				message: `GetBill denied access${said}`,
+				description:
+					'The OAuth client needs the followups:write scope to update followups. Add it to the Scope of the GetBill OAuth2 API credential and allow it for the client in GetBill (Company → API Client Management).',
+				httpCode,
+				body: safeBody,
+			};
+		case status === 404:
+			return {
+				message: `Followup${idText} not found${said}`,
+				description:
+					'Check the Followup ID: it must be the encrypted ID GetBill gives the followup (e.g. abc123def456), and the followup must belong to your company.',
+				httpCode,
+				body: safeBody,
+			};
+		case status === 429: {
+			const seconds = retryAfterSeconds(failure, body);
+			const reset =
+				isObject(body.details) && typeof body.details.reset_time === 'string'
+					? ` The limit resets at ${body.details.reset_time}.`
+					: '';
+			return {
+				message: `GetBill rate limit reached${said}`,
+				description:
+					`GetBill allows 500 updates per hour per OAuth client.${seconds !== undefined ? ` Retry after ${waitText(seconds)}.` : ''}${reset}`,
+				httpCode,
+				body: safeBody,
+			};
+		}
+		case status >= 500:
+			return {
+				message: `GetBill had a server error (${status})${said}`,
+				description:
+					'This is usually temporary. Run again later, or turn on "Retry On Fail" in the node\'s settings. Updates are safe to repeat.',
+				httpCode,
+				body: safeBody,
+			};
+		default:
+			return {
+				message: `GetBill answered ${status}${said}`,
+				description: `GetBill could not ${ctx.action}.${fieldText}`,
+				httpCode,
+				body: safeBody,
+			};
+	}
+}
+
+/** The NodeApiError thrown for any failed GetBill request. */
+export function toGetBillApiError(node: INode, error: unknown, ctx: ErrorContext): NodeApiError {
+	const described = describeFailure(extractHttpFailure(error), ctx);
+	return new NodeApiError(node, described.body, {
+		message: described.message,
+		description: described.description,
+		httpCode: described.httpCode,
+		itemIndex: ctx.itemIndex,
+	});
+}

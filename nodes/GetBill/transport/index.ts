@@ -1,0 +1,67 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+
+import type { ErrorContext } from './errors';
+import { toGetBillApiError } from './errors';
+
+export const CREDENTIAL_TYPE = 'getBillOAuth2Api';
+export const DEFAULT_BASE_URL = 'https://getbill.io';
+export const API_PREFIX = '/external-api/v1';
+
+/** The base URL of the credential, without trailing slashes. */
+export async function getBaseUrl(this: IExecuteFunctions): Promise<string> {
+	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
+	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
+	return (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+}
+
+/** Builds an API path from literal parts and IDs; every ID is URL-encoded. */
+export function apiPath(strings: TemplateStringsArray, ...ids: string[]): string {
+	return strings.reduce(
+		(path, part, i) => path + part + (i < ids.length ? encodeURIComponent(ids[i]) : ''),
+		API_PREFIX,
+	);
+}
+
+export interface GetBillRequest {
+	method: IHttpRequestMethods;
+	/** Path under /external-api/v1, IDs already encoded (see `apiPath`) */
+	path: string;
+	body?: IDataObject;
+	qs?: IDataObject;
+}
+
+/**
+ * The one function that talks to GetBill. n8n's helper fetches, caches and
+ * refreshes the OAuth2 token; any failure becomes a NodeApiError that carries
+ * GetBill's message and field details, and nothing of the request's headers.
+ */
+export async function getBillApiRequest(
+	this: IExecuteFunctions,
+	request: GetBillRequest,
+	ctx: ErrorContext,
+	baseUrl?: string,
+): Promise<IDataObject> {
+	const root = baseUrl ?? (await getBaseUrl.call(this));
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${root}${request.path}`,
+		json: true,
+		headers: { Accept: 'application/json' },
+	};
+	if (request.body !== undefined) options.body = request.body;
+	if (request.qs !== undefined) options.qs = request.qs;
+	try {
+		return (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			CREDENTIAL_TYPE,
+			options,
+		)) as IDataObject;
+	} catch (error) {
+		throw toGetBillApiError(this.getNode(), error, { ...ctx, baseUrl: root });
+	}
+}

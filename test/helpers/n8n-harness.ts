@@ -1,0 +1,285 @@
+/**
+ * Runs the GetBill node inside n8n-core's real engine (WorkflowExecute), with
+ * n8n-core's real request and OAuth2 helpers. Only the credential store is
+ * ours: it applies the credential's defaults and resolves its expressions
+ * ($self) the way n8n's CredentialsHelper does, and keeps the token n8n saves.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeParameters,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { ICredentialsHelper, NodeConnectionTypes, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { GetBillOAuth2Api } from '../../credentials/GetBillOAuth2Api.credentials';
+import { GetBill } from '../../nodes/GetBill/GetBill.node';
+
+export const GETBILL_NODE_TYPE = 'n8n-nodes-getbill.getBill';
+const INPUT_NODE_TYPE = 'test.input';
+
+/**
+ * The defaults of n8n's own `oAuth2Api` (packages/nodes-base/credentials/OAuth2Api),
+ * which GetBill's credential extends. Ours override most of them; the test that
+ * the token request carries the client credentials in the body proves the
+ * `authentication` override (the parent's default is a Basic auth header).
+ */
+const OAUTH2_API_PARENT: INodeProperties[] = [
+	{ displayName: 'Grant Type', name: 'grantType', type: 'options', options: [{ name: 'Authorization Code', value: 'authorizationCode' }, { name: 'Client Credentials', value: 'clientCredentials' }, { name: 'PKCE', value: 'pkce' }], default: 'authorizationCode' },
+	{ displayName: 'Authorization URL', name: 'authUrl', type: 'string', default: '' },
+	{ displayName: 'Access Token URL', name: 'accessTokenUrl', type: 'string', default: '' },
+	{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '' },
+	{ displayName: 'Client Secret', name: 'clientSecret', type: 'string', typeOptions: { password: true }, default: '' },
+	{ displayName: 'Scope', name: 'scope', type: 'string', default: '' },
+	{ displayName: 'Auth URI Query Parameters', name: 'authQueryParameters', type: 'string', default: '' },
+	{ displayName: 'Authentication', name: 'authentication', type: 'options', options: [{ name: 'Body', value: 'body' }, { name: 'Header', value: 'header' }], default: 'header' },
+	{ displayName: 'Ignore SSL Issues (Insecure)', name: 'ignoreSSLIssues', type: 'boolean', default: false },
+];
+
+/** Parent properties overridden by the child's, as n8n merges an `extends` chain. */
+export function credentialProperties(type: ICredentialType): INodeProperties[] {
+	const own = new Map(type.properties.map((p) => [p.name, p]));
+	const parent = type.extends?.includes('oAuth2Api') ? OAUTH2_API_PARENT : [];
+	return [...parent.filter((p) => !own.has(p.name)), ...type.properties];
+}
+
+class InputNode implements INodeType {
+	description = {
+		displayName: 'Test Input',
+		name: INPUT_NODE_TYPE,
+		group: ['input'],
+		version: 1,
+		description: 'Emits the items given as JSON',
+		defaults: { name: 'Input' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const items = JSON.parse(this.getNodeParameter('items', 0) as string) as IDataObject[];
+		return [items.map((json, index) => ({ json, pairedItem: { item: 0 }, index }) as INodeExecutionData)];
+	}
+}
+
+class TestNodeTypes implements INodeTypes {
+	private readonly types: Record<string, INodeType> = {
+		[GETBILL_NODE_TYPE]: new GetBill(),
+		[INPUT_NODE_TYPE]: new InputNode(),
+	};
+
+	getByName(nodeType: string): INodeType | IVersionedNodeType {
+		return this.types[nodeType];
+	}
+
+	getByNameAndVersion(nodeType: string): INodeType {
+		return this.types[nodeType];
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** The credential store: what n8n keeps encrypted in its database. */
+export class TestCredentialsHelper extends ICredentialsHelper {
+	readonly credentialType = new GetBillOAuth2Api();
+	/** Saved token data, as n8n writes it back after fetching a token */
+	tokenUpdates = 0;
+
+	constructor(public data: ICredentialDataDecryptedObject) {
+		super();
+	}
+
+	getParentTypes(name: string): string[] {
+		return name === this.credentialType.name ? (this.credentialType.extends ?? []) : [];
+	}
+
+	async authenticate(_c: ICredentialDataDecryptedObject, _t: string, requestOptions: IHttpRequestOptions) {
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by the GetBill node');
+	}
+
+	getCredentialsProperties(): INodeProperties[] {
+		return credentialProperties(this.credentialType);
+	}
+
+	/** Defaults applied, then expressions such as the token URL resolved with $self. */
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		mode: WorkflowExecuteMode,
+	): Promise<ICredentialDataDecryptedObject> {
+		if (type !== this.credentialType.name) throw new Error(`Unknown credential type ${type}`);
+		return resolveCredential(this.credentialType, structuredClone(this.data), mode);
+	}
+
+	async updateCredentials(_n: INodeCredentialsDetails, _t: string, data: ICredentialDataDecryptedObject) {
+		this.data = { ...this.data, ...data };
+	}
+
+	async updateCredentialsOauthTokenData(
+		_n: INodeCredentialsDetails,
+		_t: string,
+		data: ICredentialDataDecryptedObject,
+	) {
+		this.tokenUpdates++;
+		this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
+	}
+}
+
+/** What n8n's CredentialsHelper.applyDefaultsAndOverwrites does, for one credential type. */
+export function resolveCredential(
+	type: ICredentialType,
+	data: ICredentialDataDecryptedObject,
+	mode: WorkflowExecuteMode = 'manual',
+): ICredentialDataDecryptedObject {
+	const properties = credentialProperties(type);
+	const withDefaults = NodeHelpers.getNodeParameters(properties, data as INodeParameters, true, false, null, null) as ICredentialDataDecryptedObject;
+	if (data.oauthTokenData !== undefined) withDefaults.oauthTokenData = data.oauthTokenData;
+	const mockNode: INode = { id: 'credential', name: 'mock', type: 'mock', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({
+		nodes: [mockNode],
+		connections: {},
+		active: false,
+		nodeTypes: { getByName: () => undefined, getByNameAndVersion: () => ({ description: { properties: [] } }), getKnownTypes: () => ({}) } as unknown as INodeTypes,
+	});
+	return workflow.expression.getParameterValue(
+		withDefaults as INodeParameters,
+		null,
+		0,
+		0,
+		mockNode.name,
+		[],
+		mode,
+		{},
+		undefined,
+		false,
+		withDefaults,
+	) as ICredentialDataDecryptedObject;
+}
+
+export interface RunOptions {
+	/** Items the node receives */
+	items?: IDataObject[];
+	/** The GetBill node's parameters */
+	parameters: INodeParameters;
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	timezone?: string;
+	credentials: TestCredentialsHelper;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Items of the GetBill node's outputs: [success, error?] */
+	outputs: INodeExecutionData[][];
+	/** The error that stopped the workflow, if any */
+	error?: IRun['data']['resultData']['error'];
+}
+
+export function newCredentials(baseUrl: string, overrides: IDataObject = {}): TestCredentialsHelper {
+	return new TestCredentialsHelper({
+		baseUrl,
+		clientId: 'test-client-id',
+		clientSecret: 'test-client-secret',
+		...overrides,
+	} as ICredentialDataDecryptedObject);
+}
+
+/** Runs "Input → GetBill" through n8n-core's WorkflowExecute. */
+export async function runGetBill(options: RunOptions): Promise<RunResult> {
+	const nodes: INode[] = [
+		{
+			id: 'input',
+			name: 'Input',
+			type: INPUT_NODE_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { items: JSON.stringify(options.items ?? [{}]) },
+		},
+		{
+			id: 'getbill',
+			name: 'GetBill',
+			type: GETBILL_NODE_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: { resource: 'followup', operation: 'update', ...options.parameters },
+			credentials: { getBillOAuth2Api: { id: 'cred-1', name: 'GetBill account' } },
+			...(options.onError ? { onError: options.onError } : {}),
+		},
+	];
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'GetBill test',
+		nodes,
+		connections: { Input: { main: [[{ node: 'GetBill', type: NodeConnectionTypes.Main, index: 0 }]] } },
+		active: false,
+		nodeTypes: new TestNodeTypes(),
+		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
+	});
+	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', {
+		id: 'wf-test',
+		name: 'GetBill test',
+		nodes,
+		connections: {},
+		active: false,
+		settings: {},
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		isArchived: false,
+		activeVersionId: null,
+	} as never);
+	const additionalData = {
+		credentialsHelper: options.credentials,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+		executionId: 'exec-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: nodes[0],
+	});
+	const taskData = run.data.resultData.runData.GetBill?.[0];
+	return {
+		run,
+		outputs: (taskData?.data?.main ?? []) as INodeExecutionData[][],
+		error: run.data.resultData.error,
+	};
+}
