@@ -18,6 +18,7 @@ import type {
 	INodeParameters,
 	INodeProperties,
 	INodeType,
+	INodeTypeDescription,
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
@@ -58,7 +59,7 @@ export function credentialProperties(type: ICredentialType): INodeProperties[] {
 }
 
 class InputNode implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Test Input',
 		name: INPUT_NODE_TYPE,
 		group: ['input'],
@@ -67,7 +68,7 @@ class InputNode implements INodeType {
 		defaults: { name: 'Input' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Items', name: 'items', type: 'json' as const, default: '[]' }],
+		properties: [{ displayName: 'Items', name: 'items', type: 'json', default: '[]' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -14,8 +14,17 @@ const operations: Record<string, Record<string, Operation>> = {
 	followup: { update: followup.update.execute },
 };
 
-/** The error item of Continue On Fail: paired to its input, with GetBill's words. */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+/**
+ * The error item of Continue On Fail, paired to its input, with GetBill's words.
+ * For "Continue (using error output)" the error also goes on the item: that is
+ * how n8n routes it to the error branch (where n8n keeps only `error` and adds
+ * the input item's fields).
+ */
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+	toErrorOutput: boolean,
+): INodeExecutionData {
 	const json: IDataObject = { error: error.message };
 	if (error.description) json.description = error.description;
 	if (error instanceof NodeApiError) {
@@ -23,8 +32,9 @@ function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number):
 		const details = (error.errorResponse as IDataObject | undefined)?.details;
 		if (details) json.details = details;
 	}
-	// `error` on the item lets "Continue (using error output)" route it to the error branch.
-	return { json, error, pairedItem: { item: itemIndex } };
+	const item: INodeExecutionData = { json, pairedItem: { item: itemIndex } };
+	if (toErrorOutput) item.error = error;
+	return item;
 }
 
 /**
@@ -56,7 +66,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					: new NodeOperationError(this.getNode(), caught as Error, { itemIndex });
 			if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 			if (this.continueOnFail()) {
-				returnData.push(errorItem(error, itemIndex));
+				returnData.push(errorItem(error, itemIndex, this.getNode().onError === 'continueErrorOutput'));
 				continue;
 			}
 			throw error;

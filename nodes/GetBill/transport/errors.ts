@@ -81,6 +81,30 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 			failure.rawMessage = typeof current.message === 'string' ? current.message : undefined;
 			return failure;
 		}
+		// n8n's helper wraps the failure in a NodeApiError that keeps only the
+		// status (httpCode), the response body (context.data) and the messages.
+		const httpCode = current.httpCode;
+		if (typeof httpCode === 'string' || typeof httpCode === 'number') {
+			const code = String(httpCode);
+			const messages = Array.isArray(current.messages) ? current.messages.map(String) : [];
+			const context = isObject(current.context) ? current.context : {};
+			if (code === 'EAUTH') {
+				failure.duringTokenRequest = true;
+				failure.rawMessage = messages[0];
+				return failure;
+			}
+			if (/^\d{3}$/.test(code)) {
+				failure.status = Number(code);
+				if (context.data !== undefined) failure.body = parseBody(context.data);
+				else if (messages.some((m) => /^HTTP status \d{3}$/.test(m))) failure.duringTokenRequest = true;
+				return failure;
+			}
+			if (/^E[A-Z_]+$/.test(code)) {
+				failure.networkCode = code;
+				failure.rawMessage = messages[0];
+				return failure;
+			}
+		}
 		if (typeof current.code === 'string' && /^E[A-Z_]+$/.test(current.code) && !failure.networkCode) {
 			failure.networkCode = current.code;
 		}
@@ -174,7 +198,7 @@ export function describeFailure(failure: HttpFailure, ctx: ErrorContext): Descri
 	switch (true) {
 		case status === 400 || status === 422:
 			return {
-				message: `GetBill refused to ${ctx.action}${said}`,
+				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
 				description: detailLines.length
 					? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
 					: 'GetBill rejected the request body. Check the values in "Update Fields" against the allowed values and formats.',

@@ -1,0 +1,144 @@
+/**
+ * The field table against the contract (../shared/api/update-followup.md) and
+ * the UI derived from it: names, enum values and types cannot drift apart.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+
+import { FOLLOWUP_FIELDS } from '../../nodes/GetBill/followup/fields';
+import { GetBill } from '../../nodes/GetBill/GetBill.node';
+
+const CONTRACT = path.resolve(__dirname, '../../../shared/api/update-followup.md');
+
+/** Rows of the "Request body" table: name → {type, meaning}. */
+function contractFields(): Map<string, { type: string; meaning: string }> {
+	const text = fs.readFileSync(CONTRACT, 'utf8');
+	const section = text.slice(text.indexOf('## Request body'), text.indexOf('### Validation rules'));
+	const rows = new Map<string, { type: string; meaning: string }>();
+	for (const line of section.split('\n')) {
+		const m = /^\|\s*`([a-z_]+)`\s*\|\s*(\w+)\s*\|\s*(.+?)\s*\|$/.exec(line);
+		if (m) rows.set(m[1], { type: m[2], meaning: m[3] });
+	}
+	return rows;
+}
+
+function contractEnum(meaning: string): string[] {
+	return meaning.replace(/^Call direction:\s*/, '').split(/,\s*|\s+or\s+/).map((s) => s.trim());
+}
+
+const updateFields = new GetBill().description.properties.find(
+	(p) => p.name === 'updateFields',
+) as INodeProperties;
+const uiOptions = updateFields.options as INodeProperties[];
+
+describe('followup field table', () => {
+	const contract = contractFields();
+
+	it('reads 13 fields from the contract', () => {
+		expect(contract.size).toBe(13);
+	});
+
+	it('has exactly the contract\'s field names', () => {
+		expect(FOLLOWUP_FIELDS.map((f) => f.name).sort()).toEqual([...contract.keys()].sort());
+		expect(FOLLOWUP_FIELDS).toHaveLength(13);
+	});
+
+	it.each([
+		['status', 11],
+		['type', 8],
+		['direction', 2],
+	])('%s holds exactly the API values (%i)', (name, count) => {
+		const field = FOLLOWUP_FIELDS.find((f) => f.name === name)!;
+		const values = field.values!.map((v) => v.value);
+		expect(values).toHaveLength(count);
+		expect([...values].sort()).toEqual(contractEnum(contract.get(name)!.meaning).sort());
+	});
+
+	it('maps every contract type to a field kind', () => {
+		const expected: Record<string, string> = {
+			status: 'options',
+			type: 'options',
+			direction: 'options',
+			call_date: 'dateTime',
+			scheduled_at: 'dateTime',
+			duration_ms: 'integer',
+			is_retry: 'boolean',
+		};
+		for (const field of FOLLOWUP_FIELDS) {
+			const type = contract.get(field.name)!.type;
+			const kind = expected[field.name] ?? 'string';
+			expect({ name: field.name, kind: field.kind }).toEqual({ name: field.name, kind });
+			if (kind === 'integer') expect(type).toBe('integer');
+			else if (kind === 'boolean') expect(type).toBe('boolean');
+			else expect(type).toBe('string');
+		}
+		// dates are the fields the contract describes as ISO 8601
+		const isoFields = [...contract].filter(([, r]) => r.meaning.includes('ISO 8601')).map(([n]) => n);
+		expect(isoFields.sort()).toEqual(['call_date', 'scheduled_at']);
+	});
+});
+
+describe('Update Fields collection (derived UI)', () => {
+	it('has one option per field, named with the API field name', () => {
+		expect(updateFields.type).toBe('collection');
+		expect(uiOptions.map((o) => o.name).sort()).toEqual(FOLLOWUP_FIELDS.map((f) => f.name).sort());
+	});
+
+	it('sorts the fields and each option list by display name', () => {
+		const names = uiOptions.map((o) => o.displayName);
+		expect(names).toEqual([...names].sort((a, b) => a.localeCompare(b)));
+		for (const option of uiOptions.filter((o) => o.type === 'options')) {
+			const labels = (option.options as INodePropertyOptions[]).map((o) => o.name);
+			expect(labels).toEqual([...labels].sort((a, b) => a.localeCompare(b)));
+		}
+	});
+
+	it.each(FOLLOWUP_FIELDS.map((f) => [f.name, f] as const))('%s has the right editor type', (name, field) => {
+		const option = uiOptions.find((o) => o.name === name)!;
+		const type = { options: 'options', dateTime: 'dateTime', integer: 'number', boolean: 'boolean', string: 'string' }[field.kind];
+		expect(option.type).toBe(type);
+		expect(option.displayName).toBe(field.displayName);
+		expect(option.description).toBe(field.description);
+		if (field.values) {
+			expect((option.options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual(
+				field.values.map((v) => v.value).sort(),
+			);
+		}
+		if (field.kind === 'integer') expect(option.typeOptions).toMatchObject({ minValue: 0, numberPrecision: 0 });
+		if (field.kind === 'boolean') expect(option.description).toMatch(/^Whether /);
+	});
+
+	it('shows readable names (Deal Found → deal_found)', () => {
+		const status = uiOptions.find((o) => o.name === 'status')!.options as INodePropertyOptions[];
+		expect(status).toContainEqual({ name: 'Deal Found', value: 'deal_found' });
+		expect(status).toContainEqual({ name: 'Deal Not Found', value: 'deal_not_found' });
+	});
+});
+
+describe('node description', () => {
+	const description = new GetBill().description;
+
+	it('is a usable-as-tool, programmatic GetBill node with the followup Update operation', () => {
+		expect(description.name).toBe('getBill');
+		expect(description.displayName).toBe('GetBill');
+		expect(description.usableAsTool).toBe(true);
+		expect(description.credentials).toEqual([{ name: 'getBillOAuth2Api', required: true }]);
+		const resource = description.properties.find((p) => p.name === 'resource')!;
+		expect(resource.options).toEqual([{ name: 'Followup', value: 'followup' }]);
+		const operation = description.properties.find((p) => p.name === 'operation')!;
+		expect((operation.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['update']);
+		const id = description.properties.find((p) => p.name === 'followupId')!;
+		expect(id).toMatchObject({ displayName: 'Followup ID', type: 'string', required: true, default: '' });
+	});
+
+	it('keeps the parameter names and defaults that saved workflows rely on', () => {
+		const summary = description.properties.map((p) => [p.name, p.type, JSON.stringify(p.default)]);
+		expect(summary).toEqual([
+			['resource', 'options', '"followup"'],
+			['operation', 'options', '"update"'],
+			['followupId', 'string', '""'],
+			['updateFields', 'collection', '{}'],
+		]);
+	});
+});

@@ -1,0 +1,73 @@
+/** The package as npm packs it and n8n installs it. */
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+describe('package.json', () => {
+	it('is a community node package with no runtime dependencies', () => {
+		expect(pkg.name).toBe('n8n-nodes-getbill');
+		expect(pkg.keywords).toContain('n8n-community-node-package');
+		expect(pkg.license).toBe('MIT');
+		expect(pkg.files).toEqual(['dist']);
+		expect(pkg.dependencies ?? {}).toEqual({});
+		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
+		expect(pkg.n8n).toEqual({
+			n8nNodesApiVersion: 1,
+			strict: true,
+			credentials: ['dist/credentials/GetBillOAuth2Api.credentials.js'],
+			nodes: ['dist/nodes/GetBill/GetBill.node.js'],
+		});
+	});
+
+	it('pins the dev copies of n8n-workflow and n8n-core', () => {
+		expect(pkg.devDependencies['n8n-workflow']).toBe('2.8.0');
+		expect(pkg.devDependencies['n8n-core']).toBe('2.8.1');
+	});
+});
+
+describe('npm pack', () => {
+	let files: string[];
+
+	beforeAll(() => {
+		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
+		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+		files = (JSON.parse(out)[0].files as Array<{ path: string }>).map((f) => f.path);
+	}, 120_000);
+
+	it('contains only dist/, package.json, README and LICENSE', () => {
+		const outside = files.filter((f) => !f.startsWith('dist/'));
+		expect(outside.sort()).toEqual(['LICENSE', 'README.md', 'package.json']);
+		expect(files.some((f) => f.startsWith('dist/test') || f.includes('.test.'))).toBe(false);
+	});
+
+	it('ships the built node, credential, codex and icons that package.json names', () => {
+		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials, pkg.main]) expect(files).toContain(file);
+		for (const file of [
+			'dist/nodes/GetBill/GetBill.node.json',
+			'dist/nodes/GetBill/getbill.svg',
+			'dist/nodes/GetBill/getbill.dark.svg',
+			'dist/credentials/getbill.svg',
+			'dist/credentials/getbill.dark.svg',
+		]) {
+			expect(files).toContain(file);
+		}
+	});
+
+	it('loads in plain Node without n8n-core (only n8n-workflow and luxon at run time)', () => {
+		const script = `
+			const Module = require('module');
+			const load = Module._load;
+			Module._load = function (request, ...rest) {
+				if (request.startsWith('n8n-core')) throw new Error('n8n-core is not available at run time');
+				return load.call(this, request, ...rest);
+			};
+			const { GetBill } = require('./dist/nodes/GetBill/GetBill.node.js');
+			const { GetBillOAuth2Api } = require('./dist/credentials/GetBillOAuth2Api.credentials.js');
+			console.log(new GetBill().description.name, new GetBillOAuth2Api().name);
+		`;
+		expect(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe('getBill getBillOAuth2Api');
+	});
+});

@@ -1,0 +1,91 @@
+/** Error mapping: from what n8n's helpers throw to words a user can act on. */
+import type { INode } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { describeFailure, extractHttpFailure, formatDetails, toGetBillApiError } from '../../nodes/GetBill/transport/errors';
+import { apiPath } from '../../nodes/GetBill/transport';
+
+const node: INode = { id: '1', name: 'GetBill', type: 'n8n-nodes-getbill.getBill', typeVersion: 1, position: [0, 0], parameters: {} };
+const ctx = { action: 'update followup "abc"', followupId: 'abc', itemIndex: 3 };
+
+/** What axios throws, with the request (and its Authorization header) attached. */
+function axiosError(status: number, data: unknown, headers: Record<string, string> = {}) {
+	const error = new Error(`Request failed with status code ${status}`) as Error & Record<string, unknown>;
+	error.config = { headers: { Authorization: 'Bearer at_secret_token' }, data: '{"client_secret":"s3cret"}' };
+	error.request = { _header: 'PUT / HTTP/1.1\r\nAuthorization: Bearer at_secret_token' };
+	error.response = { status, data, headers, config: error.config };
+	return error;
+}
+
+describe('extractHttpFailure', () => {
+	it('reads a raw axios error: status, parsed body, Retry-After', () => {
+		expect(extractHttpFailure(axiosError(429, '{"message":"slow down"}', { 'retry-after': '7' }))).toEqual({
+			status: 429,
+			body: { message: 'slow down' },
+			retryAfterHeader: '7',
+		});
+	});
+
+	it('reads the NodeApiError n8n wraps it in (status and body only)', () => {
+		const wrapped = new NodeApiError(node, axiosError(404, { error: true, message: 'Followup not found', code: 404 }) as never);
+		expect(extractHttpFailure(wrapped)).toEqual({ status: 404, body: { error: true, message: 'Followup not found', code: 404 } });
+	});
+
+	it('recognises a token endpoint refusal and a network error', () => {
+		const auth = Object.assign(new Error('Client authentication failed'), { code: 'EAUTH', body: { error: 'invalid_client' } });
+		expect(extractHttpFailure(new NodeApiError(node, auth as never))).toMatchObject({ duringTokenRequest: true });
+		const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+		expect(extractHttpFailure(new NodeApiError(node, reset as never))).toMatchObject({ networkCode: 'ECONNRESET' });
+		expect(extractHttpFailure(reset)).toMatchObject({ networkCode: 'ECONNRESET', rawMessage: 'socket hang up' });
+	});
+});
+
+describe('describeFailure', () => {
+	it('429 gives the wait from details.retry_after and the reset time', () => {
+		const d = describeFailure({ status: 429, body: { message: 'Rate limit exceeded. Please try again later.', details: { retry_after: 90, reset_time: '2024-01-15T10:30:00Z' } } }, ctx);
+		expect(d.description).toBe('GetBill allows 500 updates per hour per OAuth client. Retry after 90 seconds. The limit resets at 2024-01-15T10:30:00Z.');
+	});
+
+	it('429 falls back to the Retry-After header (seconds or a date)', () => {
+		expect(describeFailure({ status: 429, body: {}, retryAfterHeader: '1' }, ctx).description).toContain('Retry after 1 second.');
+		const inTwoMinutes = new Date(Date.now() + 125_000).toUTCString();
+		expect(describeFailure({ status: 429, body: {}, retryAfterHeader: inTwoMinutes }, ctx).description).toMatch(/Retry after \d minutes/);
+	});
+
+	it('keeps a status it has no words for, with GetBill\'s message', () => {
+		const d = describeFailure({ status: 409, body: { message: 'Conflict', details: { status: ['locked'] } } }, ctx);
+		expect(d.message).toBe('GetBill answered 409: Conflict');
+		expect(d.description).toBe('GetBill could not update followup "abc". Fields: status: locked.');
+	});
+
+	it('copes with a body that is not GetBill\'s shape', () => {
+		expect(describeFailure({ status: 502, body: '<html>Bad Gateway</html>' }, ctx).message).toBe('GetBill had a server error (502)');
+	});
+
+	it('formats details of any shape', () => {
+		expect(formatDetails({ a: ['x', 'y'], b: 'z', c: { n: 1 } })).toEqual(['a: x; y', 'b: z', 'c: {"n":1}']);
+		expect(formatDetails(undefined)).toEqual([]);
+	});
+});
+
+describe('toGetBillApiError', () => {
+	it('carries GetBill\'s message, details, status and item, and nothing of the request', () => {
+		const error = toGetBillApiError(node, axiosError(400, { error: true, message: 'Validation failed', code: 400, details: { call_date: ['must be ISO 8601'] } }), ctx);
+		expect(error).toBeInstanceOf(NodeApiError);
+		expect(error.message).toBe('GetBill refused to update followup "abc": Validation failed (call_date: must be ISO 8601)');
+		expect(error.httpCode).toBe('400');
+		expect(error.context.itemIndex).toBe(3);
+		expect(error.errorResponse).toEqual({ code: 400, message: 'Validation failed', details: { call_date: ['must be ISO 8601'] } });
+		const everything = JSON.stringify({ ...error, message: error.message, description: error.description, json: error.toJSON?.() });
+		expect(everything).not.toContain('at_secret_token');
+		expect(everything).not.toContain('s3cret');
+		expect(everything).not.toMatch(/authorization/i);
+	});
+});
+
+describe('apiPath', () => {
+	it('encodes every ID so none can reach another endpoint', () => {
+		expect(apiPath`/followups/${'../debts/1'}`).toBe('/external-api/v1/followups/..%2Fdebts%2F1');
+		expect(apiPath`/followups/${'a?b=c#d'}`).toBe('/external-api/v1/followups/a%3Fb%3Dc%23d');
+	});
+});
