@@ -1,0 +1,339 @@
+'use strict';
+
+/*
+ * The GetBill node in n8n's editor, in a real browser (Debian's chromium
+ * driven by playwright-core), on every pinned n8n version: `n8n start` with the
+ * package installed, owner created over REST, sign-in through the UI, a new
+ * workflow, GetBill from the node creator, every Update Field, the option
+ * lists, the icons, the credential dialog; and the AI-tool variant registered.
+ *
+ * Screenshots go to .e2e/screenshots/<version>/. The ones in docs/ (shown in the
+ * README) are written from n8n DOCS_VERSION when missing, or always with
+ * GETBILL_E2E_UPDATE_DOCS=1 (`npm run docs:screenshots`).
+ */
+
+const fs = require('fs');
+const path = require('path');
+
+const { N8n, freshUserFolder } = require('./lib/n8n');
+const { installTarball, ROOT } = require('./lib/package');
+const { readState, selectedVersions, keepFolders } = require('./lib/setup');
+const { launch, setupOwner, signIn, tid } = require('./lib/browser');
+
+jest.setTimeout(180000);
+
+const DOCS_VERSION = '2.41.1';
+const VIEWPORT = { width: 1440, height: 1300 };
+const DOCS_DIR = path.join(ROOT, 'docs');
+const SHOTS_DIR = path.join(ROOT, '.e2e', 'screenshots');
+
+/** The API's values, by the names the editor must show (shared/api/update-followup.md). */
+const EXPECTED_OPTIONS = {
+	status: ['Bad Behavior', 'Cancelled', 'Deal Found', 'Deal Not Found', 'Delivered', 'Failed', 'In Progress', 'No Answer', 'On Hold', 'Scheduled', 'Sent'],
+	type: ['Call', 'Email', 'Manual Call', 'Physical', 'Postmail', 'SMS', 'Voicemail', 'WhatsApp'],
+	direction: ['Inbound', 'Outbound'],
+};
+const UPDATE_FIELDS = {
+	'Audio URL': 'audio_url',
+	'Call Date': 'call_date',
+	'Call ID': 'call_id',
+	Direction: 'direction',
+	'Disconnection Reason': 'disconnection_reason',
+	'Duration (Ms)': 'duration_ms',
+	'Is Retry': 'is_retry',
+	Notes: 'notes',
+	'Phone Number Used': 'phone_number_used',
+	'Scheduled At': 'scheduled_at',
+	Status: 'status',
+	Summary: 'summary',
+	Type: 'type',
+};
+const ICON_SRC = /\/icons\/n8n-nodes-getbill\/dist\/(nodes\/GetBill|credentials)\/getbill(\.dark)?\.svg$/;
+
+/** Every <img> of our icon under `scope`, with whether it loaded. */
+async function iconImages(scope) {
+	return scope.locator('img').evaluateAll((imgs) =>
+		imgs
+			.filter((img) => /getbill/i.test(img.src))
+			.map((img) => ({ src: img.src, loaded: img.complete && img.naturalWidth > 0 })),
+	);
+}
+
+/** Asserts that `scope` shows our SVG icon, loaded, and no letter placeholder. */
+async function expectGetBillIcon(scope, what) {
+	await expect(scope.locator('img[src*="getbill"]').first()).toBeVisibleSoon(what);
+	const imgs = await iconImages(scope);
+	expect({ what, imgs }).toEqual({
+		what,
+		imgs: expect.arrayContaining([{ src: expect.stringMatching(ICON_SRC), loaded: true }]),
+	});
+	for (const img of imgs) expect({ what, ...img }).toEqual({ what, src: expect.stringMatching(ICON_SRC), loaded: true });
+	// n8n's fallback for a missing icon is the node name's first letter in place of the image.
+	const iconText = await scope
+		.locator('.n8n-node-icon')
+		.first()
+		.evaluate((el) => el.textContent.trim());
+	expect({ what, iconText }).toEqual({ what, iconText: '' });
+}
+
+expect.extend({
+	async toBeVisibleSoon(locator, what) {
+		try {
+			await locator.waitFor({ state: 'visible', timeout: 20000 });
+			return { pass: true, message: () => `${what} is visible` };
+		} catch (e) {
+			return { pass: false, message: () => `${what}: ${e.message.split('\n')[0]}` };
+		}
+	},
+});
+
+/** Opens an options parameter's dropdown and returns the listed names. */
+async function optionNames(page, ndv, field) {
+	const input = tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`);
+	await input.scrollIntoViewIfNeeded();
+	await input.click();
+	const options = page.locator('.el-select-dropdown__item:visible');
+	await options.first().waitFor({ state: 'visible' });
+	await page.waitForTimeout(200); // the list animates in
+	const names = (await options.allInnerTexts()).map((t) => t.trim());
+	await page.keyboard.press('Escape');
+	await options.first().waitFor({ state: 'hidden' }).catch(() => {});
+	return names;
+}
+
+/** Picks an option by its name in an options parameter. */
+async function pickOption(page, ndv, field, name) {
+	const input = tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`);
+	await input.scrollIntoViewIfNeeded();
+	await input.click();
+	const option = page.locator('.el-select-dropdown__item:visible', { hasText: name }).first();
+	await option.click();
+	await option.waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+async function fillText(ndv, field, value) {
+	const input = tid(ndv, `parameter-input-${field}`).locator('input, textarea').first();
+	await input.scrollIntoViewIfNeeded();
+	await input.fill(value);
+	await input.blur();
+}
+
+/** Closes n8n's toasts ("Credential successfully created ..."), so they stay out of pictures. */
+async function closeToasts(page) {
+	const buttons = page.locator('.el-notification .el-notification__closeBtn:visible');
+	for (let i = (await buttons.count()) - 1; i >= 0; i--) await buttons.nth(i).click().catch(() => {});
+	await page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+}
+
+function saveShot(buffer, version, name) {
+	const dir = path.join(SHOTS_DIR, version);
+	fs.mkdirSync(dir, { recursive: true });
+	fs.writeFileSync(path.join(dir, name), buffer);
+	const docsFile = path.join(DOCS_DIR, name);
+	const update = /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_UPDATE_DOCS ?? '');
+	if (version === DOCS_VERSION && (update || !fs.existsSync(docsFile))) {
+		fs.mkdirSync(DOCS_DIR, { recursive: true });
+		const tmp = docsFile.replace(/\.png$/, '.tmp.png');
+		fs.writeFileSync(tmp, buffer);
+		fs.renameSync(tmp, docsFile);
+	}
+}
+
+describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (version) => {
+	let n8n;
+	let userFolder;
+	let browser;
+	let page;
+	let baseUrl;
+	const assetErrors = [];
+
+	beforeAll(async () => {
+		const { tarball } = readState();
+		userFolder = freshUserFolder(`getbill-e2e-editor-${version}-`);
+		installTarball(tarball, userFolder);
+		n8n = await new N8n({ version, userFolder }).init();
+		baseUrl = await n8n.start();
+		await setupOwner(baseUrl);
+		// Tall enough for the node panel and the credential dialog to show their fields in one picture.
+		browser = await launch({ viewport: VIEWPORT });
+		page = browser.page;
+		// Our assets served by this n8n must load. (The editor also asks registry.npmjs.org about
+		// community packages; offline, that fails, and is not ours to judge.)
+		const ours = (url) => url.startsWith(baseUrl) && /getbill/i.test(url);
+		page.on('requestfailed', (r) => {
+			if (ours(r.url())) assetErrors.push(`request failed: ${r.url()}`);
+		});
+		page.on('response', (r) => {
+			if (ours(r.url()) && r.status() >= 400) assetErrors.push(`${r.status()} ${r.url()}`);
+		});
+	}, 300000);
+
+	afterAll(async () => {
+		await browser?.close();
+		await n8n?.stop();
+		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	test('signs in as the owner', async () => {
+		await signIn(page, baseUrl);
+		expect(new URL(page.url()).pathname).not.toMatch(/signin|setup/);
+	});
+
+	test('registers the node, its AI-tool variant getBillTool and the credential', async () => {
+		const nodes = await (await page.request.get(`${baseUrl}/types/nodes.json`)).json();
+		const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-getbill.'));
+		expect(ours.map((n) => n.name).sort()).toEqual(['n8n-nodes-getbill.getBill', 'n8n-nodes-getbill.getBillTool']);
+		const tool = ours.find((n) => n.name === 'n8n-nodes-getbill.getBillTool');
+		expect(tool.displayName).toBe('GetBill Tool');
+		expect(tool.outputs).toEqual(['ai_tool']);
+		expect(tool.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'followupId', 'updateFields']));
+		expect(tool.credentials).toEqual([expect.objectContaining({ name: 'getBillOAuth2Api', required: true })]);
+		const credentials = await (await page.request.get(`${baseUrl}/types/credentials.json`)).json();
+		const cred = credentials.find((c) => c.name === 'getBillOAuth2Api');
+		expect(cred).toMatchObject({ displayName: 'GetBill OAuth2 API', extends: ['oAuth2Api'] });
+	});
+
+	test('adds GetBill from the node creator and chooses Update', async () => {
+		await page.goto(`${baseUrl}/workflow/new`);
+		await tid(page, 'canvas-plus-button').click();
+		const search = tid(page, 'node-creator-search-bar');
+		const searchInput = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
+		await searchInput.fill('GetBill');
+		const item = tid(page, 'item-iterator-item').filter({ hasText: 'GetBill' }).first();
+		await item.waitFor({ state: 'visible' });
+		expect(await tid(page, 'node-creator-item-name').allInnerTexts()).toContain('GetBill');
+		await expectGetBillIcon(item, 'node creator item');
+		await item.click();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: 'Update a followup' }).first();
+		await action.click();
+		const ndv = tid(page, 'ndv');
+		await tid(ndv, 'parameter-input-followupId').waitFor({ state: 'visible' });
+		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Followup');
+		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Update');
+	});
+
+	test('offers every Update Field, and adds them all', async () => {
+		const ndv = tid(page, 'ndv');
+		const add = tid(ndv, 'collection-parameter-add');
+		await add.click();
+		const firstOption = page.locator('.el-select-dropdown__item:visible').first();
+		await firstOption.waitFor({ state: 'visible' });
+		await page.waitForTimeout(200);
+		const offered = (await page.locator('.el-select-dropdown__item:visible').allInnerTexts()).map((t) => t.trim());
+		await page.keyboard.press('Escape');
+		expect(offered).toEqual(Object.keys(UPDATE_FIELDS));
+
+		// Add fields until n8n has none left to offer (2.41 then hides "Add Field", 2.8 greys it out).
+		for (let i = 0; i < 20; i++) {
+			const input = add.locator('input');
+			if (!(await add.isVisible()) || ((await input.count()) && (await input.first().isDisabled()))) break;
+			if (!(await input.count())) {
+				// 2.8 shows a plain "Add Field" button when a single field is left: it adds that one.
+				await add.click();
+				break;
+			}
+			await add.click();
+			const option = page.locator('.el-select-dropdown__item:visible').first();
+			try {
+				await option.waitFor({ state: 'visible', timeout: 5000 });
+			} catch {
+				break;
+			}
+			await option.click();
+			await page.waitForTimeout(150);
+		}
+		saveShot(await page.screenshot(), version, 'all-update-fields.png');
+		const params = tid(ndv, 'node-parameters');
+		for (const name of Object.values(UPDATE_FIELDS)) {
+			// (:visible: the hidden Settings tab has its own "notes")
+			await expect(params.locator(`[data-test-id="parameter-input-${name}"]:visible`)).toBeVisibleSoon(`Update Field ${name}`);
+		}
+	});
+
+	test.each(Object.entries(EXPECTED_OPTIONS))('the %s list shows exactly the API values', async (field, expected) => {
+		const ndv = tid(page, 'ndv');
+		expect(await optionNames(page, ndv, field)).toEqual(expected);
+	});
+
+	test('opens the GetBill OAuth2 API credential dialog, saves a credential; screenshot', async () => {
+		const ndv = tid(page, 'ndv');
+		// No credential yet: 2.41 shows a "Connect to GetBill" button, 2.8 a select with "Create new credential".
+		const connect = tid(ndv, 'node-credentials-empty-state');
+		if (await connect.isVisible()) {
+			await connect.locator('button').first().click();
+		} else {
+			await tid(ndv, 'node-credentials-select').click();
+			await page.getByText('Create new credential').first().click();
+		}
+		const modal = tid(page, 'editCredential-modal');
+		await modal.waitFor({ state: 'visible' });
+		await expect(modal.getByText('GetBill OAuth2 API').first()).toBeVisibleSoon('credential type name');
+		for (const field of ['grantType', 'clientId', 'clientSecret', 'scope', 'baseUrl']) {
+			await expect(tid(modal, `parameter-input-${field}`)).toBeVisibleSoon(`credential field ${field}`);
+		}
+		for (const hidden of ['accessTokenUrl', 'authentication', 'authUrl', 'authQueryParameters']) {
+			expect({ hidden, count: await tid(modal, `parameter-input-${hidden}`).count() }).toEqual({ hidden, count: 0 });
+		}
+		const value = (field) => tid(modal, `parameter-input-${field}`).locator('input').first().inputValue();
+		expect(await value('baseUrl')).toBe('https://getbill.io');
+		expect(await value('scope')).toBe('followups:read followups:write');
+		expect(await value('grantType')).toBe('Client Credentials');
+		await expectGetBillIcon(modal, 'credential dialog');
+		await fillText(modal, 'clientId', 'test-client-id');
+		await fillText(modal, 'clientSecret', 'test-client-secret');
+		// The form scrolls inside the dialog; n8n lists Base URL last (after oAuth2Api's own fields).
+		await page.setViewportSize({ width: 1440, height: 900 });
+		// Scroll so that Client ID (label included) down to Base URL are in the picture.
+		await tid(modal, 'parameter-input-baseUrl').evaluate((baseUrl) => {
+			let box = baseUrl.parentElement;
+			while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
+			const clientId = document.querySelector('[data-test-id="editCredential-modal"] [data-test-id="parameter-input-clientId"]');
+			const label = clientId?.closest('[data-test-id="credential-connection-parameter"]') ?? clientId;
+			if (!box || !label) return baseUrl.scrollIntoView({ block: 'end' });
+			box.scrollTop += label.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+			if (baseUrl.getBoundingClientRect().bottom > box.getBoundingClientRect().bottom) baseUrl.scrollIntoView({ block: 'end' });
+		});
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await page.screenshot(), version, 'credential-dialog.png');
+		await page.setViewportSize(VIEWPORT);
+
+		// Saving selects the new credential in the node; 2.41 also closes the dialog, 2.8 shows "Saved".
+		await tid(modal, 'credential-save-button').click();
+		try {
+			await modal.waitFor({ state: 'hidden', timeout: 5000 });
+		} catch {
+			await expect(modal.getByText('Saved', { exact: true }).first()).toBeVisibleSoon('credential saved');
+			await modal.locator('.el-dialog__headerbtn').first().click();
+			await modal.waitFor({ state: 'hidden' });
+		}
+		const selected = tid(ndv, 'node-credentials-select');
+		await expect(selected).toBeVisibleSoon('credential selector');
+		const selectedName = await selected.evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
+		expect(selectedName).toBe('GetBill account');
+		expect(assetErrors).toEqual([]);
+	});
+
+	test('shows the GetBill icon in the node panel and on the canvas; screenshot', async () => {
+		const ndv = tid(page, 'ndv');
+		// Values a user would enter, for the screenshot.
+		await fillText(ndv, 'followupId', 'abc123def456');
+		await pickOption(page, ndv, 'status', 'Deal Found');
+		await pickOption(page, ndv, 'type', 'Call');
+		await pickOption(page, ndv, 'direction', 'Outbound');
+		await fillText(ndv, 'summary', 'Successful contact, payment plan agreed');
+		await fillText(ndv, 'duration_ms', '240000');
+		await expectGetBillIcon(ndv, 'node panel (NDV)');
+		await tid(ndv, 'node-credentials-select').scrollIntoViewIfNeeded();
+		await closeToasts(page);
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await page.screenshot(), version, 'node-panel.png');
+
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+		const canvasNode = tid(page, 'canvas-node').filter({ hasText: 'Update a followup' }).first();
+		await expectGetBillIcon(canvasNode, 'canvas node');
+		expect(assetErrors).toEqual([]);
+	});
+});

@@ -1,0 +1,84 @@
+'use strict';
+
+/*
+ * The editor in a real browser: Debian's chromium driven by playwright-core,
+ * headless, a fresh user-data dir per launch. Plus the owner setup and sign-in
+ * every fresh n8n needs.
+ */
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+
+const CHROMIUM = process.env.GETBILL_E2E_CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+	'--headless',
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync',
+	'--no-first-run',
+	'--disable-quic',
+];
+
+const OWNER = {
+	email: 'owner@getbill.example',
+	firstName: 'Sandbox',
+	lastName: 'Owner',
+	password: 'GetBill-sandbox-1',
+};
+
+/**
+ * Launches chromium with a fresh user-data dir.
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void>}>}
+ */
+async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
+	const { chromium } = require('playwright-core');
+	if (!fs.existsSync(CHROMIUM)) {
+		throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set GETBILL_E2E_CHROMIUM`);
+	}
+	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-chromium-'));
+	const context = await chromium.launchPersistentContext(userDataDir, {
+		executablePath: CHROMIUM,
+		headless: true,
+		args: CHROMIUM_ARGS,
+		viewport,
+		deviceScaleFactor: 1,
+		locale: 'en-US',
+		timezoneId: 'UTC',
+	});
+	const page = context.pages()[0] ?? (await context.newPage());
+	page.setDefaultTimeout(20000);
+	const close = async () => {
+		await context.close().catch(() => {});
+		fs.rmSync(userDataDir, { recursive: true, force: true });
+	};
+	return { context, page, close };
+}
+
+/** Creates the instance owner through n8n's REST API (a fresh n8n has none). */
+async function setupOwner(baseUrl, owner = OWNER) {
+	const res = await fetch(`${baseUrl}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(owner),
+	});
+	const text = await res.text();
+	if (!res.ok) throw new Error(`POST /rest/owner/setup answered ${res.status}: ${text.slice(0, 500)}`);
+	return JSON.parse(text).data;
+}
+
+/** Signs in through n8n's sign-in page. */
+async function signIn(page, baseUrl, owner = OWNER) {
+	await page.goto(`${baseUrl}/signin`);
+	await page.locator('input[type=email]').fill(owner.email);
+	await page.locator('input[type=password]').fill(owner.password);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30000 });
+}
+
+/** n8n marks its elements with data-test-id. */
+const tid = (scope, id) => scope.locator(`[data-test-id="${id}"]`);
+
+module.exports = { launch, setupOwner, signIn, tid, OWNER, CHROMIUM, CHROMIUM_ARGS };

@@ -1,0 +1,292 @@
+'use strict';
+
+/*
+ * Drives a real n8n (one of the pinned versions cached by install-n8n.js) from
+ * the e2e tests and from `npm run dev`: a user folder with this package
+ * installed as a community package, the n8n CLI (import, execute) and
+ * `n8n start` as a server.
+ *
+ * CommonJS, Node built-ins only.
+ */
+
+const fs = require('fs');
+const net = require('net');
+const os = require('os');
+const path = require('path');
+const { spawn } = require('child_process');
+
+const { ensureN8n, n8nEnv } = require('../install-n8n');
+
+const ENCRYPTION_KEY = 'getbill-e2e-fixed-encryption-key';
+
+/** A free TCP port on 127.0.0.1 (asked from the OS, then released). */
+function freePort() {
+	return new Promise((resolve, reject) => {
+		const srv = net.createServer();
+		srv.unref();
+		srv.on('error', reject);
+		srv.listen(0, '127.0.0.1', () => {
+			const { port } = srv.address();
+			srv.close(() => resolve(port));
+		});
+	});
+}
+
+function sleep(ms) {
+	return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Parses the JSON that `n8n execute --rawOutput` prints. n8n may print log lines
+ * before (and after) it: the JSON starts at the first line beginning with `{` or `[`.
+ */
+function parseJsonOutput(stdout) {
+	const lines = stdout.split('\n');
+	// `{` alone (n8n pretty-prints), or compact JSON; not a log line like "[license SDK] ...".
+	const start = lines.findIndex((l) => /^(\{|\[)\s*$|^\{"|^\[[{"\]]/.test(l));
+	if (start === -1) return undefined;
+	for (let end = lines.length; end > start; end--) {
+		const last = lines[end - 1];
+		if (!/^[}\]]/.test(last)) continue;
+		try {
+			return JSON.parse(lines.slice(start, end).join('\n'));
+		} catch {
+			/* try a shorter slice */
+		}
+	}
+	return undefined;
+}
+
+/** Kills a detached child and everything it started (its process group). */
+function killGroup(child, signal = 'SIGTERM') {
+	if (!child || !child.pid) return;
+	// Also after the leader exited: its children (the task runner) keep the group alive.
+	try {
+		process.kill(-child.pid, signal);
+	} catch {
+		try {
+			child.kill(signal);
+		} catch {
+			/* already gone */
+		}
+	}
+}
+
+function waitForExit(child, timeoutMs) {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+	return new Promise((resolve) => {
+		const timer = setTimeout(() => resolve(false), timeoutMs);
+		child.once('exit', () => {
+			clearTimeout(timer);
+			resolve(true);
+		});
+	});
+}
+
+class N8n {
+	/**
+	 * @param {object} opts
+	 * @param {string} opts.version pinned n8n version (see install-n8n.js VERSIONS)
+	 * @param {string} opts.userFolder N8N_USER_FOLDER (n8n keeps its data in <userFolder>/.n8n)
+	 * @param {object} [opts.env] extra environment
+	 * @param {(line: string) => void} [opts.log]
+	 */
+	constructor({ version, userFolder, env = {}, log }) {
+		this.version = version;
+		this.userFolder = userFolder;
+		this.extraEnv = env;
+		this.log = log ?? (() => {});
+		this.server = undefined;
+		this.port = undefined;
+	}
+
+	async init() {
+		const { nodeBin, n8nBin, dir } = await ensureN8n(this.version);
+		this.nodeBin = nodeBin;
+		this.n8nBin = n8nBin;
+		this.installDir = dir;
+		fs.mkdirSync(this.userFolder, { recursive: true });
+		return this;
+	}
+
+	get dataDir() {
+		return path.join(this.userFolder, '.n8n');
+	}
+
+	env(extra = {}) {
+		const base = n8nEnv(this.version, { userFolder: this.userFolder, encryptionKey: ENCRYPTION_KEY });
+		// Under jest NODE_ENV is "test": n8n then behaves as in its own unit tests (loads no nodes,
+		// prints nothing). Our children must run as a user's n8n does.
+		for (const k of Object.keys(base)) if (k === 'NODE_ENV' || /^JEST_/.test(k)) delete base[k];
+		return {
+			...base,
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			// Keep the task runners off the default ports.
+			...this.extraEnv,
+			...extra,
+		};
+	}
+
+	/**
+	 * Runs one n8n CLI command to completion.
+	 * @returns {Promise<{code: number|null, signal: string|null, stdout: string, stderr: string, ms: number}>}
+	 */
+	async cli(args, { timeoutMs = 180000, env = {} } = {}) {
+		const brokerPort = await freePort();
+		const started = Date.now();
+		const child = spawn(this.nodeBin, [this.n8nBin, ...args], {
+			cwd: this.userFolder,
+			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env }),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (d) => (stdout += d));
+		child.stderr.on('data', (d) => (stderr += d));
+		const timer = setTimeout(() => {
+			stderr += `\n[e2e] n8n ${args[0]} timed out after ${timeoutMs} ms, killed\n`;
+			killGroup(child, 'SIGKILL');
+		}, timeoutMs);
+		const [code, signal] = await new Promise((resolve, reject) => {
+			child.on('error', reject);
+			child.on('close', (c, s) => resolve([c, s]));
+		});
+		clearTimeout(timer);
+		// The task runner is a child of n8n; make sure nothing of this run survives it.
+		killGroup(child, 'SIGKILL');
+		const result = { code, signal, stdout, stderr, ms: Date.now() - started };
+		this.log(`n8n ${args.join(' ')} -> exit ${code ?? signal} in ${result.ms} ms`);
+		return result;
+	}
+
+	/** Runs a CLI command and throws with its output when it fails. */
+	async cliOk(args, opts) {
+		const r = await this.cli(args, opts);
+		if (r.code !== 0) {
+			throw new Error(
+				`n8n ${args.join(' ')} failed (exit ${r.code ?? r.signal}) on n8n ${this.version}\n--- stdout ---\n${r.stdout.slice(-4000)}\n--- stderr ---\n${r.stderr.slice(-4000)}`,
+			);
+		}
+		return r;
+	}
+
+	/** Imports decrypted credentials (`[{id, name, type, data}]`). */
+	async importCredentials(credentials, { userId } = {}) {
+		const file = path.join(this.userFolder, `credentials-${Date.now()}.json`);
+		fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
+		try {
+			return await this.cliOk([
+				'import:credentials',
+				`--input=${file}`,
+				...(userId ? [`--userId=${userId}`] : []),
+			]);
+		} finally {
+			fs.rmSync(file, { force: true });
+		}
+	}
+
+	/** Imports workflows (each with an `id`), one file per workflow, in one CLI call. */
+	async importWorkflows(workflows, { userId } = {}) {
+		const dir = fs.mkdtempSync(path.join(this.userFolder, 'workflows-'));
+		for (const wf of workflows) {
+			fs.writeFileSync(path.join(dir, `${wf.id}.json`), JSON.stringify(wf, null, 2));
+		}
+		try {
+			return await this.cliOk([
+				'import:workflow',
+				'--separate',
+				`--input=${dir}`,
+				...(userId ? [`--userId=${userId}`] : []),
+			]);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	}
+
+	/**
+	 * `n8n execute --id <id> --rawOutput`. n8n 2.x prints the whole run (IRun) as
+	 * JSON: on success on stdout; on failure as a log line before exiting 1.
+	 * @returns {Promise<{ok: boolean, code: number|null, run: any, stdout: string, stderr: string, ms: number}>}
+	 */
+	async execute(workflowId) {
+		const r = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput']);
+		const run = parseJsonOutput(r.stdout);
+		return { ...r, ok: r.code === 0, run };
+	}
+
+	/** Starts `n8n start` on 127.0.0.1 and resolves when the editor is ready. */
+	async start({ port, timeoutMs = 180000, env = {}, onOutput } = {}) {
+		if (this.server) throw new Error('n8n is already started');
+		this.port = port ?? (await freePort());
+		const brokerPort = await freePort();
+		const child = spawn(this.nodeBin, [this.n8nBin, 'start'], {
+			cwd: this.userFolder,
+			env: this.env({
+				N8N_PORT: String(this.port),
+				N8N_HOST: '127.0.0.1',
+				N8N_EDITOR_BASE_URL: `http://127.0.0.1:${this.port}/`,
+				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+				...env,
+			}),
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
+		this.server = child;
+		let output = '';
+		const onData = (d) => {
+			output += d;
+			if (output.length > 200000) output = output.slice(-100000);
+			if (onOutput) onOutput(String(d));
+		};
+		child.stdout.on('data', onData);
+		child.stderr.on('data', onData);
+		this.serverOutput = () => output;
+		const url = `http://127.0.0.1:${this.port}`;
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			if (child.exitCode !== null || child.signalCode !== null) {
+				this.server = undefined;
+				throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) on n8n ${this.version}:\n${output.slice(-5000)}`);
+			}
+			if (/Editor is now accessible via/.test(output)) {
+				try {
+					const res = await fetch(`${url}/healthz/readiness`);
+					if (res.ok) break;
+				} catch {
+					/* not yet */
+				}
+			}
+			if (Date.now() > deadline) {
+				await this.stop();
+				throw new Error(`n8n start not ready after ${timeoutMs} ms on n8n ${this.version}:\n${output.slice(-5000)}`);
+			}
+			await sleep(500);
+		}
+		this.url = url;
+		return url;
+	}
+
+	async stop() {
+		const child = this.server;
+		this.server = undefined;
+		if (!child) return;
+		killGroup(child, 'SIGTERM');
+		if (!(await waitForExit(child, 20000))) {
+			killGroup(child, 'SIGKILL');
+			await waitForExit(child, 5000);
+		}
+		// The runner may outlive n8n's own shutdown by a moment: take down the whole group.
+		killGroup(child, 'SIGKILL');
+	}
+}
+
+/** A fresh user folder under the OS temp dir (or under `base`). */
+function freshUserFolder(prefix = 'getbill-e2e-', base = os.tmpdir()) {
+	fs.mkdirSync(base, { recursive: true });
+	return fs.mkdtempSync(path.join(base, prefix));
+}
+
+module.exports = { N8n, freePort, parseJsonOutput, freshUserFolder, killGroup, sleep, ENCRYPTION_KEY };

@@ -1,0 +1,127 @@
+'use strict';
+
+/*
+ * Builders for the workflows the e2e suite imports into n8n. Plain n8n
+ * workflow JSON (as `n8n export:workflow` writes it), node versions that both
+ * pinned n8n versions know.
+ */
+
+const crypto = require('crypto');
+
+const GETBILL_TYPE = 'n8n-nodes-getbill.getBill';
+const CREDENTIAL_TYPE = 'getBillOAuth2Api';
+
+/** A sandbox credential as `n8n import:credentials` accepts it (decrypted `data`). */
+function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecret = 'test-client-secret' }) {
+	return {
+		id,
+		name,
+		type: CREDENTIAL_TYPE,
+		data: {
+			baseUrl,
+			grantType: 'clientCredentials',
+			clientId,
+			clientSecret,
+			scope: 'followups:read followups:write',
+		},
+	};
+}
+
+function node(name, type, typeVersion, parameters = {}, extra = {}) {
+	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
+}
+
+const manualTrigger = (name = 'Start') => node(name, 'n8n-nodes-base.manualTrigger', 1);
+
+const noOp = (name) => node(name, 'n8n-nodes-base.noOp', 1);
+
+/** A Code node (run once for all items) returning `items` as the items' json. */
+const codeItems = (name, items) =>
+	node(name, 'n8n-nodes-base.code', 2, {
+		jsCode: `return ${JSON.stringify(items.map((json) => ({ json })), null, 2)};`,
+	});
+
+/** An "Edit Fields (Set)" node setting typed fields: {name: [type, value]}. */
+const setFields = (name, fields) =>
+	node(name, 'n8n-nodes-base.set', 3.4, {
+		assignments: {
+			assignments: Object.entries(fields).map(([field, [type, value]]) => ({
+				id: crypto.randomUUID(),
+				name: field,
+				value,
+				type,
+			})),
+		},
+		options: {},
+	});
+
+/**
+ * The GetBill node, operation Update.
+ * @param {object} o
+ * @param {string} o.followupId literal or `={{ expression }}`
+ * @param {object} o.fields the Update Fields collection, as the editor stores it
+ * @param {{id: string, name: string}} o.credential
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
+ */
+function getBill(name, { followupId, fields, credential: cred, onError }) {
+	return node(
+		name,
+		GETBILL_TYPE,
+		1,
+		{ resource: 'followup', operation: 'update', followupId, updateFields: fields },
+		{
+			credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
+			...(onError ? { onError } : {}),
+		},
+	);
+}
+
+/**
+ * A workflow from nodes and edges. `edges`: [from, to, fromOutput = 0].
+ * Nodes are laid out left to right in the order given.
+ */
+function workflow(id, name, nodes, edges) {
+	const connections = {};
+	for (const [from, to, output = 0] of edges) {
+		const main = (connections[from] ??= { main: [] }).main;
+		while (main.length <= output) main.push([]);
+		main[output].push({ node: to, type: 'main', index: 0 });
+	}
+	nodes.forEach((n, i) => (n.position = [i * 220, output0(n, edges) ? 0 : 200]));
+	return {
+		id,
+		name,
+		nodes,
+		connections,
+		active: false,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		tags: [],
+	};
+}
+
+/** Whether a node hangs off an error output (laid out below the others). */
+function output0(n, edges) {
+	return !edges.some(([, to, output]) => to === n.name && output === 1);
+}
+
+/** A chain: trigger → ...nodes, each connected to the next on output 0. */
+function chain(id, name, nodes) {
+	const edges = [];
+	for (let i = 1; i < nodes.length; i++) edges.push([nodes[i - 1].name, nodes[i].name]);
+	return workflow(id, name, nodes, edges);
+}
+
+module.exports = {
+	GETBILL_TYPE,
+	CREDENTIAL_TYPE,
+	credential,
+	node,
+	manualTrigger,
+	noOp,
+	codeItems,
+	setFields,
+	getBill,
+	workflow,
+	chain,
+};
