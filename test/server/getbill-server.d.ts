@@ -11,6 +11,9 @@ export interface RecordedRequest {
 	status: number;
 	token?: string;
 	fault?: number | 'drop';
+	/** When the request arrived and when its answer was sent (ms since epoch) */
+	startedAt: number;
+	endedAt?: number;
 }
 export interface RecordedTokenRequest {
 	grantType: string | null;
@@ -43,6 +46,8 @@ export class GetBillServer {
 	faults: Fault[];
 	followups: Map<string, Record<string, unknown>>;
 	rateLimit: { limit: number; window: number; used: number };
+	inFlight: number;
+	maxInFlight: number;
 	start(): Promise<string>;
 	stop(): Promise<void>;
 	reset(): void;

@@ -76,6 +76,9 @@ class GetBillServer {
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
 		this.rateLimit = { limit: 500, window: 3600, used: 0 };
+		/** API requests being answered right now, and the most at once */
+		this.inFlight = 0;
+		this.maxInFlight = 0;
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.on('connection', (socket) => {
@@ -107,6 +110,7 @@ class GetBillServer {
 		this.tokenRequests = [];
 		this.faults = [];
 		this.rateLimit.used = 0;
+		this.maxInFlight = 0;
 	}
 
 	seedFollowup(id, data = {}) {
@@ -140,6 +144,14 @@ class GetBillServer {
 	// --- HTTP plumbing -------------------------------------------------------
 
 	async handle(req, res) {
+		const startedAt = Date.now();
+		const isApi = req.url.startsWith(`${API}/`);
+		if (isApi) {
+			this.inFlight++;
+			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+			res.once('close', () => this.inFlight--);
+		}
+		req.startedAt = startedAt;
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		await new Promise((resolve) => req.on('end', resolve));
@@ -259,11 +271,14 @@ class GetBillServer {
 			rawBody,
 			body: undefined,
 			status: 0,
+			startedAt: req.startedAt,
+			endedAt: undefined,
 		};
 		this.requests.push(entry);
 		const finish = res.end.bind(res);
 		res.end = (...args) => {
 			entry.status = res.statusCode;
+			entry.endedAt = Date.now();
 			return finish(...args);
 		};
 		const faultIndex = this.faults.findIndex((f) => !f.match || f.match(entry));
