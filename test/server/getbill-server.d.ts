@@ -38,7 +38,7 @@ export interface Client {
 	scopes: string[];
 }
 export class GetBillServer {
-	constructor(options?: { port?: number; latencyMs?: number; clients?: Client[]; followupIds?: string[]; tokenLifetimeSeconds?: number });
+	constructor(options?: { port?: number; latencyMs?: number; clients?: Client[]; followupIds?: string[]; tokenLifetimeSeconds?: number; rateLimit?: number });
 	readonly url: string;
 	latencyMs: number;
 	requests: RecordedRequest[];

@@ -59,6 +59,7 @@ class GetBillServer {
 	 * @param {Array<{clientId:string,clientSecret:string,scopes:string[]}>} [options.clients]
 	 * @param {string[]} [options.followupIds] followups that exist from the start
 	 * @param {number} [options.tokenLifetimeSeconds]
+	 * @param {number} [options.rateLimit] writes allowed before 429 (GetBill: 500 per hour)
 	 */
 	constructor(options = {}) {
 		this.port = options.port ?? 0;
@@ -75,7 +76,7 @@ class GetBillServer {
 		this.tokenRequests = [];
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
-		this.rateLimit = { limit: 500, window: 3600, used: 0 };
+		this.rateLimit = { limit: options.rateLimit ?? 500, window: 3600, used: 0 };
 		/** API requests being answered right now, and the most at once */
 		this.inFlight = 0;
 		this.maxInFlight = 0;
@@ -387,6 +388,7 @@ if (require.main === module) {
 		port: Number(get('port', 8787)),
 		latencyMs: Number(get('latency', 0)),
 		followupIds: get('followups', 'abc123def456').split(','),
+		rateLimit: Number(get('rate-limit', 500)),
 	});
 	server.start().then((url) => {
 		console.log(`GetBill sandbox listening on ${url} (client id ${DEFAULT_CLIENT.clientId})`);
