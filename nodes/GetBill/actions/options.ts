@@ -76,7 +76,31 @@ function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
+/** Whether any option is an expression, so it may differ from item to item. */
+function optionsVaryByItem(ctx: IExecuteFunctions): boolean {
+	const options = ctx.getNode().parameters.options;
+	return (
+		typeof options === 'object' &&
+		options !== null &&
+		Object.values(options).some((v) => typeof v === 'string' && v.startsWith('='))
+	);
+}
+
+const policies = new WeakMap<object, RetryPolicy>();
+
+/** The retry policy of an item; read once per run unless an option is an expression. */
 export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	if (optionsVaryByItem(ctx)) return readRetryPolicyOf(ctx, itemIndex);
+	const key = ctx.getInputData();
+	let policy = policies.get(key);
+	if (!policy) {
+		policy = readRetryPolicyOf(ctx, 0);
+		policies.set(key, policy);
+	}
+	return policy;
+}
+
+function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
 	const options = readOptions(ctx, itemIndex);
 	return {
 		...DEFAULT_RETRY_POLICY,
