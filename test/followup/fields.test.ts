@@ -139,6 +139,13 @@ describe('node description', () => {
 			['operation', 'options', '"update"'],
 			['followupId', 'string', '""'],
 			['updateFields', 'collection', '{}'],
+			['options', 'collection', '{}'],
+		]);
+		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		expect(options.map((o) => [o.name, o.default])).toEqual([
+			['concurrency', 5],
+			['maxRateLimitWait', 60],
+			['maxRetries', 3],
 		]);
 	});
 });

@@ -102,6 +102,9 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	/** Saved token data, as n8n writes it back after fetching a token */
 	tokenUpdates = 0;
 
+	/** The resolved credential, kept until the data changes (n8n decrypts it from its database) */
+	private resolved?: ICredentialDataDecryptedObject;
+
 	constructor(public data: ICredentialDataDecryptedObject) {
 		super();
 	}
@@ -134,11 +137,13 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		mode: WorkflowExecuteMode,
 	): Promise<ICredentialDataDecryptedObject> {
 		if (type !== this.credentialType.name) throw new Error(`Unknown credential type ${type}`);
-		return resolveCredential(this.credentialType, structuredClone(this.data), mode);
+		this.resolved ??= resolveCredential(this.credentialType, structuredClone(this.data), mode);
+		return structuredClone(this.resolved);
 	}
 
 	async updateCredentials(_n: INodeCredentialsDetails, _t: string, data: ICredentialDataDecryptedObject) {
 		this.data = { ...this.data, ...data };
+		this.resolved = undefined;
 	}
 
 	async updateCredentialsOauthTokenData(
@@ -148,6 +153,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 	) {
 		this.tokenUpdates++;
 		this.data = { ...this.data, oauthTokenData: data.oauthTokenData };
+		this.resolved = undefined;
 	}
 }
 

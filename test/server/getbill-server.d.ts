@@ -11,6 +11,9 @@ export interface RecordedRequest {
 	status: number;
 	token?: string;
 	fault?: number | 'drop';
+	/** When the request arrived and when its answer was sent (ms since epoch) */
+	startedAt: number;
+	endedAt?: number;
 }
 export interface RecordedTokenRequest {
 	grantType: string | null;
@@ -35,7 +38,7 @@ export interface Client {
 	scopes: string[];
 }
 export class GetBillServer {
-	constructor(options?: { port?: number; latencyMs?: number; clients?: Client[]; followupIds?: string[]; tokenLifetimeSeconds?: number });
+	constructor(options?: { port?: number; latencyMs?: number; clients?: Client[]; followupIds?: string[]; tokenLifetimeSeconds?: number; rateLimit?: number });
 	readonly url: string;
 	latencyMs: number;
 	requests: RecordedRequest[];
@@ -43,6 +46,8 @@ export class GetBillServer {
 	faults: Fault[];
 	followups: Map<string, Record<string, unknown>>;
 	rateLimit: { limit: number; window: number; used: number };
+	inFlight: number;
+	maxInFlight: number;
 	start(): Promise<string>;
 	stop(): Promise<void>;
 	reset(): void;

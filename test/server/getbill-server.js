@@ -59,6 +59,7 @@ class GetBillServer {
 	 * @param {Array<{clientId:string,clientSecret:string,scopes:string[]}>} [options.clients]
 	 * @param {string[]} [options.followupIds] followups that exist from the start
 	 * @param {number} [options.tokenLifetimeSeconds]
+	 * @param {number} [options.rateLimit] writes allowed before 429 (GetBill: 500 per hour)
 	 */
 	constructor(options = {}) {
 		this.port = options.port ?? 0;
@@ -75,7 +76,10 @@ class GetBillServer {
 		this.tokenRequests = [];
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
-		this.rateLimit = { limit: 500, window: 3600, used: 0 };
+		this.rateLimit = { limit: options.rateLimit ?? 500, window: 3600, used: 0 };
+		/** API requests being answered right now, and the most at once */
+		this.inFlight = 0;
+		this.maxInFlight = 0;
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
 		this.server.on('connection', (socket) => {
@@ -107,6 +111,7 @@ class GetBillServer {
 		this.tokenRequests = [];
 		this.faults = [];
 		this.rateLimit.used = 0;
+		this.maxInFlight = 0;
 	}
 
 	seedFollowup(id, data = {}) {
@@ -140,6 +145,14 @@ class GetBillServer {
 	// --- HTTP plumbing -------------------------------------------------------
 
 	async handle(req, res) {
+		const startedAt = Date.now();
+		const isApi = req.url.startsWith(`${API}/`);
+		if (isApi) {
+			this.inFlight++;
+			this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+			res.once('close', () => this.inFlight--);
+		}
+		req.startedAt = startedAt;
 		const chunks = [];
 		req.on('data', (c) => chunks.push(c));
 		await new Promise((resolve) => req.on('end', resolve));
@@ -259,11 +272,14 @@ class GetBillServer {
 			rawBody,
 			body: undefined,
 			status: 0,
+			startedAt: req.startedAt,
+			endedAt: undefined,
 		};
 		this.requests.push(entry);
 		const finish = res.end.bind(res);
 		res.end = (...args) => {
 			entry.status = res.statusCode;
+			entry.endedAt = Date.now();
 			return finish(...args);
 		};
 		const faultIndex = this.faults.findIndex((f) => !f.match || f.match(entry));
@@ -372,6 +388,7 @@ if (require.main === module) {
 		port: Number(get('port', 8787)),
 		latencyMs: Number(get('latency', 0)),
 		followupIds: get('followups', 'abc123def456').split(','),
+		rateLimit: Number(get('rate-limit', 500)),
 	});
 	server.start().then((url) => {
 		console.log(`GetBill sandbox listening on ${url} (client id ${DEFAULT_CLIENT.clientId})`);

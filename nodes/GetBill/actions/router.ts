@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrl } from '../transport';
+import { readConcurrency } from './options';
 import * as followup from './followup';
 
 type Operation = (
@@ -37,10 +38,26 @@ function errorItem(
 	return item;
 }
 
+function asNodeError(
+	this: IExecuteFunctions,
+	caught: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
+	const error =
+		caught instanceof NodeApiError || caught instanceof NodeOperationError
+			? caught
+			: new NodeOperationError(this.getNode(), caught as Error, { itemIndex });
+	if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+	return error;
+}
+
 /**
- * Runs the chosen operation for every input item, one after the other, so an
- * execution needs one token. A failing item stops the run, or, with Continue
- * On Fail, becomes an error item while every other item is still sent.
+ * Runs the chosen operation for every input item, at most "Concurrency" at a
+ * time. Items run one by one until one request has reached GetBill, so n8n
+ * fetches one token that every later request reuses. The output keeps the
+ * input order. A failing item stops the run (requests already under way are
+ * finished), or, with Continue On Fail, becomes an error item in its place
+ * while every other item is still sent.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
@@ -53,24 +70,36 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	const returnData: INodeExecutionData[] = [];
-	let baseUrl: string | undefined;
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+	if (items.length === 0) return [[]];
+	const continueOnFail = this.continueOnFail();
+	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
+	const concurrency = readConcurrency(this);
+	const baseUrl = await getBaseUrl.call(this);
+	const results: INodeExecutionData[][] = new Array(items.length);
+	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+
+	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
+	const runItem = async (itemIndex: number): Promise<boolean> => {
 		try {
-			baseUrl ??= await getBaseUrl.call(this);
-			returnData.push(...(await run.call(this, itemIndex, baseUrl)));
+			results[itemIndex] = await run.call(this, itemIndex, baseUrl);
+			return true;
 		} catch (caught) {
-			const error =
-				caught instanceof NodeApiError || caught instanceof NodeOperationError
-					? caught
-					: new NodeOperationError(this.getNode(), caught as Error, { itemIndex });
-			if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-			if (this.continueOnFail()) {
-				returnData.push(errorItem(error, itemIndex, this.getNode().onError === 'continueErrorOutput'));
-				continue;
-			}
-			throw error;
+			const error = asNodeError.call(this, caught, itemIndex);
+			if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
+			else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
+			return error instanceof NodeApiError && /^\d{3}$/.test(String(error.httpCode));
 		}
+	};
+
+	let next = 0;
+	let reachedGetBill = false;
+	while (!reachedGetBill && !stop && next < items.length) {
+		reachedGetBill = await runItem(next++);
 	}
-	return [returnData];
+	const worker = async () => {
+		while (!stop && next < items.length) await runItem(next++);
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrency, items.length - next) }, worker));
+	if (stop) throw stop.error;
+	return [results.flat()];
 }

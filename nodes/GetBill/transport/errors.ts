@@ -1,6 +1,8 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { retryAfterSeconds } from './retry';
+
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
 export interface GetBillErrorBody {
 	message?: string;
@@ -26,6 +28,10 @@ export interface ErrorContext {
 	followupId?: string;
 	baseUrl?: string;
 	itemIndex?: number;
+	/** How many times the request was sent, retries included */
+	attempts?: number;
+	/** The user's maximum wait on a 429, when GetBill asked for longer */
+	maxRateLimitWaitSeconds?: number;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -126,18 +132,6 @@ export function formatDetails(details: unknown): string[] {
 	return lines;
 }
 
-function retryAfterSeconds(failure: HttpFailure, body: GetBillErrorBody): number | undefined {
-	const fromBody = isObject(body.details) ? Number(body.details.retry_after) : NaN;
-	if (Number.isFinite(fromBody) && fromBody >= 0) return fromBody;
-	if (failure.retryAfterHeader !== undefined) {
-		const seconds = Number(failure.retryAfterHeader);
-		if (Number.isFinite(seconds) && seconds >= 0) return seconds;
-		const date = Date.parse(failure.retryAfterHeader);
-		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
-	}
-	return undefined;
-}
-
 function waitText(seconds: number): string {
 	if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
 	const minutes = Math.ceil(seconds / 60);
@@ -153,6 +147,14 @@ export interface DescribedError {
 
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
+	const described = describeOnce(failure, ctx);
+	if (ctx.attempts !== undefined && ctx.attempts > 1) {
+		described.description += ` The request was sent ${ctx.attempts} times.`;
+	}
+	return described;
+}
+
+function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const parsed = isObject(failure.body) ? failure.body : {};
 	const body: GetBillErrorBody = {
 		message: typeof parsed.message === 'string' ? parsed.message : undefined,
@@ -231,15 +233,22 @@ export function describeFailure(failure: HttpFailure, ctx: ErrorContext): Descri
 				body: safeBody,
 			};
 		case status === 429: {
-			const seconds = retryAfterSeconds(failure, body);
+			const seconds = retryAfterSeconds(failure);
 			const reset =
 				isObject(body.details) && typeof body.details.reset_time === 'string'
 					? ` The limit resets at ${body.details.reset_time}.`
 					: '';
+			const tooLong =
+				seconds !== undefined && ctx.maxRateLimitWaitSeconds !== undefined && seconds > ctx.maxRateLimitWaitSeconds;
+			const wait =
+				seconds === undefined
+					? ''
+					: tooLong
+						? ` GetBill asks to wait ${waitText(seconds)}, longer than the node's Max Rate-Limit Wait (${ctx.maxRateLimitWaitSeconds} seconds), so the item was not retried.`
+						: ` Retry after ${waitText(seconds)}.`;
 			return {
 				message: `GetBill rate limit reached${said}`,
-				description:
-					`GetBill allows 500 updates per hour per OAuth client.${seconds !== undefined ? ` Retry after ${waitText(seconds)}.` : ''}${reset}`,
+				description: `GetBill allows 500 updates per hour per OAuth client.${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
 				httpCode,
 				body: safeBody,
 			};
@@ -248,7 +257,7 @@ export function describeFailure(failure: HttpFailure, ctx: ErrorContext): Descri
 			return {
 				message: `GetBill had a server error (${status})${said}`,
 				description:
-					'This is usually temporary. Run again later, or turn on "Retry On Fail" in the node\'s settings. Updates are safe to repeat.',
+					'This is usually temporary. Run again later, or raise Max Retries under Options. Updates are safe to repeat.',
 				httpCode,
 				body: safeBody,
 			};
@@ -262,13 +271,18 @@ export function describeFailure(failure: HttpFailure, ctx: ErrorContext): Descri
 	}
 }
 
-/** The NodeApiError thrown for any failed GetBill request. */
-export function toGetBillApiError(node: INode, error: unknown, ctx: ErrorContext): NodeApiError {
-	const described = describeFailure(extractHttpFailure(error), ctx);
+/** The NodeApiError thrown for a failed GetBill request. */
+export function failureToApiError(node: INode, failure: HttpFailure, ctx: ErrorContext): NodeApiError {
+	const described = describeFailure(failure, ctx);
 	return new NodeApiError(node, described.body, {
 		message: described.message,
 		description: described.description,
 		httpCode: described.httpCode,
 		itemIndex: ctx.itemIndex,
 	});
+}
+
+/** The NodeApiError for whatever n8n's helpers threw. */
+export function toGetBillApiError(node: INode, error: unknown, ctx: ErrorContext): NodeApiError {
+	return failureToApiError(node, extractHttpFailure(error), ctx);
 }

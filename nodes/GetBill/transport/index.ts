@@ -5,8 +5,12 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
+import { sleepWithAbort } from 'n8n-workflow';
+
 import type { ErrorContext } from './errors';
-import { toGetBillApiError } from './errors';
+import { extractHttpFailure, failureToApiError } from './errors';
+import type { RetryPolicy } from './retry';
+import { decideRetry, DEFAULT_RETRY_POLICY } from './retry';
 
 export const CREDENTIAL_TYPE = 'getBillOAuth2Api';
 export const DEFAULT_BASE_URL = 'https://getbill.io';
@@ -37,7 +41,9 @@ export interface GetBillRequest {
 
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
- * refreshes the OAuth2 token; any failure becomes a NodeApiError that carries
+ * refreshes the OAuth2 token. Temporary failures (429, 502, 503, 504, broken
+ * connections) are retried as the policy says; an update is a PUT, so sending
+ * it again is safe. Any final failure becomes a NodeApiError that carries
  * GetBill's message and field details, and nothing of the request's headers.
  */
 export async function getBillApiRequest(
@@ -45,23 +51,40 @@ export async function getBillApiRequest(
 	request: GetBillRequest,
 	ctx: ErrorContext,
 	baseUrl?: string,
+	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
-	const options: IHttpRequestOptions = {
-		method: request.method,
-		url: `${root}${request.path}`,
-		json: true,
-		headers: { Accept: 'application/json' },
-	};
-	if (request.body !== undefined) options.body = request.body;
-	if (request.qs !== undefined) options.qs = request.qs;
-	try {
-		return (await this.helpers.httpRequestWithAuthentication.call(
-			this,
-			CREDENTIAL_TYPE,
-			options,
-		)) as IDataObject;
-	} catch (error) {
-		throw toGetBillApiError(this.getNode(), error, { ...ctx, baseUrl: root });
+	for (let attempt = 1; ; attempt++) {
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: `${root}${request.path}`,
+			json: true,
+			headers: { Accept: 'application/json' },
+		};
+		if (request.body !== undefined) options.body = request.body;
+		if (request.qs !== undefined) options.qs = request.qs;
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL_TYPE,
+				options,
+			)) as IDataObject;
+		} catch (error) {
+			const failure = extractHttpFailure(error);
+			const decision = decideRetry(failure, attempt - 1, policy);
+			if (decision.retry) {
+				this.logger?.debug?.(
+					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
+				);
+				await sleepWithAbort(decision.delayMs, this.getExecutionCancelSignal?.());
+				continue;
+			}
+			throw failureToApiError(this.getNode(), failure, {
+				...ctx,
+				baseUrl: root,
+				attempts: attempt,
+				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
+			});
+		}
 	}
 }

@@ -11,6 +11,7 @@ import type { FollowupField } from '../../followup/fields';
 import { FOLLOWUP_FIELDS } from '../../followup/fields';
 import { buildFollowupBody, FieldValueError, showValue } from '../../followup/values';
 import { apiPath, getBillApiRequest } from '../../transport';
+import { optionsProperty, readRetryPolicy } from '../options';
 
 const displayOptions = { show: { resource: ['followup'], operation: ['update'] } };
 
@@ -67,6 +68,7 @@ export const description: INodeProperties[] = [
 			.map(toProperty)
 			.sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	},
+	optionsProperty('followup', ['update']),
 ];
 
 /** Reads, validates and trims the Followup ID of one item. */
@@ -115,11 +117,13 @@ export async function execute(
 ): Promise<INodeExecutionData[]> {
 	const followupId = readFollowupId.call(this, itemIndex);
 	const body = readUpdateBody.call(this, itemIndex);
+	const policy = readRetryPolicy(this, itemIndex);
 	const response = await getBillApiRequest.call(
 		this,
 		{ method: 'PUT', path: apiPath`/followups/${followupId}`, body },
 		{ action: `update followup "${followupId}"`, followupId, itemIndex },
 		baseUrl,
+		policy,
 	);
 	const data = (response?.data ?? response) as IDataObject;
 	return [{ json: data, pairedItem: { item: itemIndex } }];

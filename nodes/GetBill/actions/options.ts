@@ -1,0 +1,124 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { RetryPolicy } from '../transport/retry';
+import { DEFAULT_RETRY_POLICY } from '../transport/retry';
+
+export const DEFAULT_CONCURRENCY = 5;
+const MAX_CONCURRENCY = 20;
+const MAX_RETRIES = 10;
+
+/** The "Options" collection of an operation: retries, rate-limit wait, concurrency. */
+export function optionsProperty(resource: string, operations: string[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { resource: [resource], operation: operations } },
+		options: [
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+				default: 5,
+				description:
+					'How many requests run at once. The first request finishes before the others start, so one access token serves the whole run. Output keeps the input order.',
+			},
+			{
+				displayName: 'Max Rate-Limit Wait (Seconds)',
+				name: 'maxRateLimitWait',
+				type: 'number',
+				typeOptions: { minValue: 0, numberPrecision: 0 },
+				default: 60,
+				description:
+					'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds, then retry. If GetBill asks for longer, the item fails at once with the time the limit resets.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
+				default: 3,
+				description:
+					'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Updates are safe to repeat.',
+			},
+		],
+	};
+}
+
+function wholeNumber(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	name: string,
+	label: string,
+	fallback: number,
+	min: number,
+	max: number,
+	itemIndex: number,
+): number {
+	const value = options[name] ?? fallback;
+	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
+		const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+		throw new NodeOperationError(
+			ctx.getNode(),
+			`${label} must be a whole number ${range}: ${JSON.stringify(value)} [item ${itemIndex}]`,
+			{ itemIndex, description: `Set ${label} under Options to a whole number ${range}.` },
+		);
+	}
+	return number;
+}
+
+function readOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+}
+
+/** Whether any option is an expression, so it may differ from item to item. */
+function optionsVaryByItem(ctx: IExecuteFunctions): boolean {
+	const options = ctx.getNode().parameters.options;
+	return (
+		typeof options === 'object' &&
+		options !== null &&
+		Object.values(options).some((v) => typeof v === 'string' && v.startsWith('='))
+	);
+}
+
+const policies = new WeakMap<object, RetryPolicy>();
+
+/** The retry policy of an item; read once per run unless an option is an expression. */
+export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	if (optionsVaryByItem(ctx)) return readRetryPolicyOf(ctx, itemIndex);
+	const key = ctx.getInputData();
+	let policy = policies.get(key);
+	if (!policy) {
+		policy = readRetryPolicyOf(ctx, 0);
+		policies.set(key, policy);
+	}
+	return policy;
+}
+
+function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
+	const options = readOptions(ctx, itemIndex);
+	return {
+		...DEFAULT_RETRY_POLICY,
+		maxRetries: wholeNumber(ctx, options, 'maxRetries', 'Max Retries', DEFAULT_RETRY_POLICY.maxRetries, 0, MAX_RETRIES, itemIndex),
+		maxRateLimitWaitSeconds: wholeNumber(
+			ctx,
+			options,
+			'maxRateLimitWait',
+			'Max Rate-Limit Wait (Seconds)',
+			DEFAULT_RETRY_POLICY.maxRateLimitWaitSeconds,
+			0,
+			Number.MAX_SAFE_INTEGER,
+			itemIndex,
+		),
+	};
+}
+
+/** Concurrency is one value for the whole run: the first item's. */
+export function readConcurrency(ctx: IExecuteFunctions): number {
+	return wholeNumber(ctx, readOptions(ctx, 0), 'concurrency', 'Concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY, 0);
+}
