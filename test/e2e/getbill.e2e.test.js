@@ -25,6 +25,11 @@ jest.setTimeout(120000);
 const CRED_MAIN = { id: 'gbCredMain000001', name: 'GetBill sandbox' };
 const CRED_MANY = { id: 'gbCredMany000001', name: 'GetBill sandbox (many items)' };
 const CRED_EXPIRY = { id: 'gbCredExpiry0001', name: 'GetBill sandbox (token expiry)' };
+const CRED_FAULTS = { id: 'gbCredFaults0001', name: 'GetBill sandbox (fault test)' };
+
+/** The fault test: 300 followups; two get more 503s in a row than Max Retries (3). */
+const FAULT_IDS = Array.from({ length: 300 }, (_, i) => `fault${String(i).padStart(7, '0')}`);
+const FAULT_EXHAUSTED = [FAULT_IDS[13], FAULT_IDS[250]];
 
 /** The five "Common update scenarios" of shared/api/update-followup.md, exact bodies. */
 const SCENARIOS = [
@@ -108,6 +113,7 @@ const FOLLOWUPS = [
 	...MANY_IDS,
 	...COF_IDS.filter((id) => !id.startsWith('missing')),
 	...EO_IDS.filter((id) => !id.startsWith('missing')),
+	...FAULT_IDS,
 ];
 
 function workflows() {
@@ -246,6 +252,18 @@ function workflows() {
 			],
 		),
 	);
+	list.push(
+		W.chain('gbFaults30000001', 'E2E: 300 updates under injected faults', [
+			W.manualTrigger(),
+			W.codeItems('Followups', FAULT_IDS.map((id, n) => ({ id, n }))),
+			W.getBill('GetBill', {
+				credential: CRED_FAULTS,
+				followupId: '={{ $json.id }}',
+				fields: { status: 'delivered', summary: '={{ "batch " + $json.n }}' },
+				onError: 'continueRegularOutput',
+			}),
+		]),
+	);
 	return list;
 }
 
@@ -291,6 +309,11 @@ function jsonType(value) {
 
 const bearer = (token) => `Bearer ${token}`;
 
+/** {followupId: HTTP status} of the requests (order-free: the node may run items concurrently). */
+function statusByFollowup(requests) {
+	return Object.fromEntries(requests.map((q) => [decodeURIComponent(q.path.split('/').pop()), q.status]));
+}
+
 // ----------------------------------------------------------------- the suite
 
 const versions = selectedVersions();
@@ -326,7 +349,7 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		server.seedFollowup('abc123def456', { status: 'in_progress', type: 'sms', notes: 'Keep me' });
 		n8n = await new N8n({ version, userFolder }).init();
 		await n8n.importCredentials(
-			[CRED_MAIN, CRED_MANY, CRED_EXPIRY].map((c) => W.credential({ ...c, baseUrl: server.url })),
+			[CRED_MAIN, CRED_MANY, CRED_EXPIRY, CRED_FAULTS].map((c) => W.credential({ ...c, baseUrl: server.url })),
 		);
 		await n8n.importWorkflows(workflows());
 	}, 300000);
@@ -413,6 +436,47 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		});
 	});
 
+	test('300 updates under injected 429s, 503s and dropped connections: none lost, one token', async () => {
+		const target = (id) => ({ match: (q) => q.path.endsWith(`/${id}`) });
+		const faults = [];
+		for (const id of FAULT_EXHAUSTED) for (let i = 0; i < 4; i++) faults.push({ status: 503, ...target(id) });
+		for (let i = 0; i < 20; i++) {
+			faults.push({
+				status: 429,
+				body: { error: true, message: 'Rate limit exceeded. Please try again later.', code: 429, details: { retry_after: 1, limit: 500 } },
+				...target(FAULT_IDS[6 * i + 2]),
+			});
+		}
+		for (let i = 0; i < 20; i++) faults.push({ status: 503, ...target(FAULT_IDS[6 * i + 4]) });
+		for (let i = 0; i < 10; i++) faults.push({ drop: true, ...target(FAULT_IDS[6 * i + 125]) });
+		server.injectFaults(...faults);
+		const r = await execute('gbFaults30000001');
+		expectSucceeded(r);
+		const out = outputOf(r.run, 'GetBill');
+		expect(out).toHaveLength(300);
+		expect(out.map((i) => i.pairedItem)).toEqual(FAULT_IDS.map((_, item) => ({ item })));
+		const failed = out.filter((i) => i.json.error);
+		expect(failed.map((i) => i.pairedItem.item)).toEqual([13, 250]);
+		for (const item of failed) expect(item.json.description).toContain('The request was sent 4 times.');
+		const lost = FAULT_IDS.filter(
+			(id, n) => !FAULT_EXHAUSTED.includes(id) && server.followups.get(id).summary !== `batch ${n}`,
+		);
+		expect(lost).toEqual([]);
+		expect(server.faults.filter((f) => f.match)).toHaveLength(0);
+		const injected = r.api.filter((q) => q.fault !== undefined);
+		expect(r.api).toHaveLength(300 + injected.length - FAULT_EXHAUSTED.length);
+		expect(r.token).toHaveLength(1);
+		const count = (kind) => injected.filter((q) => q.fault === kind).length;
+		writeReport(`fault-test-${version}.json`, {
+			items: 300,
+			injected: { 429: count(429), 503: count(503), dropped: count('drop') },
+			retries: r.api.length - 300,
+			errorItems: failed.length,
+			tokenRequests: r.token.length,
+			lost: lost.length,
+		});
+	}, 240000);
+
 	test('many items in one execution use one token', async () => {
 		const r = await execute('gbManyItems00001');
 		expectSucceeded(r);
@@ -425,8 +489,14 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 			basicAuth: false,
 			status: 200,
 		});
-		expect(r.api.map((q) => q.path)).toEqual(MANY_IDS.map((id) => `/external-api/v1/followups/${id}`));
+		// The node may send several requests at once (Options → Concurrency): compare as sets.
+		expect(r.api.map((q) => q.path).sort()).toEqual(MANY_IDS.map((id) => `/external-api/v1/followups/${id}`).sort());
 		expect(r.api.map((q) => q.status)).toEqual(MANY_IDS.map(() => 200));
+		// The first request goes alone, so that n8n fetches one token for all.
+		expect(r.api[0].path).toBe(`/external-api/v1/followups/${MANY_IDS[0]}`);
+		if (r.api[0].endedAt !== undefined) {
+			for (const q of r.api.slice(1)) expect(q.startedAt).toBeGreaterThanOrEqual(r.api[0].endedAt);
+		}
 		expect(new Set(r.api.map((q) => q.headers.authorization))).toEqual(new Set([bearer(r.token[0].issued)]));
 		const out = outputOf(r.run, 'GetBill');
 		expect(out.map((i) => i.json.id)).toEqual(MANY_IDS);
@@ -469,7 +539,7 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 	test('Continue On Fail: a 404 in the middle of 5 items gives 4 updates and 1 error item', async () => {
 		const r = await execute('gbContinueFail01');
 		expectSucceeded(r);
-		expect(r.api.map((q) => q.status)).toEqual([200, 200, 404, 200, 200]);
+		expect(statusByFollowup(r.api)).toEqual(Object.fromEntries(COF_IDS.map((id) => [id, id.startsWith('missing') ? 404 : 200])));
 		const out = outputOf(r.run, 'GetBill');
 		expect(out).toHaveLength(5);
 		expect(out.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
@@ -487,7 +557,7 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 	test('"Continue (using error output)" routes the failing item to the error branch', async () => {
 		const r = await execute('gbErrorOutput001');
 		expectSucceeded(r);
-		expect(r.api.map((q) => q.status)).toEqual([200, 404, 200]);
+		expect(statusByFollowup(r.api)).toEqual(Object.fromEntries(EO_IDS.map((id) => [id, id.startsWith('missing') ? 404 : 200])));
 		expect(outputOf(r.run, 'GetBill', 0).map((i) => i.json.id)).toEqual(['eo0000000001', 'eo0000000003']);
 		const updated = outputOf(r.run, 'Updated');
 		expect(updated.map((i) => i.json.id)).toEqual(['eo0000000001', 'eo0000000003']);

@@ -5,7 +5,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { sleepWithAbort } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { ErrorContext } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
@@ -76,7 +76,13 @@ export async function getBillApiRequest(
 				this.logger?.debug?.(
 					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
 				);
-				await sleepWithAbort(decision.delayMs, this.getExecutionCancelSignal?.());
+				// `sleep` is in every n8n-workflow (sleepWithAbort is not, e.g. n8n 2.41)
+				await sleep(decision.delayMs);
+				if (this.getExecutionCancelSignal?.()?.aborted) {
+					throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting to retry', {
+						itemIndex: ctx.itemIndex,
+					});
+				}
 				continue;
 			}
 			throw failureToApiError(this.getNode(), failure, {
