@@ -104,8 +104,14 @@ async function main() {
 	const server = new GetBillServer({ port: SANDBOX_PORT, followupIds: FOLLOWUP_IDS });
 	const sandboxUrl = await server.start();
 	say(`GetBill sandbox on ${sandboxUrl} (followups: ${FOLLOWUP_IDS.join(', ')})`);
-	const writeSandbox = () =>
-		fs.writeFileSync(SANDBOX_FILE, JSON.stringify(Object.fromEntries(server.followups), null, 2) + '\n');
+	const writeSandbox = () => {
+		try {
+			fs.mkdirSync(DEV_DIR, { recursive: true });
+			fs.writeFileSync(SANDBOX_FILE, JSON.stringify(Object.fromEntries(server.followups), null, 2) + '\n');
+		} catch (error) {
+			say(`could not write ${SANDBOX_FILE}: ${error.message}`);
+		}
+	};
 	writeSandbox();
 
 	let stopping = false;
@@ -119,6 +125,11 @@ async function main() {
 	};
 	process.on('SIGINT', () => void stop(0));
 	process.on('SIGTERM', () => void stop(0));
+	process.on('SIGHUP', () => void stop(0));
+	process.on('uncaughtException', (error) => {
+		process.stderr.write(`[dev] ${error.stack || error.message}\n`);
+		void stop(1);
+	});
 
 	try {
 		const state = readState();

@@ -235,11 +235,22 @@ class N8n {
 			detached: true,
 		});
 		this.server = child;
+		// n8n runs in its own process group (so a stop takes its task runner too); make sure it
+		// does not outlive this process if it ends without calling stop() (crash, process.exit).
+		const killOnExit = () => killGroup(child, 'SIGKILL');
+		process.on('exit', killOnExit);
+		child.once('exit', () => process.removeListener('exit', killOnExit));
 		let output = '';
 		const onData = (d) => {
 			output += d;
 			if (output.length > 200000) output = output.slice(-100000);
-			if (onOutput) onOutput(String(d));
+			if (onOutput) {
+				try {
+					onOutput(String(d));
+				} catch {
+					/* a failing log sink must not take the process down */
+				}
+			}
 		};
 		child.stdout.on('data', onData);
 		child.stderr.on('data', onData);
