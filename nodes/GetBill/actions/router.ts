@@ -18,8 +18,7 @@ const operations: Record<string, Record<string, Operation>> = {
 /**
  * The error item of Continue On Fail, paired to its input, with GetBill's words.
  * For "Continue (using error output)" the error also goes on the item: that is
- * how n8n routes it to the error branch (where n8n keeps only `error` and adds
- * the input item's fields).
+ * how n8n routes it to the error branch (where n8n keeps only `error`).
  */
 function errorItem(
 	error: NodeApiError | NodeOperationError,
