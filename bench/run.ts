@@ -2,8 +2,11 @@
  * `npm run bench`: this node's execute path (inside n8n-core's engine, with
  * n8n's request and OAuth2 helpers) against a bare `fetch` loop doing the same
  * PUTs at the same concurrency, both against the GetBill-like server running in
- * a child process on 127.0.0.1 with a set latency. Prints ratios measured in
- * this one run; it is not a test and asserts nothing.
+ * a child process on 127.0.0.1 with a set latency. A third path, the "floor"
+ * (bench/floor-node.ts), sends the same PUTs through the same n8n engine and
+ * helper with no parameter, expression, validation or retry: it splits the
+ * node's overhead into n8n's part (floor/bare) and the node's own (node/floor).
+ * Prints ratios measured in this one run; it is not a test and asserts nothing.
  *
  * Options: --latency MS (20), --sizes 1,100,1000, --concurrency 5, --repeat 3
  */
@@ -14,6 +17,7 @@ import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-ma
 
 import '../test/helpers/env';
 import { newCredentials, runGetBill } from '../test/helpers/n8n-harness';
+import { floorNode } from './floor-node';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -112,6 +116,17 @@ async function nodeRun(url: string, n: number) {
 	return result.outputs[0].map((i) => i.json);
 }
 
+async function floorRun(url: string, n: number) {
+	const result = await runGetBill({
+		credentials: newCredentials(url),
+		items: ids.slice(0, n).map((id) => ({ id })),
+		parameters: {},
+		nodeType: floorNode(url, body, CONCURRENCY),
+	});
+	if (result.error) throw new Error(result.error.message);
+	return result.outputs[0].map((i) => i.json);
+}
+
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)];
@@ -120,43 +135,68 @@ function median(values: number[]): number {
 async function main() {
 	const server = await startServer();
 	try {
-		// warm up both paths (JIT, module loading, connection pools)
+		// warm up all paths (JIT, module loading, connection pools)
 		await bareFetch(server.url, 50);
+		await floorRun(server.url, 50);
 		await nodeRun(server.url, 50);
 		const rows: string[][] = [];
 		for (const n of SIZES) {
 			const bare: Measure[] = [];
+			const floor: Measure[] = [];
 			const node: Measure[] = [];
 			for (let r = 0; r < REPEAT; r++) {
-				if (args.includes('--node-only')) {
-					bare.push(await measure(async () => undefined));
-					node.push(await measure(() => nodeRun(server.url, n)));
-					continue;
-				}
 				bare.push(await measure(() => bareFetch(server.url, n)));
+				floor.push(await measure(() => floorRun(server.url, n)));
 				node.push(await measure(() => nodeRun(server.url, n)));
 			}
 			const m = (list: Measure[], key: keyof Measure) => median(list.map((x) => x[key]));
-			const ratio = m(node, 'wallMs') / m(bare, 'wallMs');
 			rows.push([
 				String(n),
 				m(bare, 'wallMs').toFixed(0),
+				m(floor, 'wallMs').toFixed(0),
 				m(node, 'wallMs').toFixed(0),
-				ratio.toFixed(3),
+				(m(node, 'wallMs') / m(bare, 'wallMs')).toFixed(3),
+				(m(floor, 'wallMs') / m(bare, 'wallMs')).toFixed(3),
+				(m(node, 'wallMs') / m(floor, 'wallMs')).toFixed(3),
 				((m(node, 'wallMs') - m(bare, 'wallMs')) / n).toFixed(3),
 				((m(node, 'cpuMs') - m(bare, 'cpuMs')) / n).toFixed(3),
+				((m(node, 'cpuMs') - m(floor, 'cpuMs')) / n).toFixed(3),
 				m(bare, 'peakHeapMb').toFixed(1),
 				m(node, 'peakHeapMb').toFixed(1),
-				((m(node, 'peakHeapMb') * 1024) / n).toFixed(1),
 				(m(node, 'outputBytes') / n / 1024).toFixed(2),
 			]);
 		}
-		const header = ['N', 'bare ms', 'node ms', 'node/bare', 'overhead ms/item', 'CPU ms/item', 'bare peak MB', 'node peak MB', 'node KB/item', 'output KB/item'];
+		const header = [
+			'N',
+			'bare ms',
+			'floor ms',
+			'node ms',
+			'node/bare',
+			'floor/bare',
+			'node/floor',
+			'overhead ms/item',
+			'CPU ms/item',
+			'own CPU ms/item',
+			'bare peak MB',
+			'node peak MB',
+			'output KB/item',
+		];
 		const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 		const line = (cells: string[]) => cells.map((c, i) => c.padStart(widths[i])).join('  ');
 		console.log(`GetBill node vs bare fetch: latency ${LATENCY} ms, concurrency ${CONCURRENCY}, median of ${REPEAT}, node ${process.version}`);
 		console.log(line(header));
 		for (const row of rows) console.log(line(row));
+		console.log(
+			'overhead and CPU ms/item: node minus bare fetch; own CPU ms/item: node minus floor (the same PUTs through n8n\'s helper with nothing else).',
+		);
+		if (rows.length > 1) {
+			const [small, large] = [rows[rows.length - 2], rows[rows.length - 1]];
+			const slope = (col: number) =>
+				(((Number(large[col]) - Number(small[col])) * 1024) / (Number(large[0]) - Number(small[0]))).toFixed(1);
+			console.log(
+				`Peak heap growth per added item, N=${small[0]} to N=${large[0]}: node ${slope(11)} KB, bare fetch ${slope(10)} KB (output JSON ${large[12]} KB/item).`,
+			);
+		}
 		console.log('Targets: node/bare <= 1.10 at 20 ms latency; CPU overhead < 0.5 ms per item; memory per item flat in N apart from the output.');
 	} finally {
 		server.stop();

@@ -78,10 +78,11 @@ class InputNode implements INodeType {
 }
 
 class TestNodeTypes implements INodeTypes {
-	private readonly types: Record<string, INodeType> = {
-		[GETBILL_NODE_TYPE]: new GetBill(),
-		[INPUT_NODE_TYPE]: new InputNode(),
-	};
+	private readonly types: Record<string, INodeType>;
+
+	constructor(getBill: INodeType = new GetBill()) {
+		this.types = { [GETBILL_NODE_TYPE]: getBill, [INPUT_NODE_TYPE]: new InputNode() };
+	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
 		return this.types[nodeType];
@@ -196,6 +197,8 @@ export interface RunOptions {
 	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
 	timezone?: string;
 	credentials: TestCredentialsHelper;
+	/** Runs this node in the GetBill node's place (the benchmark's floor) */
+	nodeType?: INodeType;
 }
 
 export interface RunResult {
@@ -243,7 +246,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		nodes,
 		connections: { Input: { main: [[{ node: 'GetBill', type: NodeConnectionTypes.Main, index: 0 }]] } },
 		active: false,
-		nodeTypes: new TestNodeTypes(),
+		nodeTypes: new TestNodeTypes(options.nodeType),
 		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', {
