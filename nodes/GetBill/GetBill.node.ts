@@ -17,7 +17,7 @@ export class GetBill implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Update followups in GetBill, the debt-collection platform',
+		description: 'Create, get and update followups in GetBill, the debt-collection platform',
 		defaults: {
 			name: 'GetBill',
 		},

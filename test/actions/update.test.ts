@@ -4,25 +4,12 @@
  */
 import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
-import { GetBillServer } from '../server/getbill-server';
-import type { TestCredentialsHelper } from '../helpers/n8n-harness';
 import { newCredentials, runGetBill } from '../helpers/n8n-harness';
+import { useGetBillServer } from '../helpers/server';
 
 const SECRET = 'test-client-secret';
-const server = new GetBillServer({ followupIds: ['abc123def456', 'f1', 'f2', 'f3', 'f4', 'f5', 'id/with?odd#chars %'] });
-let url: string;
-let credentials: TestCredentialsHelper;
-
-beforeAll(async () => {
-	url = await server.start();
-});
-afterAll(async () => {
-	await server.stop();
-});
-beforeEach(() => {
-	server.reset();
-	credentials = newCredentials(url);
-});
+const gb = useGetBillServer({ followupIds: ['abc123def456', 'f1', 'f2', 'f3', 'f4', 'f5', 'id/with?odd#chars %'] });
+const { server } = gb;
 
 const update = (followupId: string, updateFields: IDataObject): INodeParameters => ({ followupId, updateFields: updateFields as INodeParameters });
 
@@ -42,7 +29,7 @@ function expectNoSecrets(text: string) {
 describe('a successful update', () => {
 	it('sends PUT with the bearer token and exactly the fields set, and outputs the followup', async () => {
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items: [{ from: 'crm' }],
 			parameters: update('abc123def456', {
 				status: 'deal_found',
@@ -80,7 +67,7 @@ describe('a successful update', () => {
 		expect(item.json).toMatchObject({ id: 'abc123def456', status: 'deal_found', duration_ms: 240000, call_date: '2024-01-25T10:15:00+00:00' });
 		expect(item.json).not.toHaveProperty('error');
 		expect(item.pairedItem).toEqual({ item: 0 });
-		expect(credentials.tokenUpdates).toBe(1);
+		expect(gb.credentials.tokenUpdates).toBe(1);
 	});
 
 	it('sends all 13 fields with their JSON types', async () => {
@@ -99,14 +86,14 @@ describe('a successful update', () => {
 			disconnection_reason: 'user_hangup',
 			is_retry: true,
 		};
-		const result = await runGetBill({ credentials, parameters: update('f1', fields), timezone: 'Europe/Paris' });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('f1', fields), timezone: 'Europe/Paris' });
 		expect(result.error).toBeUndefined();
 		expect(JSON.parse(server.requests[0].rawBody)).toStrictEqual({ ...fields, scheduled_at: '2024-01-26T09:00:00+01:00' });
 		expect(server.getFollowup('f1')).toMatchObject({ type: 'whatsapp', is_retry: true, duration_ms: 0, scheduled_at: '2024-01-26T08:00:00+00:00' });
 	});
 
 	it('URL-encodes the Followup ID into one path segment and trims it', async () => {
-		const result = await runGetBill({ credentials, parameters: update('  id/with?odd#chars %  ', { status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('  id/with?odd#chars %  ', { status: 'sent' }) });
 		expect(result.error).toBeUndefined();
 		expect(server.requests[0].rawPath).toBe('/external-api/v1/followups/id%2Fwith%3Fodd%23chars%20%25');
 		expect(server.getFollowup('id/with?odd#chars %')!.status).toBe('sent');
@@ -115,7 +102,7 @@ describe('a successful update', () => {
 	it('resolves expressions per item and keeps output order and pairing', async () => {
 		const items = ['f1', 'f2', 'f3', 'f4', 'f5'].map((id, i) => ({ id, minutes: i + 1, result: i % 2 ? 'no_answer' : 'deal_found' }));
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items,
 			parameters: update('={{ $json.id }}', {
 				status: '={{ $json.result }}',
@@ -141,10 +128,10 @@ describe('a successful update', () => {
 	});
 
 	it('fetches a new token and succeeds when the saved one has expired', async () => {
-		await runGetBill({ credentials, parameters: update('f1', { status: 'scheduled' }) });
+		await runGetBill({ credentials: gb.credentials, parameters: update('f1', { status: 'scheduled' }) });
 		server.expireAllTokens();
 		server.reset();
-		const result = await runGetBill({ credentials, parameters: update('f1', { status: 'in_progress' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('f1', { status: 'in_progress' }) });
 		expect(result.error).toBeUndefined();
 		expect(server.requests.map((r) => r.status)).toEqual([401, 200]);
 		expect(server.tokenRequests).toHaveLength(1);
@@ -162,7 +149,7 @@ describe('the five update scenarios of the contract', () => {
 		['Add call results', { status: 'deal_found', duration_ms: 180000, summary: 'Payment discussion', notes: 'Customer acknowledged debt and requested payment plan options' }],
 		['Cancel followup', { status: 'cancelled', notes: 'Customer paid in full before followup was executed' }],
 	])('%s sends the documented body', async (_name, body) => {
-		const result = await runGetBill({ credentials, parameters: update('abc123def456', body) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('abc123def456', body) });
 		expect(result.error).toBeUndefined();
 		expect(JSON.parse(server.requests[0].rawBody)).toStrictEqual(body);
 	});
@@ -179,7 +166,7 @@ describe('invalid input is rejected before any request', () => {
 		['a fractional duration', update('f1', { duration_ms: 12.5 }), 'Duration (Ms) (duration_ms) must be a whole number: 12.5 [item 0]'],
 		['a negative duration', update('f1', { duration_ms: -5 }), 'Duration (Ms) (duration_ms) cannot be negative: -5 [item 0]'],
 	])('%s', async (_name, parameters, message) => {
-		const result = await runGetBill({ credentials, parameters });
+		const result = await runGetBill({ credentials: gb.credentials, parameters });
 		expect(result.error).toBeDefined();
 		expect(result.error!.name).toBe('NodeOperationError');
 		expect(result.error!.message).toBe(message);
@@ -190,7 +177,7 @@ describe('invalid input is rejected before any request', () => {
 
 	it('names the item whose expression produced the bad value, and sends none of the items', async () => {
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items: [{ s: 'deal_found' }, { s: 'sent' }, { s: 'Deal found!' }],
 			parameters: update('f1', { status: '={{ $json.s }}' }),
 		});
@@ -222,7 +209,7 @@ describe('API errors become NodeApiError with GetBill\'s words', () => {
 		server.injectFaults(injected);
 		// retries are off here: this is about the words (retries: test/actions/volume.test.ts)
 		const parameters = { ...update('f1', { status: 'sent' }), options: { maxRetries: 0 } };
-		const result = await runGetBill({ credentials, parameters });
+		const result = await runGetBill({ credentials: gb.credentials, parameters });
 		const error = result.error as unknown as IDataObject & { httpCode: string; context: IDataObject };
 		expect(error.name).toBe('NodeApiError');
 		expect(error.message).toBe(message);
@@ -236,7 +223,7 @@ describe('API errors become NodeApiError with GetBill\'s words', () => {
 		server.seedFollowup('f9');
 		// the node cannot send an invalid status, so make the server stricter than the node:
 		server.injectFaults(fault(400, 'Validation failed', { status: ['must be one of on_hold, scheduled'] }));
-		const result = await runGetBill({ credentials, parameters: update('f9', { status: 'sent' }), onError: 'continueRegularOutput' });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('f9', { status: 'sent' }), onError: 'continueRegularOutput' });
 		expect(result.outputs[0][0].json).toEqual({
 			error: 'GetBill refused to update followup "f9": Validation failed (status: must be one of on_hold, scheduled)',
 			description: 'GetBill rejected these fields:\nstatus: must be one of on_hold, scheduled\nCorrect them and run again.',
@@ -247,10 +234,10 @@ describe('API errors become NodeApiError with GetBill\'s words', () => {
 
 	it('401 that persists after a fresh token says to check the credential', async () => {
 		// n8n fetches a new token after the first 401 and its helper tries once more after the second
-		const unauthorized = fault(401, 'Authentication credentials are missing or invalid');
+		const unauthorized = fault(401, 'Authentication credentials: gb.credentials are missing or invalid');
 		server.injectFaults(unauthorized, unauthorized, unauthorized);
-		const result = await runGetBill({ credentials, parameters: update('f1', { status: 'sent' }) });
-		expect(result.error!.message).toBe('GetBill did not accept the credentials: Authentication credentials are missing or invalid');
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('f1', { status: 'sent' }) });
+		expect(result.error!.message).toBe('GetBill did not accept the credentials: Authentication credentials: gb.credentials are missing or invalid');
 		expect(result.error!.description).toMatch(/Client ID, Client Secret and Base URL/);
 		expect(server.requests.map((r) => r.status)).toEqual([401, 401, 401]);
 		expect(server.tokenRequests).toHaveLength(2); // n8n refreshed once before giving up
@@ -258,7 +245,7 @@ describe('API errors become NodeApiError with GetBill\'s words', () => {
 	});
 
 	it('a wrong client secret fails at the token endpoint with a clear message', async () => {
-		const result = await runGetBill({ credentials: newCredentials(url, { clientSecret: 'wrong' }), parameters: update('f1', { status: 'sent' }) });
+		const result = await runGetBill({ credentials: newCredentials(gb.url, { clientSecret: 'wrong' }), parameters: update('f1', { status: 'sent' }) });
 		expect(result.error!.name).toBe('NodeApiError');
 		expect(result.error!.message).toMatch(/^GetBill did not issue an access token: Client authentication failed/);
 		expect(result.error!.description).toMatch(/Client ID, Client Secret and Scope/);
@@ -267,26 +254,26 @@ describe('API errors become NodeApiError with GetBill\'s words', () => {
 	});
 
 	it('a scope the client may not have fails at the token endpoint', async () => {
-		const result = await runGetBill({ credentials: newCredentials(url, { scope: 'followups:write debts:write' }), parameters: update('f1', { status: 'sent' }) });
+		const result = await runGetBill({ credentials: newCredentials(gb.url, { scope: 'followups:write debts:write' }), parameters: update('f1', { status: 'sent' }) });
 		expect(result.error!.message).toBe('GetBill did not issue an access token: The requested scope is invalid, unknown, or malformed.');
 		expect(server.tokenRequests[0]).toMatchObject({ scope: 'followups:write debts:write', status: 400 });
 	});
 
 	it('the real scope check: a token without followups:write gets 403', async () => {
-		const result = await runGetBill({ credentials: newCredentials(url, { scope: 'followups:read' }), parameters: update('f1', { status: 'sent' }) });
+		const result = await runGetBill({ credentials: newCredentials(gb.url, { scope: 'followups:read' }), parameters: update('f1', { status: 'sent' }) });
 		expect(result.error!.message).toBe('GetBill denied access: Required scope "followups:write" not found in token');
 	});
 
 	it('a real 404 for an unknown followup', async () => {
-		const result = await runGetBill({ credentials, parameters: update('nope', { status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: update('nope', { status: 'sent' }) });
 		expect(result.error!.message).toBe('Followup "nope" not found: Followup not found');
 	});
 
 	it('a dropped connection says GetBill could not be reached', async () => {
 		server.injectFaults({ drop: true });
-		const result = await runGetBill({ credentials, parameters: { ...update('f1', { status: 'sent' }), options: { maxRetries: 0 } } });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: { ...update('f1', { status: 'sent' }), options: { maxRetries: 0 } } });
 		expect(result.error!.name).toBe('NodeApiError');
-		expect(result.error!.message).toBe(`Could not reach GetBill at ${url}`);
+		expect(result.error!.message).toBe(`Could not reach GetBill at ${gb.url}`);
 		expect(result.error!.description).toMatch(/Network error E[A-Z]+\. /);
 	});
 });
@@ -295,7 +282,7 @@ describe('Continue On Fail', () => {
 	const items = ['f1', 'f2', 'missing', 'f4', 'f5'].map((id) => ({ id }));
 
 	it('turns the failing item into an error item and still sends every other item', async () => {
-		const result = await runGetBill({ credentials, items, parameters: update('={{ $json.id }}', { status: 'delivered' }), onError: 'continueRegularOutput' });
+		const result = await runGetBill({ credentials: gb.credentials, items, parameters: update('={{ $json.id }}', { status: 'delivered' }), onError: 'continueRegularOutput' });
 		expect(result.error).toBeUndefined();
 		expect(server.requests).toHaveLength(5);
 		const [out] = result.outputs;
@@ -309,7 +296,7 @@ describe('Continue On Fail', () => {
 
 	it('also catches invalid input, naming the item', async () => {
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items: [{ d: 1000 }, { d: -1 }, { d: 3000 }],
 			parameters: update('f1', { duration_ms: '={{ $json.d }}' }),
 			onError: 'continueRegularOutput',
@@ -323,7 +310,7 @@ describe('Continue On Fail', () => {
 	});
 
 	it('"continue using error output" routes the failing item to the error branch', async () => {
-		const result = await runGetBill({ credentials, items, parameters: update('={{ $json.id }}', { status: 'failed' }), onError: 'continueErrorOutput' });
+		const result = await runGetBill({ credentials: gb.credentials, items, parameters: update('={{ $json.id }}', { status: 'failed' }), onError: 'continueErrorOutput' });
 		expect(result.error).toBeUndefined();
 		const [success, errors] = result.outputs as INodeExecutionData[][];
 		expect(success.map((i) => i.json.id)).toEqual(['f1', 'f2', 'f4', 'f5']);

@@ -6,25 +6,14 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { decideRetry, DEFAULT_RETRY_POLICY, isTransient } from '../../nodes/GetBill/transport/retry';
 import type { Fault } from '../server/getbill-server';
-import { GetBillServer } from '../server/getbill-server';
-import type { TestCredentialsHelper } from '../helpers/n8n-harness';
-import { newCredentials, runGetBill } from '../helpers/n8n-harness';
+import { runGetBill } from '../helpers/n8n-harness';
+import { useGetBillServer } from '../helpers/server';
 
 const ids = Array.from({ length: 300 }, (_, i) => `f-${String(i).padStart(3, '0')}`);
-const server = new GetBillServer({ followupIds: ['f1', ...ids] });
-let url: string;
-let credentials: TestCredentialsHelper;
-
-beforeAll(async () => {
-	url = await server.start();
-});
-afterAll(async () => {
-	await server.stop();
-});
+const gb = useGetBillServer({ followupIds: ['f1', ...ids] });
+const { server } = gb;
 beforeEach(() => {
-	server.reset();
 	server.latencyMs = 0;
-	credentials = newCredentials(url);
 });
 
 const params = (updateFields: IDataObject, options: IDataObject = {}, followupId = 'f1'): INodeParameters =>
@@ -75,7 +64,7 @@ describe('retry decisions', () => {
 describe('retries inside a run', () => {
 	it('retries a 503 and a dropped connection, then outputs the update', async () => {
 		server.injectFaults(fault(503), { drop: true });
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }) });
 		expect(result.error).toBeUndefined();
 		expect(server.requests.map((r) => r.fault ?? r.status)).toEqual([503, 'drop', 200]);
 		expect(result.outputs[0]).toHaveLength(1);
@@ -85,7 +74,7 @@ describe('retries inside a run', () => {
 	it('waits GetBill\'s retry_after on a 429, then succeeds', async () => {
 		server.injectFaults(fault(429, { retry_after: 1, limit: 500 }));
 		const started = Date.now();
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }) });
 		expect(result.error).toBeUndefined();
 		const [first, second] = server.requests;
 		expect(second.startedAt - first.endedAt!).toBeGreaterThanOrEqual(1000);
@@ -95,7 +84,7 @@ describe('retries inside a run', () => {
 	it('fails at once when GetBill asks to wait longer than Max Rate-Limit Wait', async () => {
 		server.injectFaults(fault(429, { retry_after: 1800, limit: 500, reset_time: '2024-01-15T10:30:00Z' }));
 		const started = Date.now();
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }) });
 		expect(Date.now() - started).toBeLessThan(1000);
 		expect(server.requests).toHaveLength(1);
 		expect(result.error!.message).toBe('GetBill rate limit reached: Rate limit exceeded. Please try again later.');
@@ -105,24 +94,24 @@ describe('retries inside a run', () => {
 
 	it('a larger Max Rate-Limit Wait lets it wait', async () => {
 		server.injectFaults(fault(429, { retry_after: 2 }));
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }, { maxRateLimitWait: 1 }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }, { maxRateLimitWait: 1 }) });
 		expect(result.error!.description).toContain('longer than the node\'s Max Rate-Limit Wait (1 seconds)');
 		server.reset();
 		server.injectFaults(fault(429, { retry_after: 1 }));
-		const waited = await runGetBill({ credentials, parameters: params({ status: 'sent' }, { maxRateLimitWait: 1 }) });
+		const waited = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }, { maxRateLimitWait: 1 }) });
 		expect(waited.error).toBeUndefined();
 	});
 
 	it.each([400, 403, 404, 422, 500])('never retries a %i', async (status) => {
 		server.injectFaults({ status, body: { error: true, message: 'No', code: status } });
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }) });
 		expect(result.error!.name).toBe('NodeApiError');
 		expect(server.requests).toHaveLength(1);
 	});
 
 	it('gives up after Max Retries and says how often it tried', async () => {
 		server.injectFaults(fault(503), fault(503), fault(503));
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }, { maxRetries: 2 }) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }, { maxRetries: 2 }) });
 		expect(server.requests.map((r) => r.status)).toEqual([503, 503, 503]);
 		expect(result.error!.message).toBe('GetBill had a server error (503): Service unavailable');
 		expect(result.error!.description).toContain('The request was sent 3 times.');
@@ -133,7 +122,7 @@ describe('retries inside a run', () => {
 		[{ concurrency: 0 }, 'Concurrency must be a whole number from 1 to 20: 0 [item 0]'],
 		[{ maxRateLimitWait: -1 }, 'Max Rate-Limit Wait (Seconds) must be a whole number 0 or more: -1 [item 0]'],
 	])('refuses the option %p before any request', async (options, message) => {
-		const result = await runGetBill({ credentials, parameters: params({ status: 'sent' }, options) });
+		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }, options) });
 		expect(result.error!.message).toBe(message);
 		expect(server.requests).toHaveLength(0);
 	});
@@ -144,7 +133,7 @@ describe('concurrency', () => {
 		server.latencyMs = 40;
 		const items = ids.slice(0, 30).map((id, i) => ({ id, n: i }));
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items,
 			parameters: params({ summary: '={{ "n" + $json.n }}' }, { concurrency: 4 }, '={{ $json.id }}'),
 		});
@@ -162,7 +151,7 @@ describe('concurrency', () => {
 	it('defaults to 5 at once', async () => {
 		server.latencyMs = 30;
 		const items = ids.slice(0, 20).map((id) => ({ id }));
-		await runGetBill({ credentials, items, parameters: params({ status: 'sent' }, {}, '={{ $json.id }}') });
+		await runGetBill({ credentials: gb.credentials, items, parameters: params({ status: 'sent' }, {}, '={{ $json.id }}') });
 		expect(server.maxInFlight).toBe(5);
 	});
 
@@ -170,7 +159,7 @@ describe('concurrency', () => {
 		server.latencyMs = 20;
 		const items = [{ s: 'bad' }, { s: 'bad' }, ...Array.from({ length: 10 }, () => ({ s: 'sent' }))];
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items: items.map((it, i) => ({ ...it, id: ids[i] })),
 			parameters: params({ status: '={{ $json.s }}' }, {}, '={{ $json.id }}'),
 			onError: 'continueRegularOutput',
@@ -181,7 +170,7 @@ describe('concurrency', () => {
 
 	it('stops scheduling after a failure when not continuing, and reports the earliest failing item', async () => {
 		const items = ids.slice(0, 40).map((id, i) => ({ id: i === 7 ? 'missing' : id }));
-		const result = await runGetBill({ credentials, items, parameters: params({ status: 'failed' }, { concurrency: 3 }, '={{ $json.id }}') });
+		const result = await runGetBill({ credentials: gb.credentials, items, parameters: params({ status: 'failed' }, { concurrency: 3 }, '={{ $json.id }}') });
 		expect(result.error!.message).toBe('Followup "missing" not found: Followup not found');
 		expect((result.error as unknown as { context: IDataObject }).context.itemIndex).toBe(7);
 		expect(server.requests.length).toBeLessThan(40);
@@ -203,7 +192,7 @@ describe('fault test: 300 updates under injected 429s, 503s and dropped connecti
 		server.latencyMs = 2;
 		const items = ids.map((id, i) => ({ id, n: i }));
 		const result = await runGetBill({
-			credentials,
+			credentials: gb.credentials,
 			items,
 			parameters: params({ status: 'delivered', summary: '={{ "batch " + $json.n }}' }, {}, '={{ $json.id }}'),
 			onError: 'continueRegularOutput',

@@ -126,7 +126,7 @@ describe('Update Fields collection (derived UI)', () => {
 describe('node description', () => {
 	const description = new GetBill().description;
 
-	it('is a usable-as-tool, programmatic GetBill node with the followup Update operation', () => {
+	it('is a usable-as-tool, programmatic GetBill node with the five followup operations', () => {
 		expect(description.name).toBe('getBill');
 		expect(description.displayName).toBe('GetBill');
 		expect(description.usableAsTool).toBe(true);
@@ -134,25 +134,77 @@ describe('node description', () => {
 		const resource = description.properties.find((p) => p.name === 'resource')!;
 		expect(resource.options).toEqual([{ name: 'Followup', value: 'followup' }]);
 		const operation = description.properties.find((p) => p.name === 'operation')!;
-		expect((operation.options as INodePropertyOptions[]).map((o) => o.value)).toEqual(['update']);
+		const ops = operation.options as INodePropertyOptions[];
+		expect(ops.map((o) => [o.name, o.value])).toEqual([
+			['Create', 'create'],
+			['Get', 'get'],
+			['Get Many', 'getAll'],
+			['Get Many by Debt', 'getAllByDebt'],
+			['Update', 'update'],
+		]);
 		const id = description.properties.find((p) => p.name === 'followupId')!;
 		expect(id).toMatchObject({ displayName: 'Followup ID', type: 'string', required: true, default: '' });
 	});
 
-	it('keeps the parameter names and defaults that saved workflows rely on', () => {
-		const summary = description.properties.map((p) => [p.name, p.type, JSON.stringify(p.default)]);
-		expect(summary).toEqual([
+	/** [name, type, default] of the properties the editor shows for an operation */
+	const shownFor = (operation: string) =>
+		description.properties
+			.filter((p) => !p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes(operation))
+			.map((p) => [p.name, p.type, JSON.stringify(p.default)]);
+
+	it('keeps the Update parameters that saved workflows rely on (names, types, defaults)', () => {
+		// What version 0.1.0 shipped; new parameters may come, these never change.
+		const shipped = [
 			['resource', 'options', '"followup"'],
 			['operation', 'options', '"update"'],
 			['followupId', 'string', '""'],
 			['updateFields', 'collection', '{}'],
 			['options', 'collection', '{}'],
-		]);
+		];
+		const now = shownFor('update');
+		for (const entry of shipped) expect(now).toContainEqual(entry);
+		// the one new parameter defaults to what 0.1.0 did
+		expect(now).toContainEqual(['fieldsToSend', 'options', '"defineBelow"']);
+		const updateFields = description.properties.find((p) => p.name === 'updateFields')!;
+		expect(updateFields.displayOptions?.show).toEqual({ resource: ['followup'], operation: ['update'], fieldsToSend: ['defineBelow'] });
 		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
 		expect(options.map((o) => [o.name, o.default])).toEqual([
 			['concurrency', 5],
 			['maxRateLimitWait', 60],
 			['maxRetries', 3],
 		]);
+	});
+
+	it('derives Create\'s Additional Fields from the same field table as Update Fields', () => {
+		const collection = (name: string) =>
+			(description.properties.find((p) => p.name === name)!.options as INodeProperties[]).map((o) => [o.name, o.type, o.default]);
+		expect(collection('additionalFields')).toEqual(collection('updateFields'));
+		expect(shownFor('create')).toEqual([
+			['resource', 'options', '"followup"'],
+			['operation', 'options', '"update"'],
+			['debtId', 'string', '""'],
+			['fieldsToSend', 'options', '"defineBelow"'],
+			['autoMapNotice', 'notice', '""'],
+			['additionalFields', 'collection', '{}'],
+			['options', 'collection', '{}'],
+		]);
+	});
+
+	it('offers Return All, Limit and the documented filters on the list operations', () => {
+		expect(shownFor('getAll')).toEqual([
+			['resource', 'options', '"followup"'],
+			['operation', 'options', '"update"'],
+			['returnAll', 'boolean', 'false'],
+			['limit', 'number', '50'],
+			['filters', 'collection', '{}'],
+			['options', 'collection', '{}'],
+		]);
+		const filters = description.properties.find((p) => p.name === 'filters')!.options as INodeProperties[];
+		expect(filters.map((f) => f.name)).toEqual(['status', 'type']);
+		expect((filters[0].options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual(
+			FOLLOWUP_FIELDS.find((f) => f.name === 'status')!.values!.map((v) => v.value).sort(),
+		);
+		expect(shownFor('getAllByDebt').map((p) => p[0])).toEqual(['resource', 'operation', 'debtId', 'returnAll', 'limit', 'options']);
+		expect(shownFor('get').map((p) => p[0])).toEqual(['resource', 'operation', 'followupId', 'options']);
 	});
 });

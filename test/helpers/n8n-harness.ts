@@ -207,6 +207,8 @@ export interface RunResult {
 	outputs: INodeExecutionData[][];
 	/** The error that stopped the workflow, if any */
 	error?: IRun['data']['resultData']['error'];
+	/** The execution hints the node gave (shown in the output pane) */
+	hints: Array<{ message: string; location?: string }>;
 }
 
 export function newCredentials(baseUrl: string, overrides: IDataObject = {}): TestCredentialsHelper {
@@ -291,5 +293,6 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		run,
 		outputs: (taskData?.data?.main ?? []) as INodeExecutionData[][],
 		error: run.data.resultData.error,
+		hints: (taskData?.hints ?? []) as RunResult['hints'],
 	};
 }

@@ -45,6 +45,8 @@ export class GetBillServer {
 	tokenRequests: RecordedTokenRequest[];
 	faults: Fault[];
 	followups: Map<string, Record<string, unknown>>;
+	/** IDs of the company's debts: every seeded followup's debt_id, and seedDebt's */
+	debts: Set<string>;
 	rateLimit: { limit: number; window: number; used: number };
 	inFlight: number;
 	maxInFlight: number;
@@ -52,6 +54,7 @@ export class GetBillServer {
 	stop(): Promise<void>;
 	reset(): void;
 	seedFollowup(id: string, data?: Record<string, unknown>): Record<string, unknown>;
+	seedDebt(id: string): void;
 	getFollowup(id: string): Record<string, unknown> | undefined;
 	expireAllTokens(): void;
 	injectFaults(...faults: Fault[]): void;

@@ -67,6 +67,8 @@ class GetBillServer {
 		this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
 		this.clients = new Map((options.clients ?? [DEFAULT_CLIENT]).map((c) => [c.clientId, c]));
 		this.followups = new Map();
+		/** IDs of the company's debts (every seeded followup's debt_id, and seedDebt) */
+		this.debts = new Set();
 		for (const id of options.followupIds ?? ['abc123def456']) this.seedFollowup(id);
 		this.tokens = new Map();
 		this.refreshTokens = new Map();
@@ -117,7 +119,13 @@ class GetBillServer {
 	seedFollowup(id, data = {}) {
 		const followup = { ...baseFollowup(id), ...data };
 		this.followups.set(id, followup);
+		this.debts.add(followup.debt_id);
 		return followup;
+	}
+
+	/** A debt of the company with no followup yet. */
+	seedDebt(id) {
+		this.debts.add(id);
 	}
 
 	getFollowup(id) {
@@ -297,10 +305,81 @@ class GetBillServer {
 		entry.token = auth.accessToken;
 
 		const rest = rawPath.slice(API.length);
+		const byDebt = /^\/followups\/debt\/([^/]+)$/.exec(rest);
+		if (byDebt && req.method === 'GET') return this.listFollowups(res, auth, url, decodeURIComponent(byDebt[1]));
 		const one = /^\/followups\/([^/]+)$/.exec(rest);
 		if (one && req.method === 'PUT') return this.updateFollowup(req, res, auth, decodeURIComponent(one[1]), rawBody, entry);
 		if (one && req.method === 'GET') return this.getFollowupRoute(res, auth, decodeURIComponent(one[1]));
+		if (rest === '/followups' && req.method === 'GET') return this.listFollowups(res, auth, url);
+		if (rest === '/followups' && req.method === 'POST') return this.createFollowup(req, res, auth, rawBody, entry);
 		return this.apiError(res, 404, 'Endpoint not found');
+	}
+
+	/** GET /followups and /followups/debt/{debtId}: page-based, `limit` at most 100. */
+	listFollowups(res, auth, url, debtId) {
+		if (!this.requireScope(res, auth, 'followups:read')) return;
+		const query = url.searchParams;
+		const details = {};
+		const whole = (name, fallback, max) => {
+			if (!query.has(name)) return fallback;
+			const value = Number(query.get(name));
+			if (!Number.isInteger(value) || value < 1 || (max && value > max)) {
+				details[name] = [`must be an integer from 1${max ? ` to ${max}` : ''}`];
+			}
+			return value;
+		};
+		const page = whole('page', 1);
+		const limit = whole('limit', 20, 100);
+		const status = query.get('status');
+		const type = query.get('type');
+		if (status !== null && !STATUSES.includes(status)) details.status = [`must be one of ${STATUSES.join(', ')}`];
+		if (type !== null && !TYPES.includes(type)) details.type = [`must be one of ${TYPES.join(', ')}`];
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		if (debtId !== undefined && !this.debts.has(debtId)) return this.apiError(res, 404, 'Debt not found');
+		const all = [...this.followups.values()].filter(
+			(f) => (debtId === undefined || f.debt_id === debtId) && (status === null || f.status === status) && (type === null || f.type === type),
+		);
+		const data = all.slice((page - 1) * limit, page * limit);
+		const pagination = { total: all.length, page, limit, pages: Math.ceil(all.length / limit) };
+		return this.send(res, 200, { error: false, data, pagination }, this.rateLimitHeaders());
+	}
+
+	/** POST /followups: `debt_id` (a debt of the company) plus the writable fields. */
+	createFollowup(req, res, auth, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'followups:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const { debt_id: debtId, ...fields } = body;
+		const details = validateFollowupBody(fields) ?? {};
+		if (typeof debtId !== 'string' || debtId === '') details.debt_id = ['The debt_id field is required.'];
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		if (!this.debts.has(debtId)) return this.apiError(res, 404, 'Debt not found');
+		if (this.rateLimit.used >= this.rateLimit.limit) return this.apiError(res, 429, 'Rate limit exceeded. Please try again later.', { retry_after: 1800 });
+		this.rateLimit.used++;
+		const id = crypto.randomBytes(8).toString('base64url');
+		const followup = this.seedFollowup(id, { debt_id: debtId, status: 'on_hold', scheduled_at: null, direction: null });
+		for (const [key, value] of Object.entries(fields)) {
+			followup[key] = key === 'call_date' || key === 'scheduled_at' ? toOffsetIso(value) : value;
+		}
+		return this.send(res, 201, { error: false, message: 'Followup created successfully', data: followup }, this.rateLimitHeaders());
+	}
+
+	/** The request's JSON object body, or undefined after answering 400. */
+	jsonObjectBody(req, res, rawBody, entry) {
+		if (!/^application\/json/.test(req.headers['content-type'] ?? '')) {
+			this.apiError(res, 400, 'Invalid JSON payload');
+			return undefined;
+		}
+		try {
+			entry.body = JSON.parse(rawBody);
+		} catch {
+			this.apiError(res, 400, 'Invalid JSON payload');
+			return undefined;
+		}
+		const body = entry.body;
+		if (typeof body === 'object' && body !== null && !Array.isArray(body)) return body;
+		this.apiError(res, 400, 'Invalid JSON payload');
+		return undefined;
 	}
 
 	requireScope(res, auth, scope) {
@@ -319,19 +398,8 @@ class GetBillServer {
 
 	updateFollowup(req, res, auth, id, rawBody, entry) {
 		if (!this.requireScope(res, auth, 'followups:write')) return;
-		if (!/^application\/json/.test(req.headers['content-type'] ?? '')) {
-			return this.apiError(res, 400, 'Invalid JSON payload');
-		}
-		let body;
-		try {
-			body = JSON.parse(rawBody);
-		} catch {
-			return this.apiError(res, 400, 'Invalid JSON payload');
-		}
-		entry.body = body;
-		if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-			return this.apiError(res, 400, 'Invalid JSON payload');
-		}
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
 		const followup = this.followups.get(id);
 		if (!followup) return this.apiError(res, 404, 'Followup not found');
 		const details = validateFollowupBody(body);

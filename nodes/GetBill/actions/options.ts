@@ -43,7 +43,7 @@ export function optionsProperty(resource: string, operations: string[]): INodePr
 				typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
 				default: 3,
 				description:
-					'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Updates are safe to repeat.',
+					'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Reads and updates are safe to repeat; a create is retried only after a 429, so it never makes a second followup.',
 			},
 		],
 	};
@@ -86,18 +86,14 @@ function optionsVaryByItem(ctx: IExecuteFunctions): boolean {
 	);
 }
 
-const policies = new WeakMap<object, RetryPolicy>();
-
-/** The retry policy of an item; read once per run unless an option is an expression. */
-export function readRetryPolicy(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {
-	if (optionsVaryByItem(ctx)) return readRetryPolicyOf(ctx, itemIndex);
-	const key = ctx.getInputData();
-	let policy = policies.get(key);
-	if (!policy) {
-		policy = readRetryPolicyOf(ctx, 0);
-		policies.set(key, policy);
-	}
-	return policy;
+/**
+ * The retry policy of each item: read once for the run, or per item when an
+ * option is an expression (it may then differ from item to item).
+ */
+export function retryPolicyReader(ctx: IExecuteFunctions): (itemIndex: number) => RetryPolicy {
+	if (optionsVaryByItem(ctx)) return (itemIndex) => readRetryPolicyOf(ctx, itemIndex);
+	let policy: RetryPolicy | undefined;
+	return () => (policy ??= readRetryPolicyOf(ctx, 0));
 }
 
 function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPolicy {

@@ -2,18 +2,43 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrl } from '../transport';
-import { readConcurrency } from './options';
+import { readConcurrency, retryPolicyReader } from './options';
 import * as followup from './followup';
+import type { RunContext } from './followup/common';
 
 type Operation = (
 	this: IExecuteFunctions,
 	itemIndex: number,
-	baseUrl: string,
+	run: RunContext,
 ) => Promise<INodeExecutionData[]>;
 
 const operations: Record<string, Record<string, Operation>> = {
-	followup: { update: followup.update.execute },
+	followup: {
+		create: followup.create.execute,
+		get: followup.get.execute,
+		getAll: followup.getAll.execute,
+		getAllByDebt: followup.getAllByDebt.execute,
+		update: followup.update.execute,
+	},
 };
+
+/** Tells the user, in the output pane, which input fields Auto-Map did not send. */
+function addAutoMapHints(this: IExecuteFunctions, run: RunContext) {
+	const hints = [];
+	if (run.ignoredInputKeys.size) {
+		hints.push({
+			message: `Auto-map did not send these input fields, which are not GetBill followup fields: ${[...run.ignoredInputKeys].join(', ')}`,
+			location: 'outputPane' as const,
+		});
+	}
+	if (run.emptyInputKeys.size) {
+		hints.push({
+			message: `Auto-map did not send these fields, which were null in the input: ${[...run.emptyInputKeys].join(', ')}`,
+			location: 'outputPane' as const,
+		});
+	}
+	if (hints.length) this.addExecutionHints?.(...hints);
+}
 
 /**
  * The error item of Continue On Fail, paired to its input, with GetBill's words.
@@ -62,8 +87,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const run = operations[resource]?.[operation];
-	if (!run) {
+	const execute = operations[resource]?.[operation];
+	if (!execute) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" of resource "${resource}" is not supported`,
@@ -73,14 +98,19 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const concurrency = readConcurrency(this);
-	const baseUrl = await getBaseUrl.call(this);
+	const run: RunContext = {
+		baseUrl: await getBaseUrl.call(this),
+		ignoredInputKeys: new Set(),
+		emptyInputKeys: new Set(),
+		retryPolicy: retryPolicyReader(this),
+	};
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
 
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
 		try {
-			results[itemIndex] = await run.call(this, itemIndex, baseUrl);
+			results[itemIndex] = await execute.call(this, itemIndex, run);
 			return true;
 		} catch (caught) {
 			const error = asNodeError.call(this, caught, itemIndex);
@@ -99,6 +129,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		while (!stop && next < items.length) await runItem(next++);
 	};
 	await Promise.all(Array.from({ length: Math.min(concurrency, items.length - next) }, worker));
+	addAutoMapHints.call(this, run);
 	if (stop) throw stop.error;
 	return [results.flat()];
 }

@@ -186,3 +186,28 @@ export function buildFollowupBody(fields: IDataObject, timezone: string): IDataO
 	}
 	return body;
 }
+
+/** What "Auto-Map Input Data" takes from an input item. */
+export interface AutoMappedFields {
+	/** The item's keys that are followup field names, with their values (not yet validated) */
+	fields: IDataObject;
+	/** Keys that are not followup field names: not sent */
+	ignored: string[];
+	/** Followup field names whose value is null or undefined: not sent */
+	empty: string[];
+}
+
+/**
+ * Takes the keys of an input item that are GetBill followup field names. The
+ * values are validated and normalised by `buildFollowupBody`, like hand-set
+ * fields; a null value means "not in this payload" and is not sent.
+ */
+export function pickFollowupFields(json: IDataObject): AutoMappedFields {
+	const mapped: AutoMappedFields = { fields: {}, ignored: [], empty: [] };
+	for (const [key, value] of Object.entries(json)) {
+		if (!getFollowupField(key)) mapped.ignored.push(key);
+		else if (value === null || value === undefined) mapped.empty.push(key);
+		else mapped.fields[key] = value;
+	}
+	return mapped;
+}

@@ -32,7 +32,36 @@ export interface ErrorContext {
 	attempts?: number;
 	/** The user's maximum wait on a 429, when GetBill asked for longer */
 	maxRateLimitWaitSeconds?: number;
+	/** What the request does: its scope, and whether it is safe to repeat (default "update") */
+	kind?: RequestKind;
+	/** For a 404: what was not found (default: the followup `followupId`) */
+	notFound?: { message: string; description: string };
+	/** Whether sending it again is harmless (false for a create) */
+	idempotent?: boolean;
 }
+
+export type RequestKind = 'read' | 'create' | 'update';
+
+const KINDS: Record<RequestKind, { scope: string; purpose: string; limit: string; repeat: string }> = {
+	read: {
+		scope: 'followups:read',
+		purpose: 'read followups',
+		limit: '1,000 reads',
+		repeat: 'Reads are safe to repeat.',
+	},
+	update: {
+		scope: 'followups:write',
+		purpose: 'update followups',
+		limit: '500 updates',
+		repeat: 'Updates are safe to repeat.',
+	},
+	create: {
+		scope: 'followups:write',
+		purpose: 'create followups',
+		limit: '500 writes (creates and updates)',
+		repeat: 'Before running again, check in GetBill whether the followup was created: a create sent twice makes two followups.',
+	},
+};
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -175,6 +204,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	};
 	const httpCode = status !== undefined ? String(status) : undefined;
 	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
+	const kind = KINDS[ctx.kind ?? 'update'];
 
 	if (failure.duringTokenRequest) {
 		return {
@@ -191,7 +221,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		const code = failure.networkCode ? `Network error ${failure.networkCode}. ` : '';
 		return {
 			message: `Could not reach GetBill${ctx.baseUrl ? ` at ${ctx.baseUrl}` : ''}`,
-			description: `${code}The request got no answer. Check the Base URL in the GetBill OAuth2 API credential and your network, then run again. Updates are safe to repeat.`,
+			description: `${code}The request got no answer. Check the Base URL in the GetBill OAuth2 API credential and your network, then run again. ${kind.repeat}`,
 			body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}) },
 		};
 	}
@@ -203,7 +233,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
 				description: detailLines.length
 					? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
-					: 'GetBill rejected the request body. Check the values in "Update Fields" against the allowed values and formats.',
+					: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
 				httpCode,
 				body: safeBody,
 			};
@@ -219,15 +249,15 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		case status === 403:
 			return {
 				message: `GetBill denied access${said}`,
-				description:
-					'The OAuth client needs the followups:write scope to update followups. Add it to the Scope of the GetBill OAuth2 API credential and allow it for the client in GetBill (Company → API Client Management).',
+				description: `The OAuth client needs the ${kind.scope} scope to ${kind.purpose}. Add it to the Scope of the GetBill OAuth2 API credential and allow it for the client in GetBill (Company → API Client Management).`,
 				httpCode,
 				body: safeBody,
 			};
 		case status === 404:
 			return {
-				message: `Followup${idText} not found${said}`,
+				message: ctx.notFound ? `${ctx.notFound.message}${said}` : `Followup${idText} not found${said}`,
 				description:
+					ctx.notFound?.description ??
 					'Check the Followup ID: it must be the encrypted ID GetBill gives the followup (e.g. abc123def456), and the followup must belong to your company.',
 				httpCode,
 				body: safeBody,
@@ -248,7 +278,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 						: ` Retry after ${waitText(seconds)}.`;
 			return {
 				message: `GetBill rate limit reached${said}`,
-				description: `GetBill allows 500 updates per hour per OAuth client.${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
+				description: `GetBill allows ${kind.limit} per hour per OAuth client.${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
 				httpCode,
 				body: safeBody,
 			};
@@ -257,7 +287,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 			return {
 				message: `GetBill had a server error (${status})${said}`,
 				description:
-					'This is usually temporary. Run again later, or raise Max Retries under Options. Updates are safe to repeat.',
+					`This is usually temporary. Run again later, or raise Max Retries under Options. ${kind.repeat}`,
 				httpCode,
 				body: safeBody,
 			};

@@ -39,11 +39,15 @@ export interface GetBillRequest {
 	qs?: IDataObject;
 }
 
+/** Whether sending the request twice does no harm: all but a create (POST). */
+const isIdempotent = (request: GetBillRequest) => request.method !== 'POST';
+
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
  * refreshes the OAuth2 token. Temporary failures (429, 502, 503, 504, broken
- * connections) are retried as the policy says; an update is a PUT, so sending
- * it again is safe. Any final failure becomes a NodeApiError that carries
+ * connections) are retried as the policy says: reads and updates (GET, PUT)
+ * are safe to send again; a create (POST) is retried only after a 429, which
+ * GetBill answers without creating anything. Any final failure becomes a NodeApiError that carries
  * GetBill's message and field details, and nothing of the request's headers.
  */
 export async function getBillApiRequest(
@@ -71,7 +75,7 @@ export async function getBillApiRequest(
 			)) as IDataObject;
 		} catch (error) {
 			const failure = extractHttpFailure(error);
-			const decision = decideRetry(failure, attempt - 1, policy);
+			const decision = decideRetry(failure, attempt - 1, policy, Math.random, isIdempotent(request));
 			if (decision.retry) {
 				this.logger?.debug?.(
 					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
@@ -90,7 +94,46 @@ export async function getBillApiRequest(
 				baseUrl: root,
 				attempts: attempt,
 				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
+				idempotent: isIdempotent(request),
 			});
 		}
+	}
+}
+
+/** Page size GetBill allows at most */
+export const MAX_PAGE_SIZE = 100;
+
+/**
+ * Reads a paged list (`{data: [...], pagination: {page, pages}}`), page after
+ * page from 1, until `limit` entries are read (all when undefined) or the last
+ * page. Every page goes through getBillApiRequest (retries included).
+ */
+export async function getBillApiRequestPages(
+	this: IExecuteFunctions,
+	request: GetBillRequest,
+	ctx: ErrorContext,
+	baseUrl: string,
+	policy: RetryPolicy,
+	limit: number | undefined,
+): Promise<IDataObject[]> {
+	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit);
+	const entries: IDataObject[] = [];
+	for (let page = 1; ; page++) {
+		const response = await getBillApiRequest.call(
+			this,
+			{ ...request, qs: { ...request.qs, page, limit: pageSize } },
+			ctx,
+			baseUrl,
+			policy,
+		);
+		const data = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
+		entries.push(...data);
+		const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
+		const done =
+			(limit !== undefined && entries.length >= limit) ||
+			data.length === 0 ||
+			!Number.isFinite(pages) ||
+			page >= pages;
+		if (done) return limit === undefined ? entries : entries.slice(0, limit);
 	}
 }

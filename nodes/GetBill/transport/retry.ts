@@ -60,7 +60,8 @@ export function isTransient(failure: HttpFailure): boolean {
 }
 
 /**
- * Whether to try again after `retriesDone` retries, and how long to wait:
+ * Whether to try again after `retriesDone` retries, and how long to wait
+ * (a request that is not idempotent, a create, only after a 429):
  * GetBill's retry_after for a 429 (if within the policy's maximum), otherwise
  * exponential backoff with jitter (half fixed, half random).
  */
@@ -69,8 +70,12 @@ export function decideRetry(
 	retriesDone: number,
 	policy: RetryPolicy,
 	random: () => number = Math.random,
+	idempotent = true,
 ): RetryDecision {
 	if (!isTransient(failure)) return { retry: false };
+	// A create sent again after a 5xx or a broken connection may create a second
+	// followup; a 429 means GetBill refused it, so only that is retried.
+	if (!idempotent && failure.status !== 429) return { retry: false };
 	if (failure.status === 429) {
 		const wait = retryAfterSeconds(failure);
 		if (wait !== undefined && wait > policy.maxRateLimitWaitSeconds) {

@@ -1,8 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { optionsProperty } from '../options';
+import * as create from './create.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+import * as getAllByDebt from './getAllByDebt.operation';
 import * as update from './update.operation';
 
-export { update };
+export { create, get, getAll, getAllByDebt, update };
 
 export const description: INodeProperties[] = [
 	{
@@ -13,6 +18,30 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['followup'] } },
 		options: [
 			{
+				name: 'Create',
+				value: 'create',
+				description: 'Create a followup for a debt',
+				action: 'Create a followup',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a followup',
+				action: 'Get a followup',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many followups, filtered by status or type',
+				action: 'Get many followups',
+			},
+			{
+				name: 'Get Many by Debt',
+				value: 'getAllByDebt',
+				description: 'Get the followups of one debt',
+				action: 'Get many followups of a debt',
+			},
+			{
 				name: 'Update',
 				value: 'update',
 				description: 'Update a followup: status, call results, notes, schedule',
@@ -21,5 +50,10 @@ export const description: INodeProperties[] = [
 		],
 		default: 'update',
 	},
+	...create.description,
+	...get.description,
+	...getAll.description,
+	...getAllByDebt.description,
 	...update.description,
+	optionsProperty('followup', ['create', 'get', 'getAll', 'getAllByDebt', 'update']),
 ];

@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { apiPath, getBillApiRequest } from '../../transport';
+import type { RunContext } from './common';
+import { fieldsCollection, fieldsToSendProperties, idProperty, readFollowupFields, readId } from './common';
+
+const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
+
+export const DEBT_ID_HINT =
+	'Enter the encrypted ID of a debt of your company (e.g. debt_abc123def456), or map it from a previous node with an expression.';
+
+/** The 404 of a request about a debt */
+export function debtNotFound(debtId: string) {
+	return {
+		message: `Debt "${debtId}" not found`,
+		description:
+			'Check the Debt ID: it must be the encrypted ID GetBill gives the debt (e.g. debt_abc123def456), and the debt must belong to your company.',
+	};
+}
+
+export const description: INodeProperties[] = [
+	idProperty('debt', 'create', 'The encrypted ID of the debt the new followup belongs to'),
+	...fieldsToSendProperties('create', COLLECTION.label),
+	fieldsCollection(
+		COLLECTION.name,
+		COLLECTION.label,
+		'The fields of the new followup. Fields not added here are left to GetBill (the status starts as On Hold).',
+		'create',
+	),
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	const debtId = readId(this, itemIndex, 'debtId', 'Debt ID', DEBT_ID_HINT);
+	const fields = readFollowupFields(this, itemIndex, run, COLLECTION, false);
+	const response = await getBillApiRequest.call(
+		this,
+		{ method: 'POST', path: apiPath`/followups`, body: { debt_id: debtId, ...fields } },
+		{
+			action: `create a followup for debt "${debtId}"`,
+			itemIndex,
+			kind: 'create',
+			notFound: debtNotFound(debtId),
+		},
+		run.baseUrl,
+		run.retryPolicy(itemIndex),
+	);
+	const data = (response?.data ?? response) as IDataObject;
+	return [{ json: data, pairedItem: { item: itemIndex } }];
+}

@@ -1,0 +1,34 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { apiPath, getBillApiRequestPages } from '../../transport';
+import type { RunContext } from './common';
+import { idProperty, pagingProperties, readId, readLimit } from './common';
+import { DEBT_ID_HINT, debtNotFound } from './create.operation';
+
+export const description: INodeProperties[] = [
+	idProperty('debt', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),
+	...pagingProperties('getAllByDebt'),
+];
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+): Promise<INodeExecutionData[]> {
+	const debtId = readId(this, itemIndex, 'debtId', 'Debt ID', DEBT_ID_HINT);
+	const limit = readLimit(this, itemIndex);
+	const followups = await getBillApiRequestPages.call(
+		this,
+		{ method: 'GET', path: apiPath`/followups/debt/${debtId}` },
+		{
+			action: `list the followups of debt "${debtId}"`,
+			itemIndex,
+			kind: 'read',
+			notFound: debtNotFound(debtId),
+		},
+		run.baseUrl,
+		run.retryPolicy(itemIndex),
+		limit,
+	);
+	return followups.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+}
