@@ -102,7 +102,24 @@ const MANY_IDS = ['many00000001', 'many00000002', 'many00000003', 'many00000004'
 const COF_IDS = ['cof000000001', 'cof000000002', 'missing_followup', 'cof000000004', 'cof000000005'];
 const EO_IDS = ['eo0000000001', 'missing_eo', 'eo0000000003'];
 
+/** Issue #5: the other operations and Auto-Map */
+const DEBT_CREATE = 'debtE2eCreate01';
+const DEBT_PAGED = 'debt/e2e paged';
+const DEBT_PAGED_COUNT = 150;
+const AUTO_IDS = ['auto00000001', 'auto00000002', 'auto00000003'];
+/** A voice-AI "call ended" payload: some keys are GetBill field names, some are not. */
+const CALL_ENDED = {
+	call_id: 'call_e2e_1',
+	duration_ms: '185000',
+	direction: 'inbound',
+	disconnection_reason: 'user_hangup',
+	audio_url: null,
+	agent_name: 'Voice bot',
+	transcript: 'Hello, this is a reminder…',
+};
+
 const FOLLOWUPS = [
+	...AUTO_IDS,
 	'abc123def456',
 	'allfields001',
 	'expr00000001',
@@ -264,6 +281,28 @@ function workflows() {
 			}),
 		]),
 	);
+	const op = (parameters, o = {}) => W.getBillNode('GetBill', { credential: CRED_MAIN, parameters, ...o });
+	list.push(
+		W.chain('gbOpCreate000001', 'E2E: create a followup', [
+			W.manualTrigger(),
+			op({ operation: 'create', debtId: DEBT_CREATE, additionalFields: { type: 'call', scheduled_at: '2024-02-01T09:00:00Z', notes: 'Created by n8n' } }),
+		]),
+		W.chain('gbOpGet000000001', 'E2E: get a followup', [W.manualTrigger(), op({ operation: 'get', followupId: 'abc123def456' })]),
+		W.chain('gbOpGetAll000001', 'E2E: get many, return all', [W.manualTrigger(), op({ operation: 'getAll', returnAll: true })]),
+		W.chain('gbOpGetAllLimit1', 'E2E: get many, limit and filters', [
+			W.manualTrigger(),
+			op({ operation: 'getAll', limit: 5, filters: { status: 'delivered', type: 'call' } }),
+		]),
+		W.chain('gbOpByDebt000001', 'E2E: get many by debt, every page', [
+			W.manualTrigger(),
+			op({ operation: 'getAllByDebt', debtId: DEBT_PAGED, returnAll: true }),
+		]),
+		W.chain('gbAutoMap0000001', 'E2E: auto-map a call-ended payload', [
+			W.manualTrigger(),
+			W.codeItems('Call ended', AUTO_IDS.map((followup, i) => ({ followup, ...CALL_ENDED, ...(i === 1 ? { direction: 'sideways' } : {}) }))),
+			op({ operation: 'update', followupId: '={{ $json.followup }}', fieldsToSend: 'autoMapInputData' }, { onError: 'continueRegularOutput' }),
+		]),
+	);
 	return list;
 }
 
@@ -347,6 +386,9 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		server = new GetBillServer({ followupIds: FOLLOWUPS });
 		await server.start();
 		server.seedFollowup('abc123def456', { status: 'in_progress', type: 'sms', notes: 'Keep me' });
+		server.seedDebt(DEBT_CREATE);
+		server.seedFollowup('delivered001', { status: 'delivered', type: 'call' });
+		for (let i = 0; i < DEBT_PAGED_COUNT; i++) server.seedFollowup(`paged${String(i).padStart(7, '0')}`, { debt_id: DEBT_PAGED });
 		n8n = await new N8n({ version, userFolder }).init();
 		await n8n.importCredentials(
 			[CRED_MAIN, CRED_MANY, CRED_EXPIRY, CRED_FAULTS].map((c) => W.credential({ ...c, baseUrl: server.url })),
@@ -618,5 +660,84 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		expectSucceeded(third);
 		expect(third.token).toHaveLength(0);
 		expect(third.api.map((q) => [q.status, q.headers.authorization])).toEqual([[200, bearer(second.token[0].issued)]]);
+	});
+	describe('the other followup operations and Auto-Map', () => {
+		test('Create POSTs debt_id and the fields set; the output is the new followup', async () => {
+			const r = await execute('gbOpCreate000001');
+			expectSucceeded(r);
+			expect(r.api).toHaveLength(1);
+			expect(r.api[0]).toMatchObject({ method: 'POST', path: '/external-api/v1/followups', status: 201 });
+			expect(JSON.parse(r.api[0].rawBody)).toEqual({ debt_id: DEBT_CREATE, type: 'call', scheduled_at: '2024-02-01T09:00:00Z', notes: 'Created by n8n' });
+			const [item] = outputOf(r.run, 'GetBill');
+			expect(item.json).toMatchObject({ debt_id: DEBT_CREATE, status: 'on_hold', notes: 'Created by n8n' });
+			expect(server.followups.get(item.json.id)).toEqual(item.json);
+			records.create = { request: JSON.parse(r.api[0].rawBody), status: r.api[0].status, output: item.json };
+		});
+
+		test('Get reads one followup', async () => {
+			const r = await execute('gbOpGet000000001');
+			expectSucceeded(r);
+			expect(r.api.map((q) => [q.method, q.path, q.status])).toEqual([['GET', '/external-api/v1/followups/abc123def456', 200]]);
+			expect(outputOf(r.run, 'GetBill').map((i) => i.json)).toEqual([server.followups.get('abc123def456')]);
+		});
+
+		test('Get Many with Return All reads every page (limit 100) and outputs every followup', async () => {
+			const total = server.followups.size;
+			const r = await execute('gbOpGetAll000001');
+			expectSucceeded(r);
+			const pages = Math.ceil(total / 100);
+			expect(pages).toBeGreaterThan(1);
+			expect(r.api.map((q) => [q.method, q.path, q.query])).toEqual(
+				Array.from({ length: pages }, (_, i) => ['GET', '/external-api/v1/followups', { page: String(i + 1), limit: '100' }]),
+			);
+			const out = outputOf(r.run, 'GetBill');
+			expect(out).toHaveLength(total);
+			expect(new Set(out.map((i) => i.json.id)).size).toBe(total);
+			records.getAll = { total, pages: r.api.length, items: out.length };
+		});
+
+		test('Get Many with a Limit and filters asks for one page with them', async () => {
+			const r = await execute('gbOpGetAllLimit1');
+			expectSucceeded(r);
+			expect(r.api.map((q) => q.query)).toEqual([{ page: '1', limit: '5', status: 'delivered', type: 'call' }]);
+			const out = outputOf(r.run, 'GetBill');
+			expect(out.length).toBeGreaterThan(0);
+			expect(out.length).toBeLessThanOrEqual(5);
+			expect(out.every((i) => i.json.status === 'delivered' && i.json.type === 'call')).toBe(true);
+		});
+
+		test('Get Many by Debt reads both pages of a debt with 150 followups', async () => {
+			const r = await execute('gbOpByDebt000001');
+			expectSucceeded(r);
+			expect(r.api.map((q) => [q.path, q.query])).toEqual([
+				['/external-api/v1/followups/debt/debt%2Fe2e%20paged', { page: '1', limit: '100' }],
+				['/external-api/v1/followups/debt/debt%2Fe2e%20paged', { page: '2', limit: '100' }],
+			]);
+			const out = outputOf(r.run, 'GetBill');
+			expect(out).toHaveLength(DEBT_PAGED_COUNT);
+			expect(out.every((i) => i.json.debt_id === DEBT_PAGED)).toBe(true);
+			records.getAllByDebt = { pages: r.api.length, items: out.length };
+		});
+
+		test('Auto-Map sends the payload keys that are field names, rejects a bad value, lists ignored keys', async () => {
+			const r = await execute('gbAutoMap0000001');
+			expectSucceeded(r);
+			const mapped = { call_id: 'call_e2e_1', duration_ms: 185000, direction: 'inbound', disconnection_reason: 'user_hangup' };
+			expect(r.api.map((q) => [q.path, JSON.parse(q.rawBody)])).toEqual([
+				[`/external-api/v1/followups/${AUTO_IDS[0]}`, mapped],
+				[`/external-api/v1/followups/${AUTO_IDS[2]}`, mapped],
+			]);
+			const out = outputOf(r.run, 'GetBill');
+			expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+			expect(out[1].json.error).toBe('Direction (direction) is not a value GetBill accepts: "sideways" [item 1]');
+			expect(server.followups.get(AUTO_IDS[0])).toMatchObject(mapped);
+			const hints = r.run.data.resultData.runData.GetBill[0].hints ?? [];
+			expect(hints.map((h) => h.message)).toEqual([
+				'Auto-map did not send these input fields, which are not GetBill followup fields: followup, agent_name, transcript',
+				'Auto-map did not send these fields, which were null in the input: audio_url',
+			]);
+			records.autoMap = { sent: r.api.map((q) => JSON.parse(q.rawBody)), error: out[1].json.error, hints: hints.map((h) => h.message) };
+			writeReport(`operations-${version}.json`, { create: records.create, getAll: records.getAll, getAllByDebt: records.getAllByDebt, autoMap: records.autoMap });
+		});
 	});
 });

@@ -56,6 +56,20 @@ const setFields = (name, fields) =>
 	});
 
 /**
+ * The GetBill node with any operation's parameters (resource Followup).
+ * @param {object} o
+ * @param {object} o.parameters e.g. {operation: 'getAll', returnAll: true}
+ * @param {{id: string, name: string}} o.credential
+ * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
+ */
+function getBillNode(name, { parameters, credential: cred, onError }) {
+	return node(name, GETBILL_TYPE, 1, { resource: 'followup', ...parameters }, {
+		credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
+		...(onError ? { onError } : {}),
+	});
+}
+
+/**
  * The GetBill node, operation Update.
  * @param {object} o
  * @param {string} o.followupId literal or `={{ expression }}`
@@ -63,17 +77,8 @@ const setFields = (name, fields) =>
  * @param {{id: string, name: string}} o.credential
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
  */
-function getBill(name, { followupId, fields, credential: cred, onError }) {
-	return node(
-		name,
-		GETBILL_TYPE,
-		1,
-		{ resource: 'followup', operation: 'update', followupId, updateFields: fields },
-		{
-			credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
-			...(onError ? { onError } : {}),
-		},
-	);
+function getBill(name, { followupId, fields, credential, onError }) {
+	return getBillNode(name, { parameters: { operation: 'update', followupId, updateFields: fields }, credential, onError });
 }
 
 /**
@@ -122,6 +127,7 @@ module.exports = {
 	codeItems,
 	setFields,
 	getBill,
+	getBillNode,
 	workflow,
 	chain,
 };
