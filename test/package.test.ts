@@ -17,8 +17,11 @@ describe('package.json', () => {
 		expect(pkg.n8n).toEqual({
 			n8nNodesApiVersion: 1,
 			strict: true,
-			credentials: ['dist/credentials/GetBillOAuth2Api.credentials.js'],
-			nodes: ['dist/nodes/GetBill/GetBill.node.js'],
+			credentials: [
+				'dist/credentials/GetBillOAuth2Api.credentials.js',
+				'dist/credentials/GetBillWebhookApi.credentials.js',
+			],
+			nodes: ['dist/nodes/GetBill/GetBill.node.js', 'dist/nodes/GetBillTrigger/GetBillTrigger.node.js'],
 		});
 	});
 
@@ -43,12 +46,15 @@ describe('npm pack', () => {
 		expect(files.some((f) => f.startsWith('dist/test') || f.includes('.test.'))).toBe(false);
 	});
 
-	it('ships the built node, credential, codex and icons that package.json names', () => {
+	it('ships the built nodes, credentials, codex files and icons that package.json names', () => {
 		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials, pkg.main]) expect(files).toContain(file);
 		for (const file of [
 			'dist/nodes/GetBill/GetBill.node.json',
 			'dist/nodes/GetBill/getbill.svg',
 			'dist/nodes/GetBill/getbill.dark.svg',
+			'dist/nodes/GetBillTrigger/GetBillTrigger.node.json',
+			'dist/nodes/GetBillTrigger/getbill.svg',
+			'dist/nodes/GetBillTrigger/getbill.dark.svg',
 			'dist/credentials/getbill.svg',
 			'dist/credentials/getbill.dark.svg',
 		]) {
@@ -66,8 +72,12 @@ describe('npm pack', () => {
 			};
 			const { GetBill } = require('./dist/nodes/GetBill/GetBill.node.js');
 			const { GetBillOAuth2Api } = require('./dist/credentials/GetBillOAuth2Api.credentials.js');
-			console.log(new GetBill().description.name, new GetBillOAuth2Api().name);
+			const { GetBillTrigger } = require('./dist/nodes/GetBillTrigger/GetBillTrigger.node.js');
+			const { GetBillWebhookApi } = require('./dist/credentials/GetBillWebhookApi.credentials.js');
+			console.log(new GetBill().description.name, new GetBillOAuth2Api().name, new GetBillTrigger().description.name, new GetBillWebhookApi().name);
 		`;
-		expect(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe('getBill getBillOAuth2Api');
+		expect(execFileSync(process.execPath, ['-e', script], { cwd: root, encoding: 'utf8' }).trim()).toBe(
+			'getBill getBillOAuth2Api getBillTrigger getBillWebhookApi',
+		);
 	});
 });

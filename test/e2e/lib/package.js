@@ -25,6 +25,9 @@ const REQUIRED_FILES = [
 	'dist/nodes/GetBill/GetBill.node.json',
 	'dist/nodes/GetBill/getbill.svg',
 	'dist/nodes/GetBill/getbill.dark.svg',
+	'dist/nodes/GetBillTrigger/GetBillTrigger.node.json',
+	'dist/nodes/GetBillTrigger/getbill.svg',
+	'dist/nodes/GetBillTrigger/getbill.dark.svg',
 	'dist/credentials/getbill.svg',
 	'dist/credentials/getbill.dark.svg',
 ];
