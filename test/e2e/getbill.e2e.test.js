@@ -662,22 +662,33 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		expect(third.api.map((q) => [q.status, q.headers.authorization])).toEqual([[200, bearer(second.token[0].issued)]]);
 	});
 	describe('the other followup operations and Auto-Map', () => {
+		/**
+		 * The requests GetBill answered, without a leading 401: an earlier case expires
+		 * every token, so the first request of a run may be refused (nothing applied)
+		 * and sent again by n8n with a new token.
+		 */
+		function answered(r) {
+			const refused = r.api.findIndex((q) => q.status !== 401);
+			expect(r.api.slice(0, Math.max(refused, 0)).every((q) => q.status === 401)).toBe(true);
+			return refused === -1 ? [] : r.api.slice(refused);
+		}
+
 		test('Create POSTs debt_id and the fields set; the output is the new followup', async () => {
 			const r = await execute('gbOpCreate000001');
 			expectSucceeded(r);
-			expect(r.api).toHaveLength(1);
-			expect(r.api[0]).toMatchObject({ method: 'POST', path: '/external-api/v1/followups', status: 201 });
-			expect(JSON.parse(r.api[0].rawBody)).toEqual({ debt_id: DEBT_CREATE, type: 'call', scheduled_at: '2024-02-01T09:00:00Z', notes: 'Created by n8n' });
+			expect(answered(r)).toHaveLength(1);
+			expect(answered(r)[0]).toMatchObject({ method: 'POST', path: '/external-api/v1/followups', status: 201 });
+			expect(JSON.parse(answered(r)[0].rawBody)).toEqual({ debt_id: DEBT_CREATE, type: 'call', scheduled_at: '2024-02-01T09:00:00Z', notes: 'Created by n8n' });
 			const [item] = outputOf(r.run, 'GetBill');
 			expect(item.json).toMatchObject({ debt_id: DEBT_CREATE, status: 'on_hold', notes: 'Created by n8n' });
 			expect(server.followups.get(item.json.id)).toEqual(item.json);
-			records.create = { request: JSON.parse(r.api[0].rawBody), status: r.api[0].status, output: item.json };
+			records.create = { request: JSON.parse(answered(r)[0].rawBody), status: answered(r)[0].status, output: item.json };
 		});
 
 		test('Get reads one followup', async () => {
 			const r = await execute('gbOpGet000000001');
 			expectSucceeded(r);
-			expect(r.api.map((q) => [q.method, q.path, q.status])).toEqual([['GET', '/external-api/v1/followups/abc123def456', 200]]);
+			expect(answered(r).map((q) => [q.method, q.path, q.status])).toEqual([['GET', '/external-api/v1/followups/abc123def456', 200]]);
 			expect(outputOf(r.run, 'GetBill').map((i) => i.json)).toEqual([server.followups.get('abc123def456')]);
 		});
 
@@ -687,19 +698,19 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 			expectSucceeded(r);
 			const pages = Math.ceil(total / 100);
 			expect(pages).toBeGreaterThan(1);
-			expect(r.api.map((q) => [q.method, q.path, q.query])).toEqual(
+			expect(answered(r).map((q) => [q.method, q.path, q.query])).toEqual(
 				Array.from({ length: pages }, (_, i) => ['GET', '/external-api/v1/followups', { page: String(i + 1), limit: '100' }]),
 			);
 			const out = outputOf(r.run, 'GetBill');
 			expect(out).toHaveLength(total);
 			expect(new Set(out.map((i) => i.json.id)).size).toBe(total);
-			records.getAll = { total, pages: r.api.length, items: out.length };
+			records.getAll = { total, pages: answered(r).length, items: out.length };
 		});
 
 		test('Get Many with a Limit and filters asks for one page with them', async () => {
 			const r = await execute('gbOpGetAllLimit1');
 			expectSucceeded(r);
-			expect(r.api.map((q) => q.query)).toEqual([{ page: '1', limit: '5', status: 'delivered', type: 'call' }]);
+			expect(answered(r).map((q) => q.query)).toEqual([{ page: '1', limit: '5', status: 'delivered', type: 'call' }]);
 			const out = outputOf(r.run, 'GetBill');
 			expect(out.length).toBeGreaterThan(0);
 			expect(out.length).toBeLessThanOrEqual(5);
@@ -709,21 +720,21 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 		test('Get Many by Debt reads both pages of a debt with 150 followups', async () => {
 			const r = await execute('gbOpByDebt000001');
 			expectSucceeded(r);
-			expect(r.api.map((q) => [q.path, q.query])).toEqual([
+			expect(answered(r).map((q) => [q.path, q.query])).toEqual([
 				['/external-api/v1/followups/debt/debt%2Fe2e%20paged', { page: '1', limit: '100' }],
 				['/external-api/v1/followups/debt/debt%2Fe2e%20paged', { page: '2', limit: '100' }],
 			]);
 			const out = outputOf(r.run, 'GetBill');
 			expect(out).toHaveLength(DEBT_PAGED_COUNT);
 			expect(out.every((i) => i.json.debt_id === DEBT_PAGED)).toBe(true);
-			records.getAllByDebt = { pages: r.api.length, items: out.length };
+			records.getAllByDebt = { pages: answered(r).length, items: out.length };
 		});
 
 		test('Auto-Map sends the payload keys that are field names, rejects a bad value, lists ignored keys', async () => {
 			const r = await execute('gbAutoMap0000001');
 			expectSucceeded(r);
 			const mapped = { call_id: 'call_e2e_1', duration_ms: 185000, direction: 'inbound', disconnection_reason: 'user_hangup' };
-			expect(r.api.map((q) => [q.path, JSON.parse(q.rawBody)])).toEqual([
+			expect(answered(r).map((q) => [q.path, JSON.parse(q.rawBody)])).toEqual([
 				[`/external-api/v1/followups/${AUTO_IDS[0]}`, mapped],
 				[`/external-api/v1/followups/${AUTO_IDS[2]}`, mapped],
 			]);
@@ -736,7 +747,7 @@ describe.each(versions)('GetBill node in n8n %s', (version) => {
 				'Auto-map did not send these input fields, which are not GetBill followup fields: followup, agent_name, transcript',
 				'Auto-map did not send these fields, which were null in the input: audio_url',
 			]);
-			records.autoMap = { sent: r.api.map((q) => JSON.parse(q.rawBody)), error: out[1].json.error, hints: hints.map((h) => h.message) };
+			records.autoMap = { sent: answered(r).map((q) => JSON.parse(q.rawBody)), error: out[1].json.error, hints: hints.map((h) => h.message) };
 			writeReport(`operations-${version}.json`, { create: records.create, getAll: records.getAll, getAllByDebt: records.getAllByDebt, autoMap: records.autoMap });
 		});
 	});

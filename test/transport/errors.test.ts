@@ -2,7 +2,8 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { describeFailure, extractHttpFailure, formatDetails, toGetBillApiError } from '../../nodes/GetBill/transport/errors';
+import type { ErrorContext } from '../../nodes/GetBill/transport/errors';
+import { describeFailure, extractHttpFailure, failureToApiError, formatDetails } from '../../nodes/GetBill/transport/errors';
 import { apiPath } from '../../nodes/GetBill/transport';
 
 const node: INode = { id: '1', name: 'GetBill', type: 'n8n-nodes-getbill.getBill', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -68,7 +69,10 @@ describe('describeFailure', () => {
 	});
 });
 
-describe('toGetBillApiError', () => {
+/** What the transport does with whatever n8n's helper threw. */
+const toGetBillApiError = (node: INode, error: unknown, ctx: ErrorContext) => failureToApiError(node, extractHttpFailure(error), ctx);
+
+describe('failureToApiError(extractHttpFailure(…))', () => {
 	it('carries GetBill\'s message, details, status and item, and nothing of the request', () => {
 		const error = toGetBillApiError(node, axiosError(400, { error: true, message: 'Validation failed', code: 400, details: { call_date: ['must be ISO 8601'] } }), ctx);
 		expect(error).toBeInstanceOf(NodeApiError);

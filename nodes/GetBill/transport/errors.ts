@@ -311,8 +311,3 @@ export function failureToApiError(node: INode, failure: HttpFailure, ctx: ErrorC
 		itemIndex: ctx.itemIndex,
 	});
 }
-
-/** The NodeApiError for whatever n8n's helpers threw. */
-export function toGetBillApiError(node: INode, error: unknown, ctx: ErrorContext): NodeApiError {
-	return failureToApiError(node, extractHttpFailure(error), ctx);
-}
