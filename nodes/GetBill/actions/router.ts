@@ -24,20 +24,14 @@ const operations: Record<string, Record<string, Operation>> = {
 
 /** Tells the user, in the output pane, which input fields Auto-Map did not send. */
 function addAutoMapHints(this: IExecuteFunctions, run: RunContext) {
-	const hints = [];
-	if (run.ignoredInputKeys.size) {
-		hints.push({
-			message: `Auto-map did not send these input fields, which are not GetBill followup fields: ${[...run.ignoredInputKeys].join(', ')}`,
-			location: 'outputPane' as const,
-		});
-	}
-	if (run.emptyInputKeys.size) {
-		hints.push({
-			message: `Auto-map did not send these fields, which were null in the input: ${[...run.emptyInputKeys].join(', ')}`,
-			location: 'outputPane' as const,
-		});
-	}
-	if (hints.length) this.addExecutionHints?.(...hints);
+	const hints = [
+		[run.ignoredInputKeys, 'Auto-map did not send these input fields, which are not GetBill followup fields'],
+		[run.emptyInputKeys, 'Auto-map did not send these fields, which were null in the input'],
+	] as const;
+	const shown = hints
+		.filter(([keys]) => keys.size > 0)
+		.map(([keys, text]) => ({ message: `${text}: ${[...keys].join(', ')}`, location: 'outputPane' as const }));
+	if (shown.length) this.addExecutionHints?.(...shown);
 }
 
 /**

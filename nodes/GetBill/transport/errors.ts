@@ -32,12 +32,10 @@ export interface ErrorContext {
 	attempts?: number;
 	/** The user's maximum wait on a 429, when GetBill asked for longer */
 	maxRateLimitWaitSeconds?: number;
-	/** What the request does: its scope, and whether it is safe to repeat (default "update") */
+	/** What the request does (set by the transport from the method): its scope, and whether it is safe to repeat */
 	kind?: RequestKind;
 	/** For a 404: what was not found (default: the followup `followupId`) */
 	notFound?: { message: string; description: string };
-	/** Whether sending it again is harmless (false for a create) */
-	idempotent?: boolean;
 }
 
 export type RequestKind = 'read' | 'create' | 'update';

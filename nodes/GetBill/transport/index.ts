@@ -7,7 +7,7 @@ import type {
 
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import type { ErrorContext } from './errors';
+import type { ErrorContext, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { RetryPolicy } from './retry';
 import { decideRetry, DEFAULT_RETRY_POLICY } from './retry';
@@ -39,8 +39,9 @@ export interface GetBillRequest {
 	qs?: IDataObject;
 }
 
-/** Whether sending the request twice does no harm: all but a create (POST). */
-const isIdempotent = (request: GetBillRequest) => request.method !== 'POST';
+/** What a request does, from its method: a create (POST) is the one not safe to send twice. */
+const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = { GET: 'read', POST: 'create', PUT: 'update' };
+const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.method] ?? 'update';
 
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
@@ -58,6 +59,7 @@ export async function getBillApiRequest(
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
+	const kind = kindOf(request);
 	for (let attempt = 1; ; attempt++) {
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -75,7 +77,7 @@ export async function getBillApiRequest(
 			)) as IDataObject;
 		} catch (error) {
 			const failure = extractHttpFailure(error);
-			const decision = decideRetry(failure, attempt - 1, policy, Math.random, isIdempotent(request));
+			const decision = decideRetry(failure, attempt - 1, policy, Math.random, kind !== 'create');
 			if (decision.retry) {
 				this.logger?.debug?.(
 					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
@@ -94,7 +96,7 @@ export async function getBillApiRequest(
 				baseUrl: root,
 				attempts: attempt,
 				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
-				idempotent: isIdempotent(request),
+				kind,
 			});
 		}
 	}

@@ -6,6 +6,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INodeExecutionData,
 	INodeProperties,
 	INodePropertyOptions,
 } from 'n8n-workflow';
@@ -207,6 +208,11 @@ export function readFollowupFields(
 	} catch (error) {
 		throw valueError(ctx, error, itemIndex);
 	}
+}
+
+/** The output of one input item: GetBill's followup, or the entries of a list, each paired to it. */
+export function outputItems(data: IDataObject | IDataObject[], itemIndex: number): INodeExecutionData[] {
+	return (Array.isArray(data) ? data : [data]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }
 
 /** "Return All" and "Limit" of a list operation. */

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPath, getBillApiRequest } from '../../transport';
 import type { RunContext } from './common';
-import { fieldsCollection, fieldsToSendProperties, idProperty, readFollowupFields, readId } from './common';
+import { fieldsCollection, fieldsToSendProperties, idProperty, outputItems, readFollowupFields, readId } from './common';
 
 const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
 
@@ -42,12 +42,10 @@ export async function execute(
 		{
 			action: `create a followup for debt "${debtId}"`,
 			itemIndex,
-			kind: 'create',
 			notFound: debtNotFound(debtId),
 		},
 		run.baseUrl,
 		run.retryPolicy(itemIndex),
 	);
-	const data = (response?.data ?? response) as IDataObject;
-	return [{ json: data, pairedItem: { item: itemIndex } }];
+	return outputItems((response?.data ?? response) as IDataObject, itemIndex);
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPath, getBillApiRequest } from '../../transport';
 import type { RunContext } from './common';
-import { idProperty, readId } from './common';
+import { idProperty, outputItems, readId } from './common';
 import { FOLLOWUP_ID_HINT } from './update.operation';
 
 export const description: INodeProperties[] = [
@@ -18,10 +18,9 @@ export async function execute(
 	const response = await getBillApiRequest.call(
 		this,
 		{ method: 'GET', path: apiPath`/followups/${followupId}` },
-		{ action: `get followup "${followupId}"`, followupId, itemIndex, kind: 'read' },
+		{ action: `get followup "${followupId}"`, followupId, itemIndex },
 		run.baseUrl,
 		run.retryPolicy(itemIndex),
 	);
-	const data = (response?.data ?? response) as IDataObject;
-	return [{ json: data, pairedItem: { item: itemIndex } }];
+	return outputItems((response?.data ?? response) as IDataObject, itemIndex);
 }

@@ -5,7 +5,7 @@ import { getFollowupField } from '../../followup/fields';
 import { FieldValueError, normaliseFieldValue } from '../../followup/values';
 import { apiPath, getBillApiRequestPages } from '../../transport';
 import type { RunContext } from './common';
-import { pagingProperties, readLimit, showFor, toProperty } from './common';
+import { outputItems, pagingProperties, readLimit, showFor, toProperty } from './common';
 
 /** The list filters GetBill documents, with the field table's values. */
 const FILTER_FIELDS = ['status', 'type'].map((name) => getFollowupField(name)!);
@@ -53,10 +53,10 @@ export async function execute(
 	const followups = await getBillApiRequestPages.call(
 		this,
 		{ method: 'GET', path: apiPath`/followups`, qs },
-		{ action: 'list followups', itemIndex, kind: 'read' },
+		{ action: 'list followups', itemIndex },
 		run.baseUrl,
 		run.retryPolicy(itemIndex),
 		limit,
 	);
-	return followups.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	return outputItems(followups, itemIndex);
 }

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { apiPath, getBillApiRequestPages } from '../../transport';
 import type { RunContext } from './common';
-import { idProperty, pagingProperties, readId, readLimit } from './common';
+import { idProperty, outputItems, pagingProperties, readId, readLimit } from './common';
 import { DEBT_ID_HINT, debtNotFound } from './create.operation';
 
 export const description: INodeProperties[] = [
@@ -23,12 +23,11 @@ export async function execute(
 		{
 			action: `list the followups of debt "${debtId}"`,
 			itemIndex,
-			kind: 'read',
 			notFound: debtNotFound(debtId),
 		},
 		run.baseUrl,
 		run.retryPolicy(itemIndex),
 		limit,
 	);
-	return followups.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+	return outputItems(followups, itemIndex);
 }

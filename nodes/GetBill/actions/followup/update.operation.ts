@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { apiPath, getBillApiRequest } from '../../transport';
 import type { RunContext } from './common';
-import { fieldsCollection, fieldsToSendProperties, idProperty, readFollowupFields, readId } from './common';
+import { fieldsCollection, fieldsToSendProperties, idProperty, outputItems, readFollowupFields, readId } from './common';
 
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
@@ -30,10 +30,9 @@ export async function execute(
 	const response = await getBillApiRequest.call(
 		this,
 		{ method: 'PUT', path: apiPath`/followups/${followupId}`, body },
-		{ action: `update followup "${followupId}"`, followupId, itemIndex, kind: 'update' },
+		{ action: `update followup "${followupId}"`, followupId, itemIndex },
 		run.baseUrl,
 		run.retryPolicy(itemIndex),
 	);
-	const data = (response?.data ?? response) as IDataObject;
-	return [{ json: data, pairedItem: { item: itemIndex } }];
+	return outputItems((response?.data ?? response) as IDataObject, itemIndex);
 }
