@@ -3,6 +3,9 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with the e2e suite
+const { REQUIRED_FILES } = require('./e2e/lib/package') as { REQUIRED_FILES: string[] };
+
 const root = path.resolve(__dirname, '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 
@@ -47,19 +50,17 @@ describe('npm pack', () => {
 	});
 
 	it('ships the built nodes, credentials, codex files and icons that package.json names', () => {
-		for (const file of [...pkg.n8n.nodes, ...pkg.n8n.credentials, pkg.main]) expect(files).toContain(file);
-		for (const file of [
-			'dist/nodes/GetBill/GetBill.node.json',
-			'dist/nodes/GetBill/getbill.svg',
-			'dist/nodes/GetBill/getbill.dark.svg',
-			'dist/nodes/GetBillTrigger/GetBillTrigger.node.json',
-			'dist/nodes/GetBillTrigger/getbill.svg',
-			'dist/nodes/GetBillTrigger/getbill.dark.svg',
-			'dist/credentials/getbill.svg',
-			'dist/credentials/getbill.dark.svg',
-		]) {
-			expect(files).toContain(file);
-		}
+		expect(files).toContain(pkg.main);
+		// REQUIRED_FILES: package.json's nodes and credentials, their codex files and icons
+		// (the list the e2e suite checks in the tarball before installing it into n8n)
+		const perNode = (pkg.n8n.nodes as string[]).flatMap((node) => {
+			const dir = path.posix.dirname(node);
+			return [node.replace(/\.js$/, '.json'), `${dir}/getbill.svg`, `${dir}/getbill.dark.svg`];
+		});
+		expect(REQUIRED_FILES).toEqual(
+			expect.arrayContaining([...pkg.n8n.nodes, ...pkg.n8n.credentials, ...perNode, 'dist/credentials/getbill.svg', 'dist/credentials/getbill.dark.svg']),
+		);
+		for (const file of REQUIRED_FILES) expect(files).toContain(file);
 	});
 
 	it('loads in plain Node without n8n-core (only n8n-workflow and luxon at run time)', () => {

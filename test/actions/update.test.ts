@@ -6,6 +6,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { newCredentials, runGetBill } from '../helpers/n8n-harness';
 import { useGetBillServer } from '../helpers/server';
+import { CLIENT_CREDENTIALS_TOKEN_REQUEST } from '../server/getbill-server';
 
 const SECRET = 'test-client-secret';
 const gb = useGetBillServer({ followupIds: ['abc123def456', 'f1', 'f2', 'f3', 'f4', 'f5', 'id/with?odd#chars %'] });
@@ -41,14 +42,7 @@ describe('a successful update', () => {
 		});
 		expect(result.error).toBeUndefined();
 		expect(server.tokenRequests).toHaveLength(1);
-		expect(server.tokenRequests[0]).toMatchObject({
-			grantType: 'client_credentials',
-			clientId: 'test-client-id',
-			scope: 'followups:read followups:write',
-			credentialsInBody: true,
-			basicAuth: false,
-			status: 200,
-		});
+		expect(server.tokenRequests[0]).toMatchObject(CLIENT_CREDENTIALS_TOKEN_REQUEST);
 		const [request] = server.requests;
 		expect(server.requests).toHaveLength(1);
 		expect(request.method).toBe('PUT');

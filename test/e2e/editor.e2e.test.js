@@ -98,15 +98,20 @@ async function updateFieldsAdd(page, ndv) {
 	return all.filter({ hasText: 'Add Field' }).first();
 }
 
-/** Opens an options parameter's dropdown and returns the listed names. */
-async function optionNames(page, ndv, field) {
+/**
+ * Opens an options parameter's dropdown and returns the listed names (each option's
+ * first line: an option's description shows below its name). `whileOpen` runs with
+ * the list open, e.g. for a screenshot.
+ */
+async function optionNames(page, ndv, field, whileOpen = async () => {}) {
 	const input = tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`);
 	await input.scrollIntoViewIfNeeded();
 	await input.click();
 	const options = page.locator('.el-select-dropdown__item:visible');
 	await options.first().waitFor({ state: 'visible' });
-	await page.waitForTimeout(200); // the list animates in
-	const names = (await options.allInnerTexts()).map((t) => t.trim());
+	await page.waitForTimeout(300); // the list animates in
+	const names = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+	await whileOpen();
 	await page.keyboard.press('Escape');
 	await options.first().waitFor({ state: 'hidden' }).catch(() => {});
 	return names;
@@ -245,13 +250,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		const events = tid(tid(ndv, 'node-parameters'), 'parameter-input-events');
 		await expect(events).toBeVisibleSoon('Events');
 		expect(await events.innerText()).toContain('All Events');
-		await events.click();
-		const options = page.locator('.el-select-dropdown__item:visible');
-		await options.first().waitFor({ state: 'visible' });
-		await page.waitForTimeout(300);
-		const names = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
-		await page.keyboard.press('Escape');
-		await options.first().waitFor({ state: 'hidden' }).catch(() => {});
+		const names = await optionNames(page, ndv, 'events');
 		expect(names).toHaveLength(15);
 		expect(names[0]).toBe('All Events');
 		expect(names).toEqual(expect.arrayContaining(['Followup Completed', 'Payment Plan Canceled', 'Report Generated']));
@@ -414,26 +413,17 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await tid(page, 'canvas-node').filter({ hasText: 'Update a followup' }).first().dblclick();
 		const ndv = tid(page, 'ndv');
 		await ndv.waitFor({ state: 'visible' });
-		const input = tid(tid(ndv, 'node-parameters'), 'parameter-input-operation');
-		await input.click();
-		const options = page.locator('.el-select-dropdown__item:visible');
-		await options.first().waitFor({ state: 'visible' });
-		await page.waitForTimeout(300);
-		const names = (await options.allInnerTexts()).map((t) => t.split('\n')[0].trim());
-		await page.mouse.move(1, 1);
-		saveShot(await page.screenshot(), version, 'node-operations.png');
-		await page.keyboard.press('Escape');
-		await options.first().waitFor({ state: 'hidden' }).catch(() => {});
+		const names = await optionNames(page, ndv, 'operation', async () => {
+			await page.mouse.move(1, 1);
+			saveShot(await page.screenshot(), version, 'node-operations.png');
+		});
 		// n8n adds its own "Custom API Call" to nodes with a credential
 		expect(names.filter((n) => n !== 'Custom API Call')).toEqual(['Create', 'Get', 'Get Many', 'Get Many by Debt', 'Update']);
 	});
 
 	test('Auto-Map Input Data replaces Update Fields with a notice naming the fields; screenshot', async () => {
 		const ndv = tid(page, 'ndv');
-		expect(await optionNames(page, ndv, 'fieldsToSend')).toEqual([
-			expect.stringMatching(/^Auto-Map Input Data/),
-			expect.stringMatching(/^Define Below/),
-		]);
+		expect(await optionNames(page, ndv, 'fieldsToSend')).toEqual(['Auto-Map Input Data', 'Define Below']);
 		await pickOption(page, ndv, 'fieldsToSend', 'Auto-Map Input Data');
 		const notice = tid(ndv, 'parameter-input-autoMapNotice').or(ndv.getByText('Input fields with these names are sent').first());
 		await expect(notice.first()).toBeVisibleSoon('auto-map notice');

@@ -6,7 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
+import { DEFAULT_CONCURRENCY } from '../../nodes/GetBill/actions/options';
 import { FOLLOWUP_FIELDS } from '../../nodes/GetBill/followup/fields';
+import { DEFAULT_RETRY_POLICY } from '../../nodes/GetBill/transport/retry';
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
 
 /** The contract, kept in the repo so a fresh clone can test against it... */
@@ -172,6 +174,12 @@ describe('node description', () => {
 			['concurrency', 5],
 			['maxRateLimitWait', 60],
 			['maxRetries', 3],
+		]);
+		// The editor's defaults are literals (n8n's lint wants them so); what the node falls back to must match.
+		expect(options.map((o) => o.default)).toEqual([
+			DEFAULT_CONCURRENCY,
+			DEFAULT_RETRY_POLICY.maxRateLimitWaitSeconds,
+			DEFAULT_RETRY_POLICY.maxRetries,
 		]);
 	});
 

@@ -66,3 +66,4 @@ export const STATUSES: string[];
 export const TYPES: string[];
 export const DIRECTIONS: string[];
 export const API: string;
+export const CLIENT_CREDENTIALS_TOKEN_REQUEST: Pick<RecordedTokenRequest, 'grantType' | 'clientId' | 'scope' | 'credentialsInBody' | 'basicAuth' | 'status'>;

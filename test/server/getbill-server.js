@@ -22,6 +22,15 @@ const WRITABLE = ['status', 'type', 'call_date', 'scheduled_at', ...STRING_FIELD
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 const DEFAULT_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: ['followups:read', 'followups:write'] };
+/** The token request GetBill expects from the credential's defaults: client credentials in the form body, both scopes. */
+const CLIENT_CREDENTIALS_TOKEN_REQUEST = {
+	grantType: 'client_credentials',
+	clientId: DEFAULT_CLIENT.clientId,
+	scope: 'followups:read followups:write',
+	credentialsInBody: true,
+	basicAuth: false,
+	status: 200,
+};
 
 function toOffsetIso(value) {
 	const date = new Date(value);
@@ -444,7 +453,7 @@ function validateFollowupBody(body) {
 	return Object.keys(details).length ? details : undefined;
 }
 
-module.exports = { GetBillServer, validateFollowupBody, DEFAULT_CLIENT, STATUSES, TYPES, DIRECTIONS, API };
+module.exports = { GetBillServer, validateFollowupBody, DEFAULT_CLIENT, CLIENT_CREDENTIALS_TOKEN_REQUEST, STATUSES, TYPES, DIRECTIONS, API };
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
