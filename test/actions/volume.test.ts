@@ -120,7 +120,7 @@ describe('retries inside a run', () => {
 	it.each([
 		[{ maxRetries: 11 }, 'Max Retries must be a whole number from 0 to 10: 11 [item 0]'],
 		[{ concurrency: 0 }, 'Concurrency must be a whole number from 1 to 20: 0 [item 0]'],
-		[{ maxRateLimitWait: -1 }, 'Max Rate-Limit Wait (Seconds) must be a whole number 0 or more: -1 [item 0]'],
+		[{ maxRateLimitWait: -1 }, 'Max Rate-Limit Wait (Seconds) must be a whole number from 0 to 3600: -1 [item 0]'],
 	])('refuses the option %p before any request', async (options, message) => {
 		const result = await runGetBill({ credentials: gb.credentials, parameters: params({ status: 'sent' }, options) });
 		expect(result.error!.message).toBe(message);

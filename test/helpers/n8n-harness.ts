@@ -199,6 +199,8 @@ export interface RunOptions {
 	credentials: TestCredentialsHelper;
 	/** Runs this node in the GetBill node's place (the benchmark's floor) */
 	nodeType?: INodeType;
+	/** Stops the execution (n8n's cancel signal) this long after it started, as the Stop button does */
+	cancelAfterMs?: number;
 }
 
 export interface RunResult {
@@ -284,10 +286,13 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		},
 		executionId: 'exec-test',
 	} as unknown as IWorkflowExecuteAdditionalData;
-	const run = await new WorkflowExecute(additionalData, 'manual').run({
+	const running = new WorkflowExecute(additionalData, 'manual').run({
 		workflow,
 		startNode: nodes[0],
 	});
+	// The engine's promise settles only when the node returns: how long that takes after a stop is what the tests measure.
+	const stopTimer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
+	const run = await running.finally(() => clearTimeout(stopTimer));
 	const taskData = run.data.resultData.runData.GetBill?.[0];
 	return {
 		run,

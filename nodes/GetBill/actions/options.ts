@@ -7,6 +7,8 @@ import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 export const DEFAULT_CONCURRENCY = 5;
 const MAX_CONCURRENCY = 20;
 const MAX_RETRIES = 10;
+/** The longest rate-limit wait a user may allow: one hour (GetBill asks for at most 30 minutes). */
+export const MAX_RATE_LIMIT_WAIT_SECONDS = 3600;
 
 /** The "Options" collection of an operation: retries, rate-limit wait, concurrency. */
 export function optionsProperty(resource: string, operations: string[]): INodeProperties {
@@ -31,10 +33,10 @@ export function optionsProperty(resource: string, operations: string[]): INodePr
 				displayName: 'Max Rate-Limit Wait (Seconds)',
 				name: 'maxRateLimitWait',
 				type: 'number',
-				typeOptions: { minValue: 0, numberPrecision: 0 },
+				typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
 				default: 60,
 				description:
-					'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds, then retry. If GetBill asks for longer, the item fails at once with the time the limit resets.',
+					'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds (0 to 3600), then retry. If GetBill asks for longer, the item fails at once with the time the limit resets. A stopped execution ends the wait at once.',
 			},
 			{
 				displayName: 'Max Retries',
@@ -58,11 +60,13 @@ function wholeNumber(
 	min: number,
 	max: number,
 	itemIndex: number,
+	clampAbove = false,
 ): number {
 	const value = options[name] ?? fallback;
 	const number = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+	if (typeof number === 'number' && Number.isInteger(number) && number > max && clampAbove) return max;
 	if (typeof number !== 'number' || !Number.isInteger(number) || number < min || number > max) {
-		const range = max === Number.MAX_SAFE_INTEGER ? `${min} or more` : `from ${min} to ${max}`;
+		const range = `from ${min} to ${max}`;
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${label} must be a whole number ${range}: ${JSON.stringify(value)} [item ${itemIndex}]`,
@@ -108,8 +112,10 @@ function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPoli
 			'Max Rate-Limit Wait (Seconds)',
 			DEFAULT_RETRY_POLICY.maxRateLimitWaitSeconds,
 			0,
-			Number.MAX_SAFE_INTEGER,
+			MAX_RATE_LIMIT_WAIT_SECONDS,
 			itemIndex,
+			// Workflows saved before the bound may hold more: they wait at most the bound.
+			true,
 		),
 	};
 }

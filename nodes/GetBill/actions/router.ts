@@ -2,23 +2,29 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrl } from '../transport';
+import { isCancelled } from '../transport/cancel';
 import { readConcurrency, retryPolicyReader } from './options';
 import * as followup from './followup';
-import type { RunContext } from './followup/common';
+import type { RunContext, Send } from './followup/common';
 
-type Operation = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-) => Promise<INodeExecutionData[]>;
+/** One operation: `prepare` reads and checks an item's parameters, the Send it returns makes the requests. */
+interface Operation {
+	prepare: (this: IExecuteFunctions, itemIndex: number, run: RunContext) => Send;
+	/**
+	 * Whether its request may be sent again without harm (reads, updates). One
+	 * that is not (a create, a delete) never runs concurrently in a run that a
+	 * failure stops, so no request is sent after an earlier item failed.
+	 */
+	safeToRepeat: boolean;
+}
 
 const operations: Record<string, Record<string, Operation>> = {
 	followup: {
-		create: followup.create.execute,
-		get: followup.get.execute,
-		getAll: followup.getAll.execute,
-		getAllByDebt: followup.getAllByDebt.execute,
-		update: followup.update.execute,
+		create: followup.create,
+		get: followup.get,
+		getAll: followup.getAll,
+		getAllByDebt: followup.getAllByDebt,
+		update: followup.update,
 	},
 };
 
@@ -26,6 +32,7 @@ const operations: Record<string, Record<string, Operation>> = {
 function addAutoMapHints(this: IExecuteFunctions, run: RunContext) {
 	const hints = [
 		[run.ignoredInputKeys, 'Auto-map did not send these input fields, which are not GetBill followup fields'],
+		[run.skippedInputKeys, 'Auto-map did not send these input fields, listed in Input Fields to Ignore'],
 		[run.emptyInputKeys, 'Auto-map did not send these fields, which were null in the input'],
 	] as const;
 	const shown = hints
@@ -69,20 +76,65 @@ function asNodeError(
 	return error;
 }
 
+/** Says in n8n's log that the node ended because the execution was stopped, and how far it got. */
+function logStopped(this: IExecuteFunctions, done: number, total: number) {
+	this.logger?.info?.(`GetBill: the execution was stopped; ${done} of ${total} items done, no further request sent`, {
+		node: this.getNode().name,
+	});
+}
+
+const LISTED_AT_MOST = 20;
+
 /**
- * Runs the chosen operation for every input item, at most "Concurrency" at a
- * time. Items run one by one until one request has reached GetBill, so n8n
- * fetches one token that every later request reuses. The output keeps the
- * input order. A failing item stops the run (requests already under way are
- * finished), or, with Continue On Fail, becomes an error item in its place
- * while every other item is still sent.
+ * When a create (or delete) run stops, the items done before the failing one
+ * are not in any output: the error says which they are, so that nobody sends
+ * them again.
+ */
+function reportDone(
+	error: NodeApiError | NodeOperationError,
+	results: INodeExecutionData[][],
+	failedItem: number,
+): void {
+	const done = results
+		.map((output, itemIndex) => ({ itemIndex, ids: (output ?? []).map((o) => o.json.id).filter((id) => id !== undefined) }))
+		.filter((_, itemIndex) => itemIndex < failedItem && results[itemIndex] !== undefined);
+	if (done.length === 0) return;
+	const listed = done
+		.slice(0, LISTED_AT_MOST)
+		.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length ? ` (ID ${ids.map((id) => `"${String(id)}"`).join(', ')})` : ''}`)
+		.join(', ');
+	const more = done.length > LISTED_AT_MOST ? ` and ${done.length - LISTED_AT_MOST} more` : '';
+	const note =
+		`Before item ${failedItem} failed, GetBill had already done ${done.length === 1 ? 'this item' : `these ${done.length} items`}, ` +
+		`which are not in the output because the run stopped: ${listed}${more}. ` +
+		`Do not send them again: run again only for item ${failedItem} and the items after it (no request was sent for those).`;
+	error.description = error.description ? `${error.description}\n\n${note}` : note;
+	error.context.itemsDoneBeforeFailure = done.map(({ itemIndex, ids }) => ({ item: itemIndex, ids }));
+}
+
+/**
+ * Runs the chosen operation for every input item and keeps the input order.
+ *
+ * Safe-to-repeat operations (reads, updates) run at most "Concurrency" items
+ * at a time, one by one until one request has reached GetBill (so n8n fetches
+ * one token that every later request reuses); a failing item stops the run
+ * (requests already under way finish) or, with Continue On Fail, becomes an
+ * error item in its place while every other item is still sent.
+ *
+ * A create (or delete) in a run that a failure stops first checks every item,
+ * so an invalid one stops the run before anything is created, then sends the
+ * items one at a time: after a failure no later item's request is sent, and
+ * the error lists what was already created. With Continue On Fail every item
+ * is sent anyway, so those run concurrently too.
+ *
+ * A stopped execution (n8n's cancel signal) takes no further item.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const execute = operations[resource]?.[operation];
-	if (!execute) {
+	const op = operations[resource]?.[operation];
+	if (!op) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" of resource "${resource}" is not supported`,
@@ -91,39 +143,87 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (items.length === 0) return [[]];
 	const continueOnFail = this.continueOnFail();
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
-	const concurrency = readConcurrency(this);
+	const oneAtATime = !op.safeToRepeat && !continueOnFail;
+	const concurrency = oneAtATime ? 1 : readConcurrency(this);
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),
 		ignoredInputKeys: new Set(),
 		emptyInputKeys: new Set(),
+		skippedInputKeys: new Set(),
 		retryPolicy: retryPolicyReader(this),
 	};
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+	let cancelledAt: number | undefined;
+
+	const fail = (caught: unknown, itemIndex: number) => {
+		const error = asNodeError.call(this, caught, itemIndex);
+		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
+		else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
+		return error;
+	};
+
+	// A create run that will stop on a failure: every item checked before the first request.
+	const prepared: Array<Send | undefined> = new Array(items.length);
+	if (oneAtATime) {
+		for (let itemIndex = 0; itemIndex < items.length && !stop; itemIndex++) {
+			if (isCancelled(this)) {
+				logStopped.call(this, 0, items.length);
+				return [[]];
+			}
+			try {
+				prepared[itemIndex] = op.prepare.call(this, itemIndex, run);
+			} catch (caught) {
+				fail(caught, itemIndex);
+			}
+		}
+		if (stop) {
+			addAutoMapHints.call(this, run);
+			throw stop.error;
+		}
+	}
 
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
 		try {
-			results[itemIndex] = await execute.call(this, itemIndex, run);
+			const send = prepared[itemIndex] ?? op.prepare.call(this, itemIndex, run);
+			results[itemIndex] = await send();
 			return true;
 		} catch (caught) {
-			const error = asNodeError.call(this, caught, itemIndex);
-			if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
-			else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
+			const error = fail(caught, itemIndex);
 			return error instanceof NodeApiError && /^\d{3}$/.test(String(error.httpCode));
 		}
 	};
 
 	let next = 0;
+	/** The next item to run, or undefined when the run is over, stopped or cancelled. */
+	const take = (): number | undefined => {
+		if (stop || cancelledAt !== undefined || next >= items.length) return undefined;
+		if (isCancelled(this)) {
+			cancelledAt = next;
+			return undefined;
+		}
+		return next++;
+	};
 	let reachedGetBill = false;
-	while (!reachedGetBill && !stop && next < items.length) {
-		reachedGetBill = await runItem(next++);
+	for (let itemIndex = take(); itemIndex !== undefined; itemIndex = reachedGetBill ? undefined : take()) {
+		reachedGetBill = await runItem(itemIndex);
 	}
 	const worker = async () => {
-		while (!stop && next < items.length) await runItem(next++);
+		for (let itemIndex = take(); itemIndex !== undefined; itemIndex = take()) await runItem(itemIndex);
 	};
-	await Promise.all(Array.from({ length: Math.min(concurrency, items.length - next) }, worker));
+	if (reachedGetBill) {
+		await Promise.all(Array.from({ length: Math.min(concurrency, items.length - next) }, worker));
+	}
 	addAutoMapHints.call(this, run);
-	if (stop) throw stop.error;
+	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen.
+	if (cancelledAt !== undefined || isCancelled(this)) {
+		logStopped.call(this, results.filter((r) => r !== undefined).length, items.length);
+		return [results.flat()];
+	}
+	if (stop) {
+		if (!op.safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
+		throw stop.error;
+	}
 	return [results.flat()];
 }

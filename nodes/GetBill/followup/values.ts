@@ -195,17 +195,21 @@ export interface AutoMappedFields {
 	ignored: string[];
 	/** Followup field names whose value is null or undefined: not sent */
 	empty: string[];
+	/** Keys named in "Input Fields to Ignore": not sent */
+	skipped: string[];
 }
 
 /**
- * Takes the keys of an input item that are GetBill followup field names. The
+ * Takes the keys of an input item that are GetBill followup field names,
+ * except those the user listed to skip ("Input Fields to Ignore"). The
  * values are validated and normalised by `buildFollowupBody`, like hand-set
  * fields; a null value means "not in this payload" and is not sent.
  */
-export function pickFollowupFields(json: IDataObject): AutoMappedFields {
-	const mapped: AutoMappedFields = { fields: {}, ignored: [], empty: [] };
+export function pickFollowupFields(json: IDataObject, skip: ReadonlySet<string> = new Set()): AutoMappedFields {
+	const mapped: AutoMappedFields = { fields: {}, ignored: [], empty: [], skipped: [] };
 	for (const [key, value] of Object.entries(json)) {
-		if (!getFollowupField(key)) mapped.ignored.push(key);
+		if (skip.has(key)) mapped.skipped.push(key);
+		else if (!getFollowupField(key)) mapped.ignored.push(key);
 		else if (value === null || value === undefined) mapped.empty.push(key);
 		else mapped.fields[key] = value;
 	}

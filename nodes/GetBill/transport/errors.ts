@@ -38,7 +38,7 @@ export interface ErrorContext {
 	notFound?: { message: string; description: string };
 }
 
-export type RequestKind = 'read' | 'create' | 'update';
+export type RequestKind = 'read' | 'create' | 'update' | 'delete';
 
 const KINDS: Record<RequestKind, { scope: string; purpose: string; limit: string; repeat: string }> = {
 	read: {
@@ -59,7 +59,44 @@ const KINDS: Record<RequestKind, { scope: string; purpose: string; limit: string
 		limit: '500 writes (creates and updates)',
 		repeat: 'Before running again, check in GetBill whether the followup was created: a create sent twice makes two followups.',
 	},
+	delete: {
+		scope: 'followups:write',
+		purpose: 'delete records',
+		limit: '500 writes',
+		repeat: 'Before running again, check in GetBill whether the record was deleted.',
+	},
 };
+
+/**
+ * Node.js and axios codes of a request that got no answer because the network
+ * failed: only these may say "could not reach GetBill". Anything else without
+ * an HTTP status (n8n's own "OAuth credentials not connected", a bad URL, …)
+ * keeps its own words.
+ */
+const NETWORK_ERROR_CODES = new Set([
+	'EAI_AGAIN',
+	'ECONNABORTED',
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EHOSTDOWN',
+	'EHOSTUNREACH',
+	'ENETDOWN',
+	'ENETUNREACH',
+	'ENOTFOUND',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'ETIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+
+/** Whether a failure without an HTTP status is a network failure (no answer at all). */
+export function isNetworkFailure(failure: HttpFailure): boolean {
+	if (failure.status !== undefined) return false;
+	if (failure.networkCode !== undefined) return NETWORK_ERROR_CODES.has(failure.networkCode);
+	return /socket hang up|network error|timeout of \d+ms exceeded/i.test(failure.rawMessage ?? '');
+}
 
 function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -211,6 +248,20 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 				'n8n asked GetBill\'s token endpoint ({Base URL}/token) for a token and was refused. Check the Client ID, Client Secret and Scope in the GetBill OAuth2 API credential, and that the OAuth client is active in GetBill (Company → API Client Management).',
 			httpCode,
 			body: safeBody,
+		};
+	}
+
+	if (status === undefined && !isNetworkFailure(failure)) {
+		// Not a network failure: n8n's (or the request library's) own words, e.g. "OAuth credentials not connected".
+		const words = failure.rawMessage?.trim() || (failure.networkCode ? `Request failed (${failure.networkCode})` : 'The request failed');
+		// n8n-core says "OAuth credentials not connected"; n8n 2.41's OAuth2 client "Unable to sign without access token".
+		const notConnected = /not connected|without access token/i.test(words);
+		return {
+			message: `Could not ${ctx.action}: ${words}`,
+			description: notConnected
+				? 'The GetBill OAuth2 API credential has no token yet. Open the credential and connect it (with Authorization Code, sign in to GetBill through "Connect my account"), or choose the Client Credentials grant. Nothing was sent to GetBill.'
+				: `n8n did not get an answer from GetBill for this request (${words}). Check the GetBill OAuth2 API credential and the node's parameters. ${kind.repeat}`,
+			body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}), message: words },
 		};
 	}
 

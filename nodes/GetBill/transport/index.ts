@@ -5,8 +5,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { NodeOperationError, sleep } from 'n8n-workflow';
-
+import { cancellableWait, throwIfCancelled } from './cancel';
 import type { ErrorContext, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { RetryPolicy } from './retry';
@@ -39,9 +38,17 @@ export interface GetBillRequest {
 	qs?: IDataObject;
 }
 
-/** What a request does, from its method: a create (POST) is the one not safe to send twice. */
-const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = { GET: 'read', POST: 'create', PUT: 'update' };
-const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.method] ?? 'update';
+/** What a request does, from its method: a create (POST) and a delete are not safe to send twice. */
+const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = {
+	GET: 'read',
+	POST: 'create',
+	PUT: 'update',
+	DELETE: 'delete',
+};
+const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.method] ?? 'create';
+
+/** Requests that may be sent again, and cut short when the execution stops: GetBill then did nothing a retry would not redo. */
+export const isSafeToRepeat = (kind: RequestKind): boolean => kind === 'read' || kind === 'update';
 
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
@@ -60,7 +67,10 @@ export async function getBillApiRequest(
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
 	const kind = kindOf(request);
+	const safeToRepeat = isSafeToRepeat(kind);
+	const signal = this.getExecutionCancelSignal?.();
 	for (let attempt = 1; ; attempt++) {
+		throwIfCancelled(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
@@ -69,6 +79,8 @@ export async function getBillApiRequest(
 		};
 		if (request.body !== undefined) options.body = request.body;
 		if (request.qs !== undefined) options.qs = request.qs;
+		// A read or an update under way is cut short by a stop; a create or delete is let finish, so its outcome is known.
+		if (signal && safeToRepeat) options.abortSignal = signal;
 		try {
 			return (await this.helpers.httpRequestWithAuthentication.call(
 				this,
@@ -76,19 +88,14 @@ export async function getBillApiRequest(
 				options,
 			)) as IDataObject;
 		} catch (error) {
+			if (safeToRepeat) throwIfCancelled(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			const failure = extractHttpFailure(error);
-			const decision = decideRetry(failure, attempt - 1, policy, Math.random, kind !== 'create');
+			const decision = decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);
 			if (decision.retry) {
 				this.logger?.debug?.(
 					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
 				);
-				// `sleep` is in every n8n-workflow (sleepWithAbort is not, e.g. n8n 2.41)
-				await sleep(decision.delayMs);
-				if (this.getExecutionCancelSignal?.()?.aborted) {
-					throw new NodeOperationError(this.getNode(), 'The execution was cancelled while waiting to retry', {
-						itemIndex: ctx.itemIndex,
-					});
-				}
+				await cancellableWait(this, decision.delayMs, ctx.itemIndex ?? 0, `while waiting to retry the request to ${ctx.action}`);
 				continue;
 			}
 			throw failureToApiError(this.getNode(), failure, {

@@ -24,9 +24,17 @@ export interface RunContext {
 	ignoredInputKeys: Set<string>;
 	/** Followup fields that came as null in some input item, so were not sent */
 	emptyInputKeys: Set<string>;
+	/** Input keys left out by "Input Fields to Ignore" */
+	skippedInputKeys: Set<string>;
 	/** The retry policy of an item (read once unless an option is an expression) */
 	retryPolicy: (itemIndex: number) => RetryPolicy;
 }
+
+/**
+ * What an operation's `prepare` returns: its parameters for one item are read
+ * and checked; calling it sends the requests and gives the item's output.
+ */
+export type Send = () => Promise<INodeExecutionData[]>;
 
 export const AUTO_MAP = 'autoMapInputData';
 export const DEFINE_BELOW = 'defineBelow';
@@ -115,7 +123,25 @@ export function fieldsToSendProperties(operation: string, collectionLabel: strin
 			default: '',
 			displayOptions: showFor([operation], { fieldsToSend: [AUTO_MAP] }),
 		},
+		{
+			displayName: 'Input Fields to Ignore',
+			name: 'inputFieldsToIgnore',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. type, status',
+			description:
+				'Comma-separated input fields never to send, e.g. a "type" that is the webhook\'s own event type, not the followup\'s',
+			hint: 'A GetBill Trigger event and many call webhooks carry a "type" of their own: list it here',
+			displayOptions: showFor([operation], { fieldsToSend: [AUTO_MAP] }),
+		},
 	];
+}
+
+/** The names in "Input Fields to Ignore" (comma-separated, spaces trimmed). */
+function readIgnoredInputFields(ctx: IExecuteFunctions, itemIndex: number): Set<string> {
+	const raw = ctx.getNodeParameter('inputFieldsToIgnore', itemIndex, '') as unknown;
+	const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
+	return new Set(list.map((name) => name.trim()).filter(Boolean));
 }
 
 /** The required "Followup ID" or "Debt ID" of an operation. */
@@ -137,7 +163,11 @@ export function idProperty(
 	};
 }
 
-/** Reads and trims an ID parameter of one item; an empty one is refused before any request. */
+/**
+ * Reads and trims an ID parameter of one item. An empty one, or one of dots
+ * only (URL normalisation would turn `.` and `..` into another endpoint), is
+ * refused before any request.
+ */
 export function readId(
 	ctx: IExecuteFunctions,
 	itemIndex: number,
@@ -153,14 +183,24 @@ export function readId(
 			description: hint,
 		});
 	}
+	if (/^[.\s]+$/.test(id)) {
+		throw new NodeOperationError(ctx.getNode(), `${label} is not a valid ID [item ${itemIndex}]: ${showValue(raw)}`, {
+			itemIndex,
+			description: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${hint}`,
+		});
+	}
 	return id;
 }
 
-function valueError(ctx: IExecuteFunctions, error: unknown, itemIndex: number): NodeOperationError {
+function valueError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, autoMap: boolean): NodeOperationError {
 	const isValueError = error instanceof FieldValueError;
+	const ignoreHint =
+		isValueError && autoMap
+			? ` If the input field "${error.fieldName}" is not meant for GetBill (e.g. a webhook's own event type), add it to "Input Fields to Ignore".`
+			: '';
 	return new NodeOperationError(ctx.getNode(), `${(error as Error).message} [item ${itemIndex}]`, {
 		itemIndex,
-		description: isValueError ? error.hint : undefined,
+		description: isValueError ? `${error.hint}${ignoreHint}` : undefined,
 	});
 }
 
@@ -179,10 +219,12 @@ export function readFollowupFields(
 ): IDataObject {
 	const mode = ctx.getNodeParameter('fieldsToSend', itemIndex, DEFINE_BELOW) as string;
 	let fields: IDataObject;
-	if (mode === AUTO_MAP) {
-		const mapped = pickFollowupFields(ctx.getInputData()[itemIndex]?.json ?? {});
+	const autoMap = mode === AUTO_MAP;
+	if (autoMap) {
+		const mapped = pickFollowupFields(ctx.getInputData()[itemIndex]?.json ?? {}, readIgnoredInputFields(ctx, itemIndex));
 		mapped.ignored.forEach((key) => run.ignoredInputKeys.add(key));
 		mapped.empty.forEach((key) => run.emptyInputKeys.add(key));
+		mapped.skipped.forEach((key) => run.skippedInputKeys.add(key));
 		fields = mapped.fields;
 		if (requireOne && Object.keys(fields).length === 0) {
 			throw new NodeOperationError(
@@ -206,7 +248,7 @@ export function readFollowupFields(
 	try {
 		return buildFollowupBody(fields, ctx.getTimezone());
 	} catch (error) {
-		throw valueError(ctx, error, itemIndex);
+		throw valueError(ctx, error, itemIndex, autoMap);
 	}
 }
 

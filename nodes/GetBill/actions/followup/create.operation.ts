@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath, getBillApiRequest } from '../../transport';
-import type { RunContext } from './common';
+import type { RunContext, Send } from './common';
 import { fieldsCollection, fieldsToSendProperties, idProperty, outputItems, readFollowupFields, readId } from './common';
 
 const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
@@ -29,23 +29,25 @@ export const description: INodeProperties[] = [
 	),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-): Promise<INodeExecutionData[]> {
+/** A create sent twice makes two followups: items run one at a time, none after a failure that stops the run. */
+export const safeToRepeat = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, 'debtId', 'Debt ID', DEBT_ID_HINT);
 	const fields = readFollowupFields(this, itemIndex, run, COLLECTION, false);
-	const response = await getBillApiRequest.call(
-		this,
-		{ method: 'POST', path: apiPath`/followups`, body: { debt_id: debtId, ...fields } },
-		{
-			action: `create a followup for debt "${debtId}"`,
-			itemIndex,
-			notFound: debtNotFound(debtId),
-		},
-		run.baseUrl,
-		run.retryPolicy(itemIndex),
-	);
-	return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+	const policy = run.retryPolicy(itemIndex);
+	return async () => {
+		const response = await getBillApiRequest.call(
+			this,
+			{ method: 'POST', path: apiPath`/followups`, body: { debt_id: debtId, ...fields } },
+			{
+				action: `create a followup for debt "${debtId}"`,
+				itemIndex,
+				notFound: debtNotFound(debtId),
+			},
+			run.baseUrl,
+			policy,
+		);
+		return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+	};
 }

@@ -1,7 +1,7 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath, getBillApiRequest } from '../../transport';
-import type { RunContext } from './common';
+import type { RunContext, Send } from './common';
 import { idProperty, outputItems, readId } from './common';
 import { FOLLOWUP_ID_HINT } from './update.operation';
 
@@ -9,18 +9,20 @@ export const description: INodeProperties[] = [
 	idProperty('followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-): Promise<INodeExecutionData[]> {
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const followupId = readId(this, itemIndex, 'followupId', 'Followup ID', FOLLOWUP_ID_HINT);
-	const response = await getBillApiRequest.call(
-		this,
-		{ method: 'GET', path: apiPath`/followups/${followupId}` },
-		{ action: `get followup "${followupId}"`, followupId, itemIndex },
-		run.baseUrl,
-		run.retryPolicy(itemIndex),
-	);
-	return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+	const policy = run.retryPolicy(itemIndex);
+	return async () => {
+		const response = await getBillApiRequest.call(
+			this,
+			{ method: 'GET', path: apiPath`/followups/${followupId}` },
+			{ action: `get followup "${followupId}"`, followupId, itemIndex },
+			run.baseUrl,
+			policy,
+		);
+		return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+	};
 }

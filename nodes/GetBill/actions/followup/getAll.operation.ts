@@ -1,10 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { getFollowupField } from '../../followup/fields';
 import { FieldValueError, normaliseFieldValue } from '../../followup/values';
 import { apiPath, getBillApiRequestPages } from '../../transport';
-import type { RunContext } from './common';
+import type { RunContext, Send } from './common';
 import { outputItems, pagingProperties, readLimit, showFor, toProperty } from './common';
 
 /** The list filters GetBill documents, with the field table's values. */
@@ -43,20 +43,22 @@ function readFilters(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 	return qs;
 }
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-): Promise<INodeExecutionData[]> {
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const limit = readLimit(this, itemIndex);
 	const qs = readFilters(this, itemIndex);
-	const followups = await getBillApiRequestPages.call(
-		this,
-		{ method: 'GET', path: apiPath`/followups`, qs },
-		{ action: 'list followups', itemIndex },
-		run.baseUrl,
-		run.retryPolicy(itemIndex),
-		limit,
-	);
-	return outputItems(followups, itemIndex);
+	const policy = run.retryPolicy(itemIndex);
+	return async () => {
+		const followups = await getBillApiRequestPages.call(
+			this,
+			{ method: 'GET', path: apiPath`/followups`, qs },
+			{ action: 'list followups', itemIndex },
+			run.baseUrl,
+			policy,
+			limit,
+		);
+		return outputItems(followups, itemIndex);
+	};
 }

@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath, getBillApiRequestPages } from '../../transport';
-import type { RunContext } from './common';
+import type { RunContext, Send } from './common';
 import { idProperty, outputItems, pagingProperties, readId, readLimit } from './common';
 import { DEBT_ID_HINT, debtNotFound } from './create.operation';
 
@@ -10,24 +10,26 @@ export const description: INodeProperties[] = [
 	...pagingProperties('getAllByDebt'),
 ];
 
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	run: RunContext,
-): Promise<INodeExecutionData[]> {
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, 'debtId', 'Debt ID', DEBT_ID_HINT);
 	const limit = readLimit(this, itemIndex);
-	const followups = await getBillApiRequestPages.call(
-		this,
-		{ method: 'GET', path: apiPath`/followups/debt/${debtId}` },
-		{
-			action: `list the followups of debt "${debtId}"`,
-			itemIndex,
-			notFound: debtNotFound(debtId),
-		},
-		run.baseUrl,
-		run.retryPolicy(itemIndex),
-		limit,
-	);
-	return outputItems(followups, itemIndex);
+	const policy = run.retryPolicy(itemIndex);
+	return async () => {
+		const followups = await getBillApiRequestPages.call(
+			this,
+			{ method: 'GET', path: apiPath`/followups/debt/${debtId}` },
+			{
+				action: `list the followups of debt "${debtId}"`,
+				itemIndex,
+				notFound: debtNotFound(debtId),
+			},
+			run.baseUrl,
+			policy,
+			limit,
+		);
+		return outputItems(followups, itemIndex);
+	};
 }

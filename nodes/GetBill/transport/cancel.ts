@@ -1,0 +1,61 @@
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
+
+/**
+ * Waits end within this long of n8n's cancel signal (a stopped execution, a
+ * workflow timeout). `sleepWithAbort` is missing from some n8n versions (e.g.
+ * 2.41), so a wait is cut into short `sleep`s raced against the signal.
+ */
+const WAIT_SLICE_MS = 250;
+
+/** Whether n8n asked this execution to stop. */
+export function isCancelled(ctx: IExecuteFunctions): boolean {
+	return ctx.getExecutionCancelSignal?.()?.aborted === true;
+}
+
+/** The error an item gets when the execution was stopped before or while it ran. */
+export function cancelledError(ctx: IExecuteFunctions, itemIndex: number, what: string): NodeOperationError {
+	return new NodeOperationError(ctx.getNode(), `The execution was stopped ${what} [item ${itemIndex}]`, {
+		itemIndex,
+		description: 'n8n stopped the execution (by hand or after the workflow timeout), so the node sent no further request.',
+	});
+}
+
+/** Throws when the execution was stopped. */
+export function throwIfCancelled(ctx: IExecuteFunctions, itemIndex: number, what: string): void {
+	if (isCancelled(ctx)) throw cancelledError(ctx, itemIndex, what);
+}
+
+/** Resolves when the signal aborts (never when there is none); the listener goes with the wait. */
+function aborted(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
+	if (!signal) return { promise: new Promise<void>(() => {}), dispose: () => {} };
+	let onAbort = () => {};
+	const promise = new Promise<void>((resolve) => {
+		onAbort = () => resolve();
+		signal.addEventListener('abort', onAbort, { once: true });
+	});
+	return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
+}
+
+/**
+ * Waits `ms`, ending at once when the execution is stopped (then throws). No
+ * timer longer than a slice stays behind after a stop.
+ */
+export async function cancellableWait(
+	ctx: IExecuteFunctions,
+	ms: number,
+	itemIndex: number,
+	what: string,
+): Promise<void> {
+	const signal = ctx.getExecutionCancelSignal?.();
+	const stop = aborted(signal);
+	try {
+		const end = Date.now() + ms;
+		for (let left = ms; left > 0 && !signal?.aborted; left = end - Date.now()) {
+			await Promise.race([sleep(Math.min(left, WAIT_SLICE_MS)), stop.promise]);
+		}
+	} finally {
+		stop.dispose();
+	}
+	throwIfCancelled(ctx, itemIndex, what);
+}
