@@ -27,7 +27,7 @@ export function optionsProperty(resource: string, operations: string[]): INodePr
 				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
 				default: 5,
 				description:
-					'How many requests run at once. The first request finishes before the others start, so one access token serves the whole run. Output keeps the input order.',
+					'How many requests run at once. The first request finishes before the others start, so one access token serves the whole run. Output keeps the input order. Creates run one at a time unless On Error is set to continue, so none is sent after a failure.',
 			},
 			{
 				displayName: 'Max Rate-Limit Wait (Seconds)',
