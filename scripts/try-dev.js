@@ -3,9 +3,10 @@
 
 /*
  * Does what a newcomer does after `npm run dev`, in a real browser (Debian's
- * chromium via playwright-core): opens the printed URL, signs in with the
- * printed login, opens the example workflow "Update a followup", clicks
- * "Execute workflow", and checks that the sandbox's followup changed.
+ * chromium via playwright-core): opens the printed link to the example workflow
+ * "Update a followup" signed out, signs in on the page n8n redirects to with the
+ * printed login, checks that it lands on the workflow, clicks "Execute
+ * workflow", and checks that the sandbox's followup changed.
  *
  *   node scripts/try-dev.js [url] [email] [password]
  *
@@ -15,13 +16,14 @@
 const fs = require('fs');
 const path = require('path');
 
-const { launch, signIn, tid, OWNER } = require('../test/e2e/lib/browser');
+const { launch, tid, OWNER } = require('../test/e2e/lib/browser');
 const { ROOT } = require('../test/e2e/lib/package');
 
 const [url = 'http://127.0.0.1:5678', email = OWNER.email, password = OWNER.password] = process.argv.slice(2);
 const DEV_DIR = path.join(ROOT, '.e2e', 'dev');
 const SANDBOX_FILE = path.join(DEV_DIR, 'sandbox-followups.json');
 const FOLLOWUP = 'abc123def456';
+const WORKFLOW_ID = 'getbillExample01';
 
 const say = (msg) => process.stdout.write(`[try-dev] ${msg}\n`);
 
@@ -40,19 +42,23 @@ async function main() {
 	const { page } = browser;
 	const shot = (name) => page.screenshot({ path: path.join(DEV_DIR, `try-dev-${name}.png`) });
 	try {
-		say(`opening ${url} and signing in as ${email}`);
-		await signIn(page, url, { email, password });
-		say(`signed in: ${page.url()}`);
-
-		// Find the example workflow the way a user would: in the list of workflows.
-		await page.goto(`${url}/home/workflows`);
-		const card = page.getByText('Update a followup', { exact: true }).first();
-		await card.waitFor({ state: 'visible', timeout: 30000 });
-		await shot('1-workflows');
-		await card.click();
-		await page.waitForURL(/\/workflow\//);
+		// The link `npm run dev` prints: signed out, n8n redirects to its sign-in page and,
+		// after the sign-in, to the workflow (n8n 2.41 would otherwise land on its home page).
+		const link = `${url}/workflow/${WORKFLOW_ID}`;
+		say(`opening ${link}`);
+		await page.goto(link);
+		await page.locator('input[type=email]').waitFor({ state: 'visible', timeout: 30000 });
+		say(`redirected to ${page.url()}; signing in as ${email}`);
+		await shot('1-signin');
+		await page.locator('input[type=email]').fill(email);
+		await page.locator('input[type=password]').fill(password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		await page.waitForURL((u) => !u.pathname.startsWith('/signin'), { timeout: 30000 });
+		if (new URL(page.url()).pathname !== `/workflow/${WORKFLOW_ID}`) {
+			throw new Error(`after the sign-in n8n shows ${page.url()}, not the workflow ${link}`);
+		}
 		await tid(page, 'canvas-node').first().waitFor({ state: 'visible' });
-		say(`opened ${page.url()}`);
+		say(`signed in, landed on the workflow: ${page.url()}`);
 		await shot('2-workflow');
 
 		await tid(page, 'execute-workflow-button').click();

@@ -72,6 +72,72 @@ function killGroup(child, signal = 'SIGTERM') {
 	}
 }
 
+/*
+ * A watchdog for a detached n8n. n8n runs in its own process group (so that stopping it
+ * takes its task runner too), which also means nothing takes it down when the process that
+ * started it dies without calling stop(): a SIGKILL (a process manager's last word, the OOM
+ * killer) skips every 'exit' handler, and a group-wide SIGTERM never reaches n8n's group.
+ * So start() also spawns this tiny node process, in a process group of its own, holding the
+ * read end of a pipe whose write end only the starting process has (Node opens its pipes
+ * close-on-exec: neither n8n nor any other child inherits it). The kernel closes that end
+ * when the starting process dies, however it dies; the watchdog then sees end-of-file and
+ * takes n8n's group down: SIGTERM, SIGKILL 3 s later. (The grace is short on purpose: n8n's
+ * stdout and stderr are pipes to the dead starter, and n8n 2.41 told to stop then was seen
+ * to spin, busy, for as long as it was let, where it otherwise stops in about a second.)
+ * It exits by itself as soon as n8n's group is gone (after stop(), or when n8n exits on its
+ * own). A signal sent to the watchdog itself (SIGTERM, SIGHUP, SIGINT) also takes n8n down
+ * before it exits.
+ */
+const WATCHDOG_GRACE_MS = 3000;
+const WATCHDOG = `
+const pgid = Number(process.argv[1]);
+const grace = Number(process.argv[2]);
+process.title = 'n8n-watchdog: takes n8n process group ' + pgid + ' down when its starter (pid ' + process.ppid + ') dies';
+const alive = () => {
+	try {
+		process.kill(-pgid, 0);
+		return true;
+	} catch (e) {
+		return e.code === 'EPERM';
+	}
+};
+let down = false;
+const takeDown = () => {
+	if (down) return;
+	down = true;
+	try { process.kill(-pgid, 'SIGTERM'); } catch {}
+	const deadline = Date.now() + grace;
+	setInterval(() => {
+		if (!alive()) process.exit(0);
+		if (Date.now() > deadline) {
+			try { process.kill(-pgid, 'SIGKILL'); } catch {}
+			process.exit(0);
+		}
+	}, 100);
+};
+for (const s of ['SIGTERM', 'SIGHUP', 'SIGINT']) process.on(s, takeDown);
+process.stdin.on('end', takeDown);
+process.stdin.on('close', takeDown);
+process.stdin.on('error', takeDown);
+process.stdin.resume();
+setInterval(() => { if (!down && !alive()) process.exit(0); }, 1000);
+`;
+
+/** Spawns the watchdog of a detached child's process group (see WATCHDOG). */
+function guardGroup(child) {
+	if (!child || !child.pid) return undefined;
+	const guard = spawn(process.execPath, ['-e', WATCHDOG, String(child.pid), String(WATCHDOG_GRACE_MS)], {
+		stdio: ['pipe', 'ignore', 'ignore'],
+		detached: true,
+	});
+	guard.on('error', () => {});
+	guard.stdin.on('error', () => {});
+	// Neither the watchdog nor its pipe keeps this process alive.
+	guard.unref();
+	guard.stdin.unref();
+	return guard;
+}
+
 function waitForExit(child, timeoutMs) {
 	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
 	return new Promise((resolve) => {
@@ -240,6 +306,7 @@ class N8n {
 			detached: true,
 		});
 		this.server = child;
+		this.watchdog = guardGroup(child);
 		// n8n runs in its own process group (so a stop takes its task runner too); make sure it
 		// does not outlive this process if it ends without calling stop() (crash, process.exit).
 		const killOnExit = () => killGroup(child, 'SIGKILL');
@@ -285,17 +352,25 @@ class N8n {
 		return url;
 	}
 
-	async stop() {
+	/**
+	 * Stops `n8n start`: SIGTERM to its process group, SIGKILL after `timeoutMs`.
+	 * @param {object} [opts]
+	 * @param {number} [opts.timeoutMs] how long n8n may take to shut down (20 s)
+	 */
+	async stop({ timeoutMs = 20000 } = {}) {
 		const child = this.server;
 		this.server = undefined;
 		if (!child) return;
 		killGroup(child, 'SIGTERM');
-		if (!(await waitForExit(child, 20000))) {
+		if (!(await waitForExit(child, timeoutMs))) {
 			killGroup(child, 'SIGKILL');
 			await waitForExit(child, 5000);
 		}
 		// The runner may outlive n8n's own shutdown by a moment: take down the whole group.
 		killGroup(child, 'SIGKILL');
+		// n8n's group is gone: the watchdog exits by itself within a second; closing its pipe
+		// now would only make it signal a group that no longer exists.
+		this.watchdog = undefined;
 	}
 }
 
