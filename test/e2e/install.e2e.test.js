@@ -1,0 +1,77 @@
+'use strict';
+
+/*
+ * The README's install route until the package is on npm: `npm run pack`, then
+ * the printed commands run in a fresh n8n user folder, then `n8n start` there
+ * (the restart). n8n must load both nodes and both credentials from it.
+ */
+
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+
+const { OWNER } = require('./lib/browser');
+const { N8n, freshUserFolder } = require('./lib/n8n');
+const { ROOT } = require('./lib/package');
+const { selectedVersions, keepFolders } = require('./lib/setup');
+
+jest.setTimeout(180000);
+
+/** What `npm run pack -- --json` prints: the tarball and the install commands (for ~/.n8n). */
+function pack() {
+	const out = execFileSync('npm', ['run', '--silent', 'pack', '--', '--json'], { cwd: ROOT, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+	return JSON.parse(out.trim().split('\n').pop());
+}
+
+const versions = selectedVersions();
+
+describe.each(versions)('the packed tarball installed as the README says, in n8n %s', (version) => {
+	let n8n;
+	let userFolder;
+	let packed;
+
+	beforeAll(() => {
+		packed = pack();
+		userFolder = freshUserFolder(`getbill-e2e-install-${version}-`);
+	});
+
+	afterAll(async () => {
+		await n8n?.stop();
+		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
+	});
+
+	test('npm run pack prints the tarball and the commands to install it', () => {
+		expect(fs.existsSync(packed.tarball)).toBe(true);
+		expect(path.dirname(packed.tarball)).toBe(path.join(ROOT, 'packed'));
+		expect(packed.installCommands).toEqual([
+			'mkdir -p ~/.n8n/nodes && cd ~/.n8n/nodes',
+			`npm install --omit=peer ${packed.tarball}`,
+		]);
+	});
+
+	test('the commands, run for a fresh n8n folder, install the package alone', () => {
+		const n8nDir = path.join(userFolder, '.n8n');
+		const script = packed.installCommands.map((c) => c.replace(/~\/\.n8n/g, n8nDir)).join('\n');
+		execFileSync('bash', ['-euc', script], { encoding: 'utf8', stdio: 'pipe', env: { ...process.env, npm_config_update_notifier: 'false' } });
+		const modules = fs.readdirSync(path.join(n8nDir, 'nodes', 'node_modules')).filter((d) => !d.startsWith('.'));
+		expect(modules).toEqual(['n8n-nodes-getbill']); // n8n-workflow (peer) is n8n's own
+		expect(fs.existsSync(path.join(n8nDir, 'nodes', 'node_modules', 'n8n-nodes-getbill', 'dist', 'nodes', 'GetBill', 'GetBill.node.js'))).toBe(true);
+	});
+
+	test('after the restart n8n offers GetBill, GetBill Trigger and both credentials', async () => {
+		n8n = await new N8n({ version, userFolder }).init();
+		await n8n.start();
+		const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify(OWNER),
+		});
+		expect(setup.status).toBe(200);
+		const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+		const get = async (p) => await (await fetch(`${n8n.url}${p}`, { headers: { cookie } })).json();
+		const nodes = (await get('/types/nodes.json')).map((n) => n.name).filter((n) => n.startsWith('n8n-nodes-getbill.'));
+		expect(nodes.sort()).toEqual(['n8n-nodes-getbill.getBill', 'n8n-nodes-getbill.getBillTool', 'n8n-nodes-getbill.getBillTrigger']);
+		const credentials = (await get('/types/credentials.json')).map((c) => c.name);
+		expect(credentials).toEqual(expect.arrayContaining(['getBillOAuth2Api', 'getBillWebhookApi']));
+	});
+});
