@@ -3,13 +3,30 @@
 # - the dev dependencies (npm ci; .npmrc keeps install scripts off)
 # - Debian's Chromium for the editor test (skipped when present)
 # - the two pinned n8n versions for the end-to-end suite, in a cache outside
-#   the repo (~/.cache/n8n-nodes-getbill-e2e; a cold install takes ~10 minutes,
-#   later runs reuse it)
+#   the repo (~/.cache/n8n-nodes-getbill-e2e or $GETBILL_E2E_CACHE; later runs
+#   reuse it)
+# A cold run takes 7 minutes on a quiet 2-core machine, 18 on a busy one, and
+# leaves 5.4 GB in that cache (plus about 1 GB in npm's own cache, ~/.npm).
+# Its last line says how long it took, the cache's size and what to run next.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+STARTED=$SECONDS
+STEP=start
+elapsed() {
+	local s=$((SECONDS - STARTED))
+	if [ "$s" -ge 60 ]; then printf '%dm%02ds' $((s / 60)) $((s % 60)); else printf '%ds' "$s"; fi
+}
+step() {
+	STEP=$1
+	echo "setup: [$(elapsed)] $1"
+}
+trap 'echo "setup: FAILED after $(elapsed) during: $STEP (see the lines above; npm run setup again keeps what is already installed)" >&2' ERR
+
+step "1/4 npm ci: the dev dependencies"
 npm ci --no-audit --no-fund
 
+step "2/4 chromium for the editor test"
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${GETBILL_E2E_CHROMIUM:-/usr/bin/chromium}" ]; then
 	if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 		echo "setup: installing Debian's chromium for the editor test"
@@ -18,7 +35,17 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${GETBILL_E2E_CHROMIUM:-/usr
 	else
 		echo "setup: chromium not found; install it (e.g. 'sudo apt-get install chromium') for the editor test" >&2
 	fi
+else
+	echo "setup: chromium is there"
 fi
 
-node test/e2e/install-n8n.js
+CACHE=$(node -e 'process.stdout.write(require("./test/e2e/install-n8n").cacheDir())')
+step "3/4 the pinned n8n versions into $CACHE (cold: the longest step, 6 to 15 minutes; cached: seconds)"
+# Its stdout is one JSON line per version (for scripts); its progress goes to stderr.
+node test/e2e/install-n8n.js >/dev/null
+
+step "4/4 npm run build"
 npm run build
+
+SIZE=$(du -sh "$CACHE" 2>/dev/null | cut -f1 | sed -E 's/^([0-9.,]+)([KMGT])$/\1 \2B/' || echo '?')
+echo "setup: done in $(elapsed); the n8n cache takes ${SIZE} in ${CACHE}. Next: npm run dev to try it, npm run verify to test."

@@ -18,7 +18,7 @@ const path = require('path');
 const { N8n, freshUserFolder } = require('./lib/n8n');
 const { installTarball, ROOT } = require('./lib/package');
 const { readState, selectedVersions, keepFolders } = require('./lib/setup');
-const { launch, setupOwner, signIn, tid } = require('./lib/browser');
+const { launch, setupOwner, signIn, screenshot, tid } = require('./lib/browser');
 
 jest.setTimeout(180000);
 
@@ -26,6 +26,16 @@ const DOCS_VERSION = '2.41.1';
 const VIEWPORT = { width: 1440, height: 1300 };
 const DOCS_DIR = path.join(ROOT, 'docs');
 const SHOTS_DIR = path.join(ROOT, '.e2e', 'screenshots');
+/**
+ * The trigger panel shows the Production URL: n8n's webhook base URL, then the node's
+ * webhookId, which the editor makes up (a random UUID) when the node is added from the
+ * node creator, as here. So that the picture is the same every run: n8n's own
+ * WEBHOOK_URL (what a user behind a reverse proxy sets) gives the URL a fixed host,
+ * and the picture shows WEBHOOK_ID_SHOWN in place of the random id.
+ */
+const WEBHOOK_URL = 'https://your-n8n.example.com/';
+const WEBHOOK_ID_SHOWN = '4f9c2e1a-7b3d-4c8e-9a5f-2d6b8e0c1f3a';
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 /** The API's values, by the names the editor must show (shared/api/update-followup.md). */
 const EXPECTED_OPTIONS = {
@@ -172,7 +182,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		userFolder = freshUserFolder(`getbill-e2e-editor-${version}-`);
 		installTarball(tarball, userFolder);
 		n8n = await new N8n({ version, userFolder }).init();
-		baseUrl = await n8n.start();
+		baseUrl = await n8n.start({ env: { WEBHOOK_URL } });
 		await setupOwner(baseUrl);
 		// Tall enough for the node panel and the credential dialog to show their fields in one picture.
 		browser = await launch({ viewport: VIEWPORT });
@@ -259,12 +269,20 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await ndv.getByText('Webhook URLs', { exact: true }).first().click();
 		const production = ndv.getByText('Production URL', { exact: true }).first();
 		if (await production.isVisible().catch(() => false)) await production.click();
-		await expect(ndv.getByText(/\/webhook\/[0-9a-f-]+\/webhook$/).first()).toBeVisibleSoon('production webhook URL');
+		const productionUrl = ndv.getByText(/\/webhook\/[0-9a-f-]+\/webhook$/).first();
+		await expect(productionUrl).toBeVisibleSoon('production webhook URL');
+		// on n8n's webhook base URL (WEBHOOK_URL), with the node's webhookId
+		const webhookBase = WEBHOOK_URL.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+		expect((await productionUrl.innerText()).trim()).toMatch(new RegExp(`^${webhookBase}webhook/${UUID.source}/webhook$`));
 		await expectGetBillIcon(ndv, 'trigger panel (NDV)');
 		await closeToasts(page);
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
-		saveShot(await page.screenshot(), version, 'trigger-panel.png');
+		saveShot(
+			await screenshot(page, { replace: [{ locator: productionUrl, pattern: UUID, text: WEBHOOK_ID_SHOWN }] }),
+			version,
+			'trigger-panel.png',
+		);
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
 	});
@@ -314,7 +332,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 			await option.click();
 			await page.waitForTimeout(150);
 		}
-		saveShot(await page.screenshot(), version, 'all-update-fields.png');
+		saveShot(await screenshot(page), version, 'all-update-fields.png');
 		const params = tid(ndv, 'node-parameters');
 		for (const name of Object.values(UPDATE_FIELDS)) {
 			// (:visible: the hidden Settings tab has its own "notes")
@@ -367,7 +385,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		});
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
-		saveShot(await page.screenshot(), version, 'credential-dialog.png');
+		saveShot(await screenshot(page), version, 'credential-dialog.png');
 		await page.setViewportSize(VIEWPORT);
 
 		// Saving selects the new credential in the node; 2.41 also closes the dialog, 2.8 shows "Saved".
@@ -400,7 +418,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await closeToasts(page);
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
-		saveShot(await page.screenshot(), version, 'node-panel.png');
+		saveShot(await screenshot(page), version, 'node-panel.png');
 
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
@@ -415,7 +433,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await ndv.waitFor({ state: 'visible' });
 		const names = await optionNames(page, ndv, 'operation', async () => {
 			await page.mouse.move(1, 1);
-			saveShot(await page.screenshot(), version, 'node-operations.png');
+			saveShot(await screenshot(page), version, 'node-operations.png');
 		});
 		// n8n adds its own "Custom API Call" to nodes with a credential
 		expect(names.filter((n) => n !== 'Custom API Call')).toEqual(['Create', 'Get', 'Get Many', 'Get Many by Debt', 'Update']);
@@ -431,7 +449,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(await tid(ndv, 'parameter-input-status').count()).toBe(0);
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
-		saveShot(await page.screenshot(), version, 'auto-map.png');
+		saveShot(await screenshot(page), version, 'auto-map.png');
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
 	});

@@ -9,7 +9,8 @@
  *   node test/e2e/install-n8n.js 2.8.4      # install one
  *   node test/e2e/install-n8n.js --force    # wipe and reinstall
  *
- * Cache: $GETBILL_E2E_CACHE or ~/.cache/n8n-nodes-getbill-e2e
+ * Cache: $GETBILL_E2E_CACHE or ~/.cache/n8n-nodes-getbill-e2e (5.4 GB with both versions;
+ * a cold install of both takes about 6 minutes on a quiet 2-core machine, 15 on a busy one)
  *   node24/                  npm install of node@NODE24_VERSION (ships the binary and headers)
  *   n8n-<version>/           npm install of n8n@<version>, sqlite3 rebuilt from source
  *   <each dir>/.installed-ok  written only after install + smoke check succeeded
@@ -401,7 +402,10 @@ async function ensureN8n(version) {
 
 		const started = Date.now();
 		const logFile = logFileFor(`n8n-${version}`);
-		log(`installing n8n@${version} into ${dir} (node ${node.nodeVersion}: ${node.nodeBin}); log: ${logFile}`);
+		log(
+			`installing n8n@${version} into ${dir} (node ${node.nodeVersion}: ${node.nodeBin}); ` +
+				`about 3 minutes on a quiet 2-core machine, longer on a busy one; log: ${logFile}`,
+		);
 		fs.rmSync(dir, { recursive: true, force: true });
 		fs.mkdirSync(dir, { recursive: true });
 		const pkg = {

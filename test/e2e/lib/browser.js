@@ -78,7 +78,52 @@ async function signIn(page, baseUrl, owner = OWNER) {
 	await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30000 });
 }
 
+/**
+ * A screenshot for the docs: animations finished, no caret, and for each `replace`
+ * entry the text matching `pattern` inside `locator` shown as `text` in the picture
+ * only (e.g. an id n8n makes up anew every run), put back right after.
+ * @param {import('playwright-core').Page} page
+ * @param {{replace?: {locator: import('playwright-core').Locator, pattern: RegExp, text: string}[]}} [opts]
+ * @returns {Promise<Buffer>}
+ */
+async function screenshot(page, { replace = [] } = {}) {
+	const changed = [];
+	try {
+		for (const { locator, pattern, text } of replace) {
+			const handle = await locator.elementHandle();
+			const n = await handle.evaluate(
+				(el, [source, flags, to]) => {
+					const re = new RegExp(source, flags);
+					const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+					el.__shotOriginal = [];
+					for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+						const value = node.nodeValue.replace(re, to);
+						if (value !== node.nodeValue) {
+							el.__shotOriginal.push([node, node.nodeValue]);
+							node.nodeValue = value;
+						}
+					}
+					return el.__shotOriginal.length;
+				},
+				[pattern.source, pattern.flags, text],
+			);
+			if (!n) throw new Error(`screenshot: ${pattern} not found in the text of ${locator}`);
+			changed.push(handle);
+		}
+		return await page.screenshot({ animations: 'disabled', caret: 'hide' });
+	} finally {
+		for (const handle of changed) {
+			await handle
+				.evaluate((el) => {
+					for (const [node, value] of el.__shotOriginal ?? []) node.nodeValue = value;
+					delete el.__shotOriginal;
+				})
+				.catch(() => {});
+		}
+	}
+}
+
 /** n8n marks its elements with data-test-id. */
 const tid = (scope, id) => scope.locator(`[data-test-id="${id}"]`);
 
-module.exports = { launch, setupOwner, signIn, tid, OWNER, CHROMIUM, CHROMIUM_ARGS };
+module.exports = { launch, setupOwner, signIn, screenshot, tid, OWNER, CHROMIUM, CHROMIUM_ARGS };

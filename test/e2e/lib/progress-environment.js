@@ -1,0 +1,61 @@
+'use strict';
+
+/*
+ * jest's node environment plus progress lines for what a reporter cannot see:
+ * a top-level describe starting (one per n8n version: its name says which) and
+ * its beforeAll/afterAll, where each e2e file starts and stops its n8n (about a
+ * minute, before the first test can report anything). Same line format as
+ * progress-reporter.js; a beforeAll still running after 30 s says so every 30 s.
+ */
+
+// jest's own node environment (a dependency of jest-config, wherever npm put it)
+const { TestEnvironment } = require(
+	require.resolve('jest-environment-node', { paths: [require.resolve('jest-config'), __dirname] }),
+);
+
+const { say, duration, firstLine } = require('./progress-reporter');
+
+const HEARTBEAT_MS = 30000;
+const ROOT = 'ROOT_DESCRIBE_BLOCK';
+
+const isTopLevel = (block) => block && block.parent && block.parent.name === ROOT;
+
+class ProgressEnvironment extends TestEnvironment {
+	constructor(config, context) {
+		super(config, context);
+		this.hooks = new Map(); // hook -> {started, timer, what}
+	}
+
+	async handleTestEvent(event) {
+		if (event.name === 'run_describe_start' && isTopLevel(event.describeBlock)) {
+			say(`▶ ${event.describeBlock.name}`);
+			return;
+		}
+		if (event.name === 'hook_start' && /^(beforeAll|afterAll)$/.test(event.hook.type) && isTopLevel(event.hook.parent)) {
+			const what = event.hook.type === 'beforeAll' ? 'beforeAll (installs the package, prepares n8n)' : 'afterAll (stops what it started)';
+			const started = Date.now();
+			if (event.hook.type === 'beforeAll') say(`  ${what} ...`);
+			const timer = setInterval(() => say(`  … ${what}: still running (${duration(Date.now() - started)})`), HEARTBEAT_MS);
+			timer.unref?.();
+			this.hooks.set(event.hook, { started, timer, what });
+			return;
+		}
+		if (event.name === 'hook_success' || event.name === 'hook_failure') {
+			const h = this.hooks.get(event.hook);
+			if (!h) return;
+			clearInterval(h.timer);
+			this.hooks.delete(event.hook);
+			const ms = Date.now() - h.started;
+			if (event.name === 'hook_failure') say(`  ✗ ${h.what} FAILED after ${duration(ms)}: ${firstLine(event.error?.message ?? event.error).slice(0, 300)}`);
+			else if (event.hook.type === 'beforeAll' || ms > 5000) say(`  ${h.what}: done in ${duration(ms)}`);
+		}
+	}
+
+	async teardown() {
+		for (const { timer } of this.hooks.values()) clearInterval(timer);
+		this.hooks.clear();
+		await super.teardown();
+	}
+}
+
+module.exports = ProgressEnvironment;
