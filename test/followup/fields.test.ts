@@ -7,7 +7,7 @@ import * as path from 'path';
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
 import { DEFAULT_CONCURRENCY } from '../../nodes/GetBill/actions/options';
-import { FOLLOWUP_FIELDS } from '../../nodes/GetBill/followup/fields';
+import { FOLLOWUP_FIELDS } from '../../nodes/GetBill/resources/followup';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/GetBill/transport/retry';
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
 
@@ -111,7 +111,7 @@ describe('Update Fields collection (derived UI)', () => {
 
 	it.each(FOLLOWUP_FIELDS.map((f) => [f.name, f] as const))('%s has the right editor type', (name, field) => {
 		const option = uiOptions.find((o) => o.name === name)!;
-		const type = { options: 'options', dateTime: 'dateTime', integer: 'number', boolean: 'boolean', string: 'string' }[field.kind];
+		const type = ({ options: 'options', dateTime: 'dateTime', integer: 'number', boolean: 'boolean', string: 'string' } as Record<string, string>)[field.kind];
 		expect(option.type).toBe(type);
 		expect(option.displayName).toBe(field.displayName);
 		expect(option.description).toBe(field.description);

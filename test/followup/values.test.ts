@@ -1,17 +1,19 @@
 /** Validation and normalisation of every field kind, one case per rule. */
 import { DateTime } from 'luxon';
+import type { IDataObject } from 'n8n-workflow';
 
-import { FOLLOWUP_FIELDS, getFollowupField } from '../../nodes/GetBill/followup/fields';
+import { FOLLOWUP, FOLLOWUP_FIELDS, getFollowupField } from '../../nodes/GetBill/resources/followup';
 import {
-	buildFollowupBody,
+	buildBody,
 	FieldValueError,
 	normaliseDate,
 	normaliseFieldValue,
 	showValue,
-} from '../../nodes/GetBill/followup/values';
+} from '../../nodes/GetBill/fields/values';
 
 const field = (name: string) => getFollowupField(name)!;
 const PARIS = 'Europe/Paris';
+const buildFollowupBody = (fields: IDataObject, timezone: string) => buildBody(FOLLOWUP, fields, timezone, 'update');
 
 function rejection(name: string, value: unknown): FieldValueError {
 	try {
@@ -177,7 +179,7 @@ describe('buildFollowupBody', () => {
 	});
 
 	it('refuses a key that is not a followup field instead of dropping it', () => {
-		expect(() => buildFollowupBody({ debt_id: 'x' }, PARIS)).toThrow('debt_id (debt_id) is not a field GetBill knows: "x"');
+		expect(() => buildFollowupBody({ debt_id: 'x' }, PARIS)).toThrow('debt_id (debt_id) is not a followup field GetBill takes here: "x"');
 	});
 
 	it('stops at the first invalid field with its name', () => {

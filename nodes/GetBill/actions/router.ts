@@ -5,7 +5,7 @@ import { getBaseUrl } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import { readConcurrency, retryPolicyReader } from './options';
 import * as followup from './followup';
-import type { RunContext, Send } from './followup/common';
+import type { RunContext, Send } from './shared';
 
 /** One operation: `prepare` reads and checks an item's parameters, the Send it returns makes the requests. */
 interface Operation {
@@ -31,7 +31,7 @@ const operations: Record<string, Record<string, Operation>> = {
 /** Tells the user, in the output pane, which input fields Auto-Map did not send. */
 function addAutoMapHints(this: IExecuteFunctions, run: RunContext) {
 	const hints = [
-		[run.ignoredInputKeys, 'Auto-map did not send these input fields, which are not GetBill followup fields'],
+		[run.ignoredInputKeys, `Auto-map did not send these input fields, which are not GetBill ${run.noun} fields`],
 		[run.skippedInputKeys, 'Auto-map did not send these input fields, listed in Input Fields to Ignore'],
 		[run.emptyInputKeys, 'Auto-map did not send these fields, which were null in the input'],
 	] as const;
@@ -147,6 +147,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const concurrency = oneAtATime ? 1 : readConcurrency(this);
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),
+		noun: resource,
 		ignoredInputKeys: new Set(),
 		emptyInputKeys: new Set(),
 		skippedInputKeys: new Set(),

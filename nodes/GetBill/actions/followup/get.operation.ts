@@ -1,28 +1,25 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { apiPath, getBillApiRequest } from '../../transport';
-import type { RunContext, Send } from './common';
-import { idProperty, outputItems, readId } from './common';
-import { FOLLOWUP_ID_HINT } from './update.operation';
+import { FOLLOWUP_ID } from '../../resources/followup';
+import { apiPath } from '../../transport';
+import { notFound } from '../../fields/ids';
+import type { RunContext, Send } from '../shared';
+import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty('followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),
+	idProperty(FOLLOWUP_ID, 'followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),
 ];
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
-	const followupId = readId(this, itemIndex, 'followupId', 'Followup ID', FOLLOWUP_ID_HINT);
-	const policy = run.retryPolicy(itemIndex);
+	const followupId = readId(this, itemIndex, FOLLOWUP_ID);
 	return async () => {
-		const response = await getBillApiRequest.call(
-			this,
-			{ method: 'GET', path: apiPath`/followups/${followupId}` },
-			{ action: `get followup "${followupId}"`, followupId, itemIndex },
-			run.baseUrl,
-			policy,
-		);
-		return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+		const response = await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/followups/${followupId}` }, {
+			action: `get followup "${followupId}"`,
+			notFound: notFound(FOLLOWUP_ID, followupId),
+		});
+		return outputItems(dataOf(response), itemIndex);
 	};
 }

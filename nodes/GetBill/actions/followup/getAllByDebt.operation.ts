@@ -1,35 +1,32 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { apiPath, getBillApiRequestPages } from '../../transport';
-import type { RunContext, Send } from './common';
-import { idProperty, outputItems, pagingProperties, readId, readLimit } from './common';
-import { DEBT_ID_HINT, debtNotFound } from './create.operation';
+import { DEBT_ID } from '../../resources/debt';
+import { apiPath } from '../../transport';
+import { notFound } from '../../fields/ids';
+import type { RunContext, Send } from '../shared';
+import { idProperty, outputItems, pagingProperties, readId, readLimit, requestPages } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty('debt', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),
-	...pagingProperties('getAllByDebt'),
+	idProperty(DEBT_ID, 'followup', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),
+	...pagingProperties('followup', 'getAllByDebt'),
 ];
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
-	const debtId = readId(this, itemIndex, 'debtId', 'Debt ID', DEBT_ID_HINT);
-	const limit = readLimit(this, itemIndex);
-	const policy = run.retryPolicy(itemIndex);
-	return async () => {
-		const followups = await getBillApiRequestPages.call(
-			this,
-			{ method: 'GET', path: apiPath`/followups/debt/${debtId}` },
-			{
-				action: `list the followups of debt "${debtId}"`,
+	const debtId = readId(this, itemIndex, DEBT_ID);
+	const limit = readLimit(this, itemIndex, 'followup');
+	return async () =>
+		outputItems(
+			await requestPages.call(
+				this,
+				run,
 				itemIndex,
-				notFound: debtNotFound(debtId),
-			},
-			run.baseUrl,
-			policy,
-			limit,
+				{ method: 'GET', path: apiPath`/followups/debt/${debtId}` },
+				{ action: `list the followups of debt "${debtId}"`, notFound: notFound(DEBT_ID, debtId) },
+				limit,
+			),
+			itemIndex,
 		);
-		return outputItems(followups, itemIndex);
-	};
 }

@@ -1,40 +1,37 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { apiPath, getBillApiRequest } from '../../transport';
-import type { RunContext, Send } from './common';
-import { fieldsCollection, fieldsToSendProperties, idProperty, outputItems, readFollowupFields, readId } from './common';
+import { fieldsCollection, fieldsToSendProperties } from '../../fields/properties';
+import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
+import { apiPath } from '../../transport';
+import { notFound } from '../../fields/ids';
+import type { RunContext, Send } from '../shared';
+import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
 
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty('followup', 'update', 'The encrypted ID of the followup to update, as GetBill gives it'),
-	...fieldsToSendProperties('update', COLLECTION.label),
-	fieldsCollection(
-		COLLECTION.name,
-		COLLECTION.label,
-		'The fields to change. Only the fields added here are sent; all others keep their value in GetBill.',
-		'update',
-	),
+	idProperty(FOLLOWUP_ID, 'followup', 'update', 'The encrypted ID of the followup to update, as GetBill gives it'),
+	...fieldsToSendProperties(FOLLOWUP, 'update', COLLECTION.label, 'update'),
+	fieldsCollection(FOLLOWUP, {
+		name: COLLECTION.name,
+		displayName: COLLECTION.label,
+		description: 'The fields to change. Only the fields added here are sent; all others keep their value in GetBill.',
+		operation: 'update',
+		purpose: 'update',
+	}),
 ];
-
-export const FOLLOWUP_ID_HINT =
-	'Enter the encrypted ID of the followup (e.g. abc123def456), or map it from a previous node with an expression.';
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
-	const followupId = readId(this, itemIndex, 'followupId', 'Followup ID', FOLLOWUP_ID_HINT);
-	const body = readFollowupFields(this, itemIndex, run, COLLECTION, true);
-	const policy = run.retryPolicy(itemIndex);
+	const followupId = readId(this, itemIndex, FOLLOWUP_ID);
+	const body = readFields(this, itemIndex, run, FOLLOWUP, { collection: COLLECTION }, 'update', true);
 	return async () => {
-		const response = await getBillApiRequest.call(
-			this,
-			{ method: 'PUT', path: apiPath`/followups/${followupId}`, body },
-			{ action: `update followup "${followupId}"`, followupId, itemIndex },
-			run.baseUrl,
-			policy,
-		);
-		return outputItems((response?.data ?? response) as IDataObject, itemIndex);
+		const response = await request.call(this, run, itemIndex, { method: 'PUT', path: apiPath`/followups/${followupId}`, body }, {
+			action: `update followup "${followupId}"`,
+			notFound: notFound(FOLLOWUP_ID, followupId),
+		});
+		return outputItems(dataOf(response), itemIndex);
 	};
 }

@@ -1,33 +1,17 @@
 /**
  * The one description of a followup's writable fields.
  *
- * The editor's "Update Fields" collection, the validation of every value and
- * the request body are all derived from this table, so the three cannot drift
- * apart. Names and enum values are GetBill's, exactly as documented in
- * `PUT /external-api/v1/followups/{id}`.
+ * The editor's "Update Fields" and "Additional Fields" collections, the
+ * validation of every value and the request body are all derived from this
+ * table. Names and enum values are GetBill's, exactly as documented in
+ * `PUT /external-api/v1/followups/{id}`. Every field can be set on Update and
+ * on Create (under Additional Fields).
  */
+import type { FieldOption, FieldSpec, ResourceTable } from '../fields/types';
+import { idSpec } from '../fields/ids';
+import { fieldOf } from '../fields/types';
 
-export type FollowupFieldKind = 'options' | 'dateTime' | 'string' | 'integer' | 'boolean';
-
-export interface FollowupFieldOption {
-	/** Human label shown in the dropdown */
-	readonly name: string;
-	/** Value sent to GetBill, exactly as the API defines it */
-	readonly value: string;
-}
-
-export interface FollowupField {
-	/** API field name: also the parameter name inside "Update Fields" */
-	readonly name: string;
-	readonly displayName: string;
-	readonly kind: FollowupFieldKind;
-	readonly description: string;
-	readonly placeholder?: string;
-	/** For `options` fields: the API's values, in the contract's order */
-	readonly values?: readonly FollowupFieldOption[];
-}
-
-export const FOLLOWUP_STATUSES: readonly FollowupFieldOption[] = [
+export const FOLLOWUP_STATUSES: readonly FieldOption[] = [
 	{ name: 'On Hold', value: 'on_hold' },
 	{ name: 'Scheduled', value: 'scheduled' },
 	{ name: 'In Progress', value: 'in_progress' },
@@ -41,7 +25,7 @@ export const FOLLOWUP_STATUSES: readonly FollowupFieldOption[] = [
 	{ name: 'Cancelled', value: 'cancelled' },
 ];
 
-export const FOLLOWUP_TYPES: readonly FollowupFieldOption[] = [
+export const FOLLOWUP_TYPES: readonly FieldOption[] = [
 	{ name: 'Call', value: 'call' },
 	{ name: 'Email', value: 'email' },
 	{ name: 'SMS', value: 'sms' },
@@ -52,12 +36,12 @@ export const FOLLOWUP_TYPES: readonly FollowupFieldOption[] = [
 	{ name: 'Postmail', value: 'postmail' },
 ];
 
-export const CALL_DIRECTIONS: readonly FollowupFieldOption[] = [
+export const CALL_DIRECTIONS: readonly FieldOption[] = [
 	{ name: 'Inbound', value: 'inbound' },
 	{ name: 'Outbound', value: 'outbound' },
 ];
 
-export const FOLLOWUP_FIELDS: readonly FollowupField[] = [
+const FIELDS: ReadonlyArray<Omit<FieldSpec, 'create' | 'update'>> = [
 	{
 		name: 'status',
 		displayName: 'Status',
@@ -97,6 +81,7 @@ export const FOLLOWUP_FIELDS: readonly FollowupField[] = [
 		name: 'notes',
 		displayName: 'Notes',
 		kind: 'string',
+		rows: 4,
 		description: 'Detailed notes about what happened during the followup',
 		placeholder: 'e.g. Customer agreed to pay €500 monthly starting February 1st.',
 	},
@@ -150,8 +135,19 @@ export const FOLLOWUP_FIELDS: readonly FollowupField[] = [
 	},
 ];
 
+export const FOLLOWUP_FIELDS: readonly FieldSpec[] = FIELDS.map((field) => ({ ...field, create: 'additional', update: true }));
+
+export const FOLLOWUP: ResourceTable = {
+	resource: 'followup',
+	noun: 'followup',
+	fields: FOLLOWUP_FIELDS,
+	autoMapExamples: 'status, call_id, duration_ms',
+};
+
 export const FOLLOWUP_FIELD_NAMES: readonly string[] = FOLLOWUP_FIELDS.map((f) => f.name);
 
-export function getFollowupField(name: string): FollowupField | undefined {
-	return FOLLOWUP_FIELDS.find((f) => f.name === name);
+export function getFollowupField(name: string): FieldSpec | undefined {
+	return fieldOf(FOLLOWUP, name);
 }
+
+export const FOLLOWUP_ID = idSpec('followup', 'abc123def456');

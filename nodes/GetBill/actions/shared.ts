@@ -1,0 +1,249 @@
+/**
+ * What every operation of every resource uses at run time: the run's context,
+ * reading and checking IDs, fields (Define Below or Auto-Map Input Data) and
+ * paging parameters, one call for a request or a paged list, and the paired
+ * output.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { AUTO_MAP, autoMapNames, DEFINE_BELOW, showFor } from '../fields/properties';
+import type { IdSpec } from '../fields/ids';
+import type { ResourceTable } from '../fields/types';
+import { fieldOf } from '../fields/types';
+import type { Purpose } from '../fields/values';
+import { buildBody, FieldValueError, normaliseFieldValue, pickFields, showValue } from '../fields/values';
+import type { GetBillRequest } from '../transport';
+import { getBillApiRequest, getBillApiRequestPages } from '../transport';
+import type { ErrorContext } from '../transport/errors';
+import type { RetryPolicy } from '../transport/retry';
+
+/** What every item of one run shares. */
+export interface RunContext {
+	baseUrl: string;
+	/** The resource's noun, for messages and hints ("followup") */
+	noun: string;
+	/** Input keys that "Auto-Map Input Data" did not send, over all items */
+	ignoredInputKeys: Set<string>;
+	/** Fields that came as null in some input item, so were not sent */
+	emptyInputKeys: Set<string>;
+	/** Input keys left out by "Input Fields to Ignore" */
+	skippedInputKeys: Set<string>;
+	/** The retry policy of an item (read once unless an option is an expression) */
+	retryPolicy: (itemIndex: number) => RetryPolicy;
+}
+
+/**
+ * What an operation's `prepare` returns: its parameters for one item are read
+ * and checked; calling it sends the requests and gives the item's output.
+ */
+export type Send = () => Promise<INodeExecutionData[]>;
+
+/** What a request is about, for its error messages (the item is added by `request`). */
+export type About = Omit<ErrorContext, 'itemIndex'>;
+
+/** Sends one request for an item, with the run's base URL and the item's retry policy. */
+export async function request(
+	this: IExecuteFunctions,
+	run: RunContext,
+	itemIndex: number,
+	req: GetBillRequest,
+	about: About,
+): Promise<IDataObject> {
+	return await getBillApiRequest.call(this, req, { ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex));
+}
+
+/** Reads a paged list for an item: all entries, or `limit`. */
+export async function requestPages(
+	this: IExecuteFunctions,
+	run: RunContext,
+	itemIndex: number,
+	req: GetBillRequest,
+	about: About,
+	limit: number | undefined,
+): Promise<IDataObject[]> {
+	return await getBillApiRequestPages.call(this, req, { ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex), limit);
+}
+
+/** The `data` of GetBill's envelope (or the answer itself). */
+export function dataOf(response: IDataObject): IDataObject {
+	return ((response?.data ?? response) as IDataObject) ?? {};
+}
+
+/** The output of one input item: an object, or the entries of a list, each paired to it. */
+export function outputItems(data: IDataObject | IDataObject[], itemIndex: number): INodeExecutionData[] {
+	return (Array.isArray(data) ? data : [data]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
+}
+
+/** The required ID parameter of an operation. */
+export function idProperty(id: IdSpec, resource: string, operation: string, description: string): INodeProperties {
+	return {
+		displayName: id.displayName,
+		name: id.name,
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: id.placeholder,
+		description,
+		displayOptions: showFor(resource, [operation]),
+	};
+}
+
+/**
+ * Reads and trims an ID parameter of one item. An empty one, or one of dots
+ * only (URL normalisation would turn `.` and `..` into another endpoint), is
+ * refused before any request.
+ */
+export function readId(ctx: IExecuteFunctions, itemIndex: number, id: IdSpec): string {
+	const raw = ctx.getNodeParameter(id.name, itemIndex, '') as unknown;
+	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	if (value === '') {
+		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is empty [item ${itemIndex}]: ${showValue(raw)}`, {
+			itemIndex,
+			description: id.hint,
+		});
+	}
+	if (/^[.\s]+$/.test(value)) {
+		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is not a valid ID [item ${itemIndex}]: ${showValue(raw)}`, {
+			itemIndex,
+			description: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
+		});
+	}
+	return value;
+}
+
+/** A field value the user must fix, as the item's error. */
+export function valueError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, autoMap = false, prefix = ''): NodeOperationError {
+	const isValueError = error instanceof FieldValueError;
+	const ignoreHint =
+		isValueError && autoMap
+			? ` If the input field "${error.fieldName}" is not meant for GetBill (e.g. a webhook's own event type), add it to "Input Fields to Ignore".`
+			: '';
+	return new NodeOperationError(ctx.getNode(), `${prefix}${(error as Error).message} [item ${itemIndex}]`, {
+		itemIndex,
+		description: isValueError ? `${error.hint}${ignoreHint}` : undefined,
+	});
+}
+
+/** The names in "Input Fields to Ignore" (comma-separated, spaces trimmed). */
+function readIgnoredInputFields(ctx: IExecuteFunctions, itemIndex: number): Set<string> {
+	const raw = ctx.getNodeParameter('inputFieldsToIgnore', itemIndex, '') as unknown;
+	const list = Array.isArray(raw) ? raw.map(String) : typeof raw === 'string' ? raw.split(',') : [];
+	return new Set(list.map((name) => name.trim()).filter(Boolean));
+}
+
+/** Where an operation's fields come from under Define Below. */
+export interface FieldSources {
+	/** The collection ("Update Fields", "Additional Fields") */
+	collection: { name: string; label: string };
+	/** Main parameters of their own (Create's required fields) */
+	main?: string[];
+}
+
+/**
+ * The fields of one item, validated and normalised into the request body:
+ * from the parameters (Define Below) or from the input item's keys (Auto-Map
+ * Input Data). Throws before any request when a value is invalid, or when
+ * `requireOne` and there is nothing to send.
+ */
+export function readFields(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+	table: ResourceTable,
+	sources: FieldSources,
+	purpose: Purpose & ('create' | 'update'),
+	requireOne: boolean,
+): IDataObject {
+	const mode = ctx.getNodeParameter('fieldsToSend', itemIndex, DEFINE_BELOW) as string;
+	const autoMap = mode === AUTO_MAP;
+	let fields: IDataObject;
+	if (autoMap) {
+		const mapped = pickFields(table, ctx.getInputData()[itemIndex]?.json ?? {}, purpose, readIgnoredInputFields(ctx, itemIndex));
+		mapped.ignored.forEach((key) => run.ignoredInputKeys.add(key));
+		mapped.empty.forEach((key) => run.emptyInputKeys.add(key));
+		mapped.skipped.forEach((key) => run.skippedInputKeys.add(key));
+		fields = mapped.fields;
+		if (requireOne && Object.keys(fields).length === 0) {
+			throw new NodeOperationError(
+				ctx.getNode(),
+				`No field to send [item ${itemIndex}]: the input item has no field named like a GetBill ${table.noun} field`,
+				{
+					itemIndex,
+					description: `With "Auto-Map Input Data", the input item needs at least one of: ${autoMapNames(table, purpose).join(', ')} (with a value other than null). Rename fields with an Edit Fields (Set) node before this one, or choose "Define Below".`,
+				},
+			);
+		}
+	} else {
+		fields = {};
+		for (const name of sources.main ?? []) {
+			const value = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+			// An optional main parameter left empty is not sent; a required one is checked (and refused) as it is.
+			const required = fieldOf(table, name)?.requiredOnCreate === true;
+			if (required || (value !== '' && value !== undefined && value !== null)) fields[name] = value as IDataObject[string];
+		}
+		Object.assign(fields, ctx.getNodeParameter(sources.collection.name, itemIndex, {}) as IDataObject);
+		if (requireOne && Object.keys(fields).length === 0) {
+			throw new NodeOperationError(ctx.getNode(), `No field to update [item ${itemIndex}]`, {
+				itemIndex,
+				description: `Add at least one field under "${sources.collection.label}" (e.g. Status). Only the fields added there are sent to GetBill.`,
+			});
+		}
+	}
+	try {
+		return buildBody(table, fields, ctx.getTimezone(), purpose);
+	} catch (error) {
+		throw valueError(ctx, error, itemIndex, autoMap);
+	}
+}
+
+/** Filters of a list, from a collection of fields of the table: checked like fields, sent in the query. */
+export function readFilters(ctx: IExecuteFunctions, itemIndex: number, table: ResourceTable, names: string[]): IDataObject {
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	for (const field of table.fields.filter((f) => names.includes(f.name))) {
+		if (filters[field.name] === undefined || filters[field.name] === '') continue;
+		try {
+			qs[field.name] = normaliseFieldValue(field, filters[field.name], ctx.getTimezone(), 'filter') as string;
+		} catch (error) {
+			throw valueError(ctx, error, itemIndex, false, 'Filter ');
+		}
+	}
+	return qs;
+}
+
+/** "Return All" and "Limit" of a list operation. */
+export function pagingProperties(resource: string, operation: string): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+			displayOptions: showFor(resource, [operation]),
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+			displayOptions: showFor(resource, [operation], { returnAll: [false] }),
+		},
+	];
+}
+
+/** How many entries to read: undefined for all. */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number, noun: string): number | undefined {
+	if (ctx.getNodeParameter('returnAll', itemIndex, false) === true) return undefined;
+	const limit = ctx.getNodeParameter('limit', itemIndex, 50) as unknown;
+	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
+		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of 1 or more: ${showValue(limit)} [item ${itemIndex}]`, {
+			itemIndex,
+			description: `Set Limit to how many ${noun}s to return, or turn on Return All.`,
+		});
+	}
+	return limit;
+}
