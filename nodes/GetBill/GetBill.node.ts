@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as debt from './actions/debt';
 import * as followup from './actions/followup';
 import { router } from './actions/router';
 
@@ -17,7 +18,7 @@ export class GetBill implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create, get and update followups in GetBill, the debt-collection platform',
+		description: 'Create, get and update debts and followups in GetBill, the debt-collection platform',
 		defaults: {
 			name: 'GetBill',
 		},
@@ -38,12 +39,17 @@ export class GetBill implements INodeType {
 				noDataExpression: true,
 				options: [
 					{
+						name: 'Debt',
+						value: 'debt',
+					},
+					{
 						name: 'Followup',
 						value: 'followup',
 					},
 				],
 				default: 'followup',
 			},
+			...debt.description,
 			...followup.description,
 		],
 	};

@@ -32,9 +32,10 @@ function contractEnum(meaning: string): string[] {
 	return meaning.replace(/^Call direction:\s*/, '').split(/,\s*|\s+or\s+/).map((s) => s.trim());
 }
 
-const updateFields = new GetBill().description.properties.find(
-	(p) => p.name === 'updateFields',
-) as INodeProperties;
+/** A followup parameter (the Debt resource has parameters of the same names). */
+const isForFollowup = (p: INodeProperties) => !p.displayOptions?.show?.resource || p.displayOptions.show.resource.includes('followup');
+const followupProperties = new GetBill().description.properties.filter(isForFollowup);
+const updateFields = followupProperties.find((p) => p.name === 'updateFields') as INodeProperties;
 const uiOptions = updateFields.options as INodeProperties[];
 
 describe('followup field table', () => {
@@ -139,9 +140,13 @@ describe('node description', () => {
 		expect(description.displayName).toBe('GetBill');
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'getBillOAuth2Api', required: true }]);
-		const resource = description.properties.find((p) => p.name === 'resource')!;
-		expect(resource.options).toEqual([{ name: 'Followup', value: 'followup' }]);
-		const operation = description.properties.find((p) => p.name === 'operation')!;
+		const resource = description.properties.filter(isForFollowup).find((p) => p.name === 'resource')!;
+		expect(resource.options).toEqual([
+			{ name: 'Debt', value: 'debt' },
+			{ name: 'Followup', value: 'followup' },
+		]);
+		expect(resource.default).toBe('followup'); // what 0.1.0 shipped
+		const operation = description.properties.filter(isForFollowup).find((p) => p.name === 'operation')!;
 		const ops = operation.options as INodePropertyOptions[];
 		expect(ops.map((o) => [o.name, o.value])).toEqual([
 			['Create', 'create'],
@@ -150,13 +155,14 @@ describe('node description', () => {
 			['Get Many by Debt', 'getAllByDebt'],
 			['Update', 'update'],
 		]);
-		const id = description.properties.find((p) => p.name === 'followupId')!;
+		const id = description.properties.filter(isForFollowup).find((p) => p.name === 'followupId')!;
 		expect(id).toMatchObject({ displayName: 'Followup ID', type: 'string', required: true, default: '' });
 	});
 
 	/** [name, type, default] of the properties the editor shows for an operation */
 	const shownFor = (operation: string) =>
 		description.properties
+			.filter(isForFollowup)
 			.filter((p) => !p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes(operation))
 			.map((p) => [p.name, p.type, JSON.stringify(p.default)]);
 
@@ -173,9 +179,9 @@ describe('node description', () => {
 		for (const entry of shipped) expect(now).toContainEqual(entry);
 		// the one new parameter defaults to what 0.1.0 did
 		expect(now).toContainEqual(['fieldsToSend', 'options', '"defineBelow"']);
-		const updateFields = description.properties.find((p) => p.name === 'updateFields')!;
+		const updateFields = description.properties.filter(isForFollowup).find((p) => p.name === 'updateFields')!;
 		expect(updateFields.displayOptions?.show).toEqual({ resource: ['followup'], operation: ['update'], fieldsToSend: ['defineBelow'] });
-		const options = description.properties.find((p) => p.name === 'options')!.options as INodeProperties[];
+		const options = description.properties.filter(isForFollowup).find((p) => p.name === 'options')!.options as INodeProperties[];
 		expect(options.map((o) => [o.name, o.default])).toEqual([
 			['concurrency', 5],
 			['maxRateLimitWait', 60],
@@ -191,7 +197,7 @@ describe('node description', () => {
 
 	it('derives Create\'s Additional Fields from the same field table as Update Fields', () => {
 		const collection = (name: string) =>
-			(description.properties.find((p) => p.name === name)!.options as INodeProperties[]).map((o) => [o.name, o.type, o.default]);
+			(description.properties.filter(isForFollowup).find((p) => p.name === name)!.options as INodeProperties[]).map((o) => [o.name, o.type, o.default]);
 		expect(collection('additionalFields')).toEqual(collection('updateFields'));
 		expect(shownFor('create')).toEqual([
 			['resource', 'options', '"followup"'],
@@ -214,7 +220,7 @@ describe('node description', () => {
 			['filters', 'collection', '{}'],
 			['options', 'collection', '{}'],
 		]);
-		const filters = description.properties.find((p) => p.name === 'filters')!.options as INodeProperties[];
+		const filters = description.properties.filter(isForFollowup).find((p) => p.name === 'filters')!.options as INodeProperties[];
 		expect(filters.map((f) => f.name)).toEqual(['status', 'type']);
 		expect((filters[0].options as INodePropertyOptions[]).map((o) => o.value).sort()).toEqual(
 			FOLLOWUP_FIELDS.find((f) => f.name === 'status')!.values!.map((v) => v.value).sort(),

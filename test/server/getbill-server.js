@@ -21,6 +21,121 @@ const WRITABLE = ['status', 'type', 'call_date', 'scheduled_at', ...STRING_FIELD
 // ISO 8601 date-time with seconds and an optional fraction; offset optional (GetBill reads none as UTC)
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
+// --- Debts ----------------------------------------------------------------------
+const DEBT_PENDING = 'status.default.pending';
+/** The only statuses Update may set (debts.md "Status values"). */
+const DEBT_UPDATE_STATUSES = ['status.default.paid', 'status.default.in_progress', 'status.default.on_hold', 'status.default.failed', 'status.default.archived'];
+/** Optional free-text string fields, the same on Create and Update. */
+const DEBT_TEXT_FIELDS = ['object', 'internal_id', 'invoice_reference', 'debtor_reference', 'address', 'company', 'debtor_company', 'street_address', 'street_number', 'postal_code', 'city'];
+const DEBT_DATE_FIELDS = ['birthdate', 'invoice_date', 'due_date'];
+/** Body fields of Create (and of each Batch item, plus temp_id). */
+const DEBT_CREATE_FIELDS = [
+	'firstname', 'lastname', 'civility', 'phone', 'email', 'amount', 'currency', ...DEBT_DATE_FIELDS, ...DEBT_TEXT_FIELDS,
+	'iban', 'country', 'payment_link', 'timeline_id', 'timeline_start_mode', 'metadata', 'accept_expensive_destination',
+];
+/** Body fields of Update: no timeline_start_mode nor accept_expensive_destination, plus status. */
+const DEBT_UPDATE_FIELDS = [
+	'firstname', 'lastname', 'civility', 'phone', 'email', 'amount', 'currency', ...DEBT_DATE_FIELDS, ...DEBT_TEXT_FIELDS,
+	'iban', 'country', 'payment_link', 'timeline_id', 'metadata', 'status',
+];
+const BATCH_FIELDS = ['batch_name', 'accept_expensive_destination', 'debts'];
+const BATCH_MAX = 1000;
+const TIMELINE_START_MODES = ['immediate', 'next_day'];
+/** ISO 4217 codes this GetBill accepts (uppercase only). */
+const CURRENCIES = [
+	'EUR', 'USD', 'GBP', 'CHF', 'CAD', 'AUD', 'NZD', 'JPY', 'CNY', 'HKD', 'SGD', 'INR', 'SEK', 'NOK', 'DKK', 'ISK', 'PLN', 'CZK', 'HUF',
+	'RON', 'BGN', 'TRY', 'ILS', 'AED', 'SAR', 'QAR', 'ZAR', 'BRL', 'MXN', 'MAD', 'DZD', 'TND', 'XOF', 'XAF', 'XPF', 'MUR', 'KMF',
+];
+/** ISO 3166-1 alpha-2 */
+const COUNTRIES = (
+	'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG ' +
+	'CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM ' +
+	'GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC ' +
+	'LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ ' +
+	'OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC ' +
+	'TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW'
+).split(' ');
+/** Country names Update accepts besides codes: English and French names, compared without case or accents. */
+const foldName = (name) => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+const COUNTRY_NAMES = new Set(
+	['en', 'fr'].flatMap((locale) => {
+		const names = new Intl.DisplayNames([locale], { type: 'region', fallback: 'none' });
+		return COUNTRIES.map((code) => names.of(code)).filter(Boolean).map(foldName);
+	}),
+);
+/** Country calling codes (ITU E.164 assignments); prefix-free, so the first match wins. */
+const CALLING_CODES = new Set(
+	(
+		'1 7 20 27 30 31 32 33 34 36 39 40 41 43 44 45 46 47 48 49 51 52 53 54 55 56 57 58 60 61 62 63 64 65 66 81 82 84 86 90 91 92 93 ' +
+		'94 95 98 211 212 213 216 218 220 221 222 223 224 225 226 227 228 229 230 231 232 233 234 235 236 237 238 239 240 241 242 243 244 ' +
+		'245 246 247 248 249 250 251 252 253 254 255 256 257 258 260 261 262 263 264 265 266 267 268 269 290 291 297 298 299 350 351 352 ' +
+		'353 354 355 356 357 358 359 370 371 372 373 374 375 376 377 378 379 380 381 382 383 385 386 387 389 420 421 423 500 501 502 503 ' +
+		'504 505 506 507 508 509 590 591 592 593 594 595 596 597 598 599 670 672 673 674 675 676 677 678 679 680 681 682 683 685 686 687 ' +
+		'688 689 690 691 692 850 852 853 855 856 880 886 960 961 962 963 964 965 966 967 968 970 971 972 973 974 975 976 977 992 993 994 ' +
+		'995 996 998'
+	).split(' '),
+);
+/** Length [min, max] of the national significant number for known calling codes (no trunk 0 allowed after them). */
+const NATIONAL_LENGTHS = {
+	1: [10, 10], 31: [9, 9], 32: [8, 9], 33: [9, 9], 34: [9, 9], 41: [9, 9], 43: [4, 13], 44: [9, 10], 49: [6, 13], 212: [9, 9],
+	213: [8, 9], 216: [8, 8], 262: [9, 9], 269: [7, 7], 351: [9, 9], 352: [4, 11], 353: [7, 9], 377: [8, 9], 590: [9, 9],
+	594: [9, 9], 596: [9, 9], 687: [6, 6], 689: [8, 8],
+};
+/** Costly destinations: a phone there needs accept_expensive_destination (debts.md cost table). */
+const DOM_TOM = { credits: 100, multiplier: 4.0 };
+const MAGHREB = { credits: 125, multiplier: 5.0 };
+const EXPENSIVE_DESTINATIONS = {
+	262: { destination: 'Réunion', ...DOM_TOM },
+	590: { destination: 'Guadeloupe', ...DOM_TOM },
+	594: { destination: 'French Guiana', ...DOM_TOM },
+	596: { destination: 'Martinique', ...DOM_TOM },
+	269: { destination: 'Mayotte', ...DOM_TOM },
+	687: { destination: 'New Caledonia', ...DOM_TOM },
+	689: { destination: 'French Polynesia', ...DOM_TOM },
+	212: { destination: 'Morocco', ...MAGHREB },
+	213: { destination: 'Algeria', ...MAGHREB },
+	216: { destination: 'Tunisia', ...MAGHREB },
+};
+const IBAN_LENGTHS = {
+	AD: 24, AE: 23, AT: 20, BE: 16, BG: 22, CH: 21, CY: 28, CZ: 24, DE: 22, DK: 18, DZ: 26, EE: 20, ES: 24, FI: 18, FR: 27, GB: 22,
+	GI: 23, GR: 27, HR: 21, HU: 28, IE: 22, IS: 26, IT: 27, LI: 21, LT: 20, LU: 20, LV: 21, MA: 28, MC: 27, MT: 31, NL: 18, NO: 15,
+	PL: 28, PT: 25, RO: 24, SE: 24, SI: 19, SK: 24, SM: 27, TN: 24, TR: 26,
+};
+// Symfony's html5 email pattern
+const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+const DEBT_MESSAGES = {
+	unknown: 'Unknown field',
+	string: 'must be a string',
+	firstname: 'First name is required',
+	lastname: 'Last name is required',
+	amount: 'Valid amount is required',
+	currencyRequired: 'Currency is required',
+	currency: 'Currency must be an uppercase ISO 4217 code supported by Getbill (e.g. EUR, USD)',
+	contact: 'Phone number or email is required',
+	email: 'Invalid email format',
+	civility: 'Civility must be Mr or Ms',
+	iban: 'Invalid IBAN',
+	countryCreate: 'Country must be an ISO 3166-1 alpha-2 code in uppercase (e.g. FR)',
+	countryUpdate: 'Country must be an ISO 3166-1 alpha-2 code or a country name',
+	dateCreate: 'Invalid date format: expected YYYY-MM-DD',
+	dateUpdate: 'Invalid date: expected YYYY-MM-DD or an ISO 8601 date-time',
+	paymentLink: 'Payment link must be a valid http(s) URL',
+	timelineStartMode: 'timeline_start_mode must be immediate or next_day',
+	timelineStartModeAlone: 'timeline_start_mode can only be used with timeline_id',
+	timeline: 'Timeline not found: timeline_id must be the API ID of one of your company\'s timelines',
+	metadata: 'Metadata must be a JSON object',
+	boolean: 'must be a boolean',
+	statusOnCreate: 'Status cannot be set on creation',
+	status: `Status must be one of ${DEBT_UPDATE_STATUSES.join(', ')}`,
+	tempIdRequired: 'temp_id is required',
+	overseas: 'French overseas mobile numbers (069X prefix) are not supported; use email instead',
+	phoneTooShort: 'phone number too short',
+	phoneTooLong: 'phone number too long',
+	phoneCountryCode: 'invalid country code',
+	phoneFormat: 'number format is not valid',
+	phoneNotRegistered: 'number not registered in carrier database',
+};
+
 const DEFAULT_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: ['followups:read', 'followups:write'] };
 /** The token request GetBill expects from the credential's defaults: client credentials in the form body, both scopes. */
 const CLIENT_CREDENTIALS_TOKEN_REQUEST = {
@@ -69,6 +184,7 @@ class GetBillServer {
 	 * @param {string[]} [options.followupIds] followups that exist from the start
 	 * @param {number} [options.tokenLifetimeSeconds]
 	 * @param {number} [options.rateLimit] writes allowed before 429 (GetBill: 500 per hour)
+	 * @param {string[]} [options.timelineIds] timelines of the company (valid `timeline_id` values)
 	 */
 	constructor(options = {}) {
 		this.port = options.port ?? 0;
@@ -78,6 +194,16 @@ class GetBillServer {
 		this.followups = new Map();
 		/** IDs of the company's debts (every seeded followup's debt_id, and seedDebt) */
 		this.debts = new Set();
+		/** Full debt objects by ID (made with the defaults of baseDebt for an ID of `debts` that has none yet) */
+		this.debtRecords = new Map();
+		/** What a debt object does not show: {creditor_id, debtor_id, timeline_start_mode, accept_expensive_destination, import_id} */
+		this.debtLinks = new Map();
+		/** Seeded creditors and debtors (for /debts/by-creditor and /debts/by-debtor), and the company's timeline IDs */
+		this.creditors = new Map();
+		this.debtors = new Map();
+		this.timelines = new Set(options.timelineIds ?? []);
+		/** Batch imports: import_id → {import_id, batch_name, debt_ids} */
+		this.imports = new Map();
 		for (const id of options.followupIds ?? ['abc123def456']) this.seedFollowup(id);
 		this.tokens = new Map();
 		this.refreshTokens = new Map();
@@ -132,9 +258,91 @@ class GetBillServer {
 		return followup;
 	}
 
-	/** A debt of the company with no followup yet. */
-	seedDebt(id) {
+	/**
+	 * A debt of the company (no followup yet): a full debt object with Create's defaults (status pending, counters 0)
+	 * and a sample debtor (John Doe, +33612345678, john.doe@example.com, 1250.00 EUR), overridden by `data`.
+	 * `data.creditor_id` / `data.debtor_id` link it to a seeded creditor / debtor (not part of the debt object).
+	 * Seeding an existing debt applies `data` to it.
+	 */
+	seedDebt(id, data = {}) {
+		const { creditor_id: creditorId, debtor_id: debtorId, ...fields } = data;
 		this.debts.add(id);
+		const debt = this.debtRecord(id);
+		Object.assign(debt, fields);
+		if ('amount' in fields && !('amount_text' in fields)) debt.amount_text = amountText(debt.amount);
+		const links = this.debtLinks.get(id) ?? {};
+		if (creditorId !== undefined) links.creditor_id = creditorId;
+		if (debtorId !== undefined) links.debtor_id = debtorId;
+		this.debtLinks.set(id, links);
+		return debt;
+	}
+
+	/** The stored debt object (live: changes show in the API), or undefined. `followups_count` is kept current. */
+	getDebt(id) {
+		return this.debtRecord(id);
+	}
+
+	/** A debt's links not shown in the debt object: creditor_id, debtor_id, timeline_start_mode, accept_expensive_destination, import_id. */
+	getDebtLinks(id) {
+		return this.debts.has(id) ? (this.debtLinks.get(id) ?? {}) : undefined;
+	}
+
+	/** A creditor (camelCase fields as in creditors.md), for /debts/by-creditor/{id}. */
+	seedCreditor(id, data = {}) {
+		const creditor = {
+			id,
+			name: `Creditor ${id}`,
+			email: null,
+			phone: null,
+			address: null,
+			city: null,
+			postalCode: null,
+			country: null,
+			registrationNumber: null,
+			taxNumber: null,
+			contactPerson: null,
+			createdAt: '2024-01-15 10:30:00',
+			updatedAt: '2024-01-15 10:30:00',
+			...data,
+		};
+		this.creditors.set(id, creditor);
+		return creditor;
+	}
+
+	/** A debtor (camelCase fields as in debtors.md), for /debts/by-debtor/{id}. */
+	seedDebtor(id, data = {}) {
+		const debtor = {
+			id,
+			firstName: 'John',
+			lastName: 'Doe',
+			email: null,
+			phone: null,
+			address: null,
+			dateOfBirth: null,
+			firstSeenAt: '2024-01-15 10:30:00',
+			lastSeenAt: '2024-01-15 10:30:00',
+			lastUpdatedAt: '2024-01-15 10:30:00',
+			...data,
+		};
+		this.debtors.set(id, debtor);
+		return debtor;
+	}
+
+	/** A timeline of the company: its ID becomes a valid `timeline_id`. */
+	seedTimeline(id) {
+		this.timelines.add(id);
+	}
+
+	/** The debt object of a debt ID of `debts` (made with the defaults on first use), or undefined. */
+	debtRecord(id, followupCounts) {
+		if (!this.debts.has(id)) return undefined;
+		let debt = this.debtRecords.get(id);
+		if (!debt) {
+			debt = baseDebt(id);
+			this.debtRecords.set(id, debt);
+		}
+		debt.followups_count = followupCounts ? (followupCounts.get(id) ?? 0) : [...this.followups.values()].filter((f) => f.debt_id === id).length;
+		return debt;
 	}
 
 	getFollowup(id) {
@@ -321,6 +529,7 @@ class GetBillServer {
 		if (one && req.method === 'GET') return this.getFollowupRoute(res, auth, decodeURIComponent(one[1]));
 		if (rest === '/followups' && req.method === 'GET') return this.listFollowups(res, auth, url);
 		if (rest === '/followups' && req.method === 'POST') return this.createFollowup(req, res, auth, rawBody, entry);
+		if (rest === '/debts' || rest.startsWith('/debts/')) return this.routeDebts(req, res, auth, url, rest, rawBody, entry);
 		return this.apiError(res, 404, 'Endpoint not found');
 	}
 
@@ -427,6 +636,193 @@ class GetBillServer {
 		followup.processed_at = toOffsetIso(Date.now());
 		return this.send(res, 200, { error: false, message: 'Followup updated successfully', data: followup }, this.rateLimitHeaders());
 	}
+
+	// --- Debts ------------------------------------------------------------------
+
+	routeDebts(req, res, auth, url, rest, rawBody, entry) {
+		const method = req.method;
+		if (rest === '/debts' && method === 'GET') return this.listDebts(res, auth, url);
+		if (rest === '/debts' && method === 'POST') return this.createDebt(req, res, auth, rawBody, entry);
+		if (rest === '/debts/batch' && method === 'POST') return this.batchCreateDebts(req, res, auth, rawBody, entry);
+		const byCreditor = /^\/debts\/by-creditor\/([^/]+)$/.exec(rest);
+		if (byCreditor && method === 'GET') return this.listDebts(res, auth, url, { creditor_id: decodeURIComponent(byCreditor[1]) });
+		const byDebtor = /^\/debts\/by-debtor\/([^/]+)$/.exec(rest);
+		if (byDebtor && method === 'GET') return this.listDebts(res, auth, url, { debtor_id: decodeURIComponent(byDebtor[1]) });
+		const one = /^\/debts\/([^/]+)$/.exec(rest);
+		if (one && method === 'GET') return this.getDebtRoute(res, auth, decodeURIComponent(one[1]));
+		if (one && method === 'PUT') return this.updateDebt(req, res, auth, decodeURIComponent(one[1]), rawBody, entry);
+		if (one && method === 'DELETE') return this.deleteDebt(res, auth, decodeURIComponent(one[1]));
+		return this.apiError(res, 404, 'Endpoint not found');
+	}
+
+	/** debt_id → number of followups */
+	followupCounts() {
+		const counts = new Map();
+		for (const f of this.followups.values()) counts.set(f.debt_id, (counts.get(f.debt_id) ?? 0) + 1);
+		return counts;
+	}
+
+	/**
+	 * GET /debts, /debts/by-creditor/{id} (owner {creditor_id}) and /debts/by-debtor/{id} (owner {debtor_id}):
+	 * page-based, `limit` at most 100; `status` (exact match, free text) on /debts and by-creditor.
+	 */
+	listDebts(res, auth, url, owner) {
+		if (!this.requireScope(res, auth, 'debts:read')) return;
+		const { page, limit, details } = pageQuery(url.searchParams);
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		if (owner?.creditor_id !== undefined && !this.creditors.has(owner.creditor_id)) return this.apiError(res, 404, 'Creditor not found');
+		if (owner?.debtor_id !== undefined && !this.debtors.has(owner.debtor_id)) return this.apiError(res, 404, 'Debtor not found');
+		const status = owner?.debtor_id === undefined ? url.searchParams.get('status') : null;
+		const counts = this.followupCounts();
+		const all = [...this.debts]
+			.filter((id) => {
+				const links = this.debtLinks.get(id) ?? {};
+				return !owner || Object.entries(owner).every(([key, value]) => links[key] === value);
+			})
+			.map((id) => this.debtRecord(id, counts))
+			.filter((debt) => status === null || debt.status === status);
+		const data = all.slice((page - 1) * limit, page * limit);
+		const pagination = { total: all.length, page, limit, pages: Math.ceil(all.length / limit) };
+		return this.send(res, 200, { error: false, data, pagination }, this.rateLimitHeaders());
+	}
+
+	getDebtRoute(res, auth, id) {
+		if (!this.requireScope(res, auth, 'debts:read')) return;
+		const debt = this.debtRecord(id);
+		if (!debt) return this.apiError(res, 404, 'Debt not found');
+		return this.send(res, 200, { error: false, message: 'Success', data: debt }, this.rateLimitHeaders());
+	}
+
+	/** Counts one write, or answers 429 and returns false. */
+	takeWrite(res) {
+		if (this.rateLimit.used >= this.rateLimit.limit) {
+			this.apiError(res, 429, 'Rate limit exceeded. Please try again later.', {
+				retry_after: 1800,
+				limit: this.rateLimit.limit,
+				reset_time: new Date(Date.now() + 1800 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+			});
+			return false;
+		}
+		this.rateLimit.used++;
+		return true;
+	}
+
+	/** Stores a debt made by Create or Batch from validated values; returns it. */
+	storeNewDebt(values, links, importDate = toOffsetIso(Date.now())) {
+		const id = `debt_${crypto.randomBytes(12).toString('base64url')}`;
+		const { timeline_start_mode: startMode, ...fields } = values;
+		const debt = { ...baseDebt(id, importDate), firstname: null, lastname: null, phone: null, email: null, amount: null, currency: null, ...fields };
+		debt.amount_text = amountText(debt.amount);
+		this.debts.add(id);
+		this.debtRecords.set(id, debt);
+		this.debtLinks.set(id, { ...links, ...(debt.timeline_id ? { timeline_start_mode: startMode ?? 'immediate' } : {}) });
+		return debt;
+	}
+
+	/** POST /debts */
+	createDebt(req, res, auth, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'debts:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const result = validateDebtBody(body, 'create', { timelines: this.timelines });
+		if (result.details) return this.apiError(res, 400, 'Validation failed', result.details);
+		const accepted = body.accept_expensive_destination === true;
+		const expensive = expensiveDestination(result.callingCode);
+		if (expensive && !accepted) return this.apiError(res, 422, expensive.message, expensive.details);
+		if (!this.takeWrite(res)) return;
+		const debt = this.storeNewDebt(result.values, { accept_expensive_destination: accepted });
+		return this.send(res, 201, { error: false, message: 'Debt created successfully', data: debt }, this.rateLimitHeaders());
+	}
+
+	/** POST /debts/batch: each debt validated on its own; the whole batch is one write. */
+	batchCreateDebts(req, res, auth, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'debts:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const details = {};
+		const add = (field, message) => (details[field] ??= []).push(message);
+		for (const key of Object.keys(body)) if (!BATCH_FIELDS.includes(key)) add(key, DEBT_MESSAGES.unknown);
+		if (!isBlank(body.batch_name) && typeof body.batch_name !== 'string') add('batch_name', DEBT_MESSAGES.string);
+		const acceptAll = body.accept_expensive_destination;
+		if (acceptAll !== undefined && acceptAll !== null && typeof acceptAll !== 'boolean') add('accept_expensive_destination', DEBT_MESSAGES.boolean);
+		const debts = body.debts;
+		if (debts === undefined || debts === null) add('debts', 'The debts field is required');
+		else if (!Array.isArray(debts)) add('debts', 'debts must be an array of debts');
+		else if (debts.length === 0) add('debts', 'At least one debt is required');
+		else if (debts.length > BATCH_MAX) add('debts', `A batch accepts at most ${BATCH_MAX} debts (got ${debts.length})`);
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		if (!this.takeWrite(res)) return;
+
+		const importId = `enc_imp_${crypto.randomBytes(9).toString('base64url')}`;
+		const importDate = toOffsetIso(Date.now());
+		const created = [];
+		const failed = [];
+		const skipped = [];
+		debts.forEach((item, index) => {
+			if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+				failed.push({ index, temp_id: null, errors: { debt: ['Each debt must be a JSON object'] } });
+				return;
+			}
+			const tempId = item.temp_id ?? null;
+			if (isTemplateRow(item)) {
+				skipped.push({ index, temp_id: tempId, reason: 'Template or instruction row (a value contains "*" or "champs obligatoires")' });
+				return;
+			}
+			const result = validateDebtBody(item, 'batch', { timelines: this.timelines });
+			if (result.details) {
+				failed.push({ index, temp_id: tempId, errors: result.details });
+				return;
+			}
+			const accepted = typeof item.accept_expensive_destination === 'boolean' ? item.accept_expensive_destination : acceptAll === true;
+			const expensive = expensiveDestination(result.callingCode);
+			if (expensive && !accepted) {
+				failed.push({ index, temp_id: tempId, errors: { phone: [expensive.message] } });
+				return;
+			}
+			const debt = this.storeNewDebt(result.values, { accept_expensive_destination: accepted, import_id: importId }, importDate);
+			const { firstname, lastname, phone, email, amount, currency } = debt;
+			created.push({ index, temp_id: tempId, debt_id: debt.id, status: 'valid', data: { firstname, lastname, phone, email, amount, currency } });
+		});
+		this.imports.set(importId, {
+			import_id: importId,
+			batch_name: isBlank(body.batch_name) ? defaultBatchName() : body.batch_name,
+			debt_ids: created.map((c) => c.debt_id),
+		});
+		const summary = { total: debts.length, created: created.length, failed: failed.length, skipped: skipped.length };
+		return this.send(
+			res,
+			200,
+			{ error: false, message: 'Batch operation completed', data: { import_id: importId, created, failed, skipped, summary } },
+			this.rateLimitHeaders(),
+		);
+	}
+
+	/** PUT /debts/{id}: only the documented Update fields. */
+	updateDebt(req, res, auth, id, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'debts:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const debt = this.debtRecord(id);
+		if (!debt) return this.apiError(res, 404, 'Debt not found');
+		const result = validateDebtBody(body, 'update', { timelines: this.timelines, current: debt });
+		if (result.details) return this.apiError(res, 400, 'Validation failed', result.details);
+		if (!this.takeWrite(res)) return;
+		Object.assign(debt, result.values);
+		if ('amount' in result.values) debt.amount_text = amountText(debt.amount);
+		return this.send(res, 200, { error: false, message: 'Debt updated successfully', data: debt }, this.rateLimitHeaders());
+	}
+
+	/** DELETE /debts/{id}: the debt and all its followups. */
+	deleteDebt(res, auth, id) {
+		if (!this.requireScope(res, auth, 'debts:write')) return;
+		if (!this.debts.has(id)) return this.apiError(res, 404, 'Debt not found');
+		if (!this.takeWrite(res)) return;
+		this.debts.delete(id);
+		this.debtRecords.delete(id);
+		this.debtLinks.delete(id);
+		for (const [followupId, followup] of this.followups) if (followup.debt_id === id) this.followups.delete(followupId);
+		return this.send(res, 200, { error: false, message: 'Debt deleted successfully' }, this.rateLimitHeaders());
+	}
 }
 
 /** GetBill's server-side validation of an update body; returns `details` or undefined. */
@@ -453,7 +849,300 @@ function validateFollowupBody(body) {
 	return Object.keys(details).length ? details : undefined;
 }
 
-module.exports = { GetBillServer, validateFollowupBody, DEFAULT_CLIENT, CLIENT_CREDENTIALS_TOKEN_REQUEST, STATUSES, TYPES, DIRECTIONS, API };
+/** `page` (default 1) and `limit` (default 20, at most 100) of a list request, with `details` for bad values. */
+function pageQuery(query) {
+	const details = {};
+	const whole = (name, fallback, max) => {
+		if (!query.has(name)) return fallback;
+		const value = Number(query.get(name));
+		if (!Number.isInteger(value) || value < 1 || (max && value > max)) {
+			details[name] = [`must be an integer from 1${max ? ` to ${max}` : ''}`];
+		}
+		return value;
+	};
+	return { page: whole('page', 1), limit: whole('limit', 20, 100), details };
+}
+
+/** A debt as GetBill returns it: the fields of debts.md's table, in its order. */
+function baseDebt(id, importDate = toOffsetIso(Date.now())) {
+	return {
+		id,
+		civility: null,
+		firstname: 'John',
+		lastname: 'Doe',
+		phone: '+33612345678',
+		email: 'john.doe@example.com',
+		birthdate: null,
+		amount: 1250,
+		amount_text: '1250.00',
+		currency: 'EUR',
+		object: null,
+		internal_id: null,
+		invoice_reference: null,
+		debtor_reference: null,
+		invoice_date: null,
+		due_date: null,
+		address: null,
+		street_address: null,
+		street_number: null,
+		postal_code: null,
+		city: null,
+		country: null,
+		status: DEBT_PENDING,
+		timeline_id: null,
+		nb_reminders: 0,
+		nb_answered: 0,
+		summary: null,
+		iban: null,
+		followups_count: 0,
+		company: null,
+		debtor_company: null,
+		payment_link: null,
+		metadata: {},
+		import_date: importDate,
+		last_timeline_restart: null,
+		payment_plan_active: false,
+		plan_start_date: null,
+		contacts: [],
+	};
+}
+
+const amountText = (amount) => (typeof amount === 'number' ? amount.toFixed(2) : String(amount));
+
+function isCalendarDate(value) {
+	const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+	if (!m) return false;
+	const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+	return date.getUTCFullYear() === Number(m[1]) && date.getUTCMonth() === Number(m[2]) - 1 && date.getUTCDate() === Number(m[3]);
+}
+
+/** Mod-97 check (ISO 13616), spaces allowed between groups, letters uppercase. */
+function validIban(value) {
+	const iban = value.replace(/ /g, '');
+	if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(iban)) return false;
+	const country = iban.slice(0, 2);
+	if (!COUNTRIES.includes(country) && country !== 'XK') return false;
+	if (IBAN_LENGTHS[country] && iban.length !== IBAN_LENGTHS[country]) return false;
+	let remainder = 0;
+	for (const ch of iban.slice(4) + iban.slice(0, 4)) {
+		const digit = ch >= 'A' ? ch.charCodeAt(0) - 55 : Number(ch);
+		remainder = (digit > 9 ? remainder * 100 + digit : remainder * 10 + digit) % 97;
+	}
+	return remainder === 1;
+}
+
+/**
+ * GetBill's phone normalisation: `{phone}` in E.164 with its calling code, or `{error}` (one of the documented messages).
+ * Numbers without a country code are French (0612345678 and 612345678 become +33612345678).
+ */
+function normalizePhone(input) {
+	const compact = input.trim().replace(/[\s.\-()/]/g, '');
+	if (!/^(\+|00)?\d+$/.test(compact)) return { error: DEBT_MESSAGES.phoneFormat };
+	if (/^(\+|00)/.test(compact)) {
+		const digits = compact.replace(/^(\+|00)/, '');
+		const callingCode = [1, 2, 3].map((n) => digits.slice(0, n)).find((code) => CALLING_CODES.has(code));
+		if (!callingCode) return { error: DEBT_MESSAGES.phoneCountryCode };
+		const national = digits.slice(callingCode.length);
+		if (digits.length > 15) return { error: DEBT_MESSAGES.phoneTooLong };
+		const [min, max] = NATIONAL_LENGTHS[callingCode] ?? [4, 15 - callingCode.length];
+		if (national.length < min) return { error: DEBT_MESSAGES.phoneTooShort };
+		if (national.length > max) return { error: DEBT_MESSAGES.phoneTooLong };
+		if (NATIONAL_LENGTHS[callingCode] && national.startsWith('0')) return { error: DEBT_MESSAGES.phoneFormat };
+		// +33 69X: an overseas mobile dialled with the mainland code does not exist
+		if (callingCode === '33' && national.startsWith('69')) return { error: DEBT_MESSAGES.phoneNotRegistered };
+		return { phone: `+${digits}`, callingCode };
+	}
+	// No country code: a French number, with or without its trunk 0
+	const national = compact.startsWith('0') ? compact.slice(1) : compact;
+	if (national.startsWith('69')) return { error: DEBT_MESSAGES.overseas };
+	if (national.length < 9) return { error: DEBT_MESSAGES.phoneTooShort };
+	if (national.length > 9) return { error: DEBT_MESSAGES.phoneTooLong };
+	if (national.startsWith('0')) return { error: DEBT_MESSAGES.phoneFormat };
+	return { phone: `+33${national}`, callingCode: '33' };
+}
+
+/** The 422 body parts for a costly destination, or undefined. */
+function expensiveDestination(callingCode) {
+	const cost = EXPENSIVE_DESTINATIONS[callingCode];
+	if (!cost) return undefined;
+	return {
+		message: `Expensive destination: ${cost.destination} (${cost.credits} credits per call, ${cost.multiplier.toFixed(1)}x the France mainland rate). Set accept_expensive_destination to true to accept it.`,
+		details: { destination: cost.destination, cost_credits: cost.credits, multiplier: cost.multiplier },
+	};
+}
+
+const isBlank = (value) => value === undefined || value === null || value === '';
+
+/**
+ * GetBill's validation of a debt body.
+ * mode: 'create' (POST /debts), 'batch' (one item of POST /debts/batch: Create + temp_id) or 'update' (PUT /debts/{id}).
+ * `current` (update only) is the stored debt, for the phone-or-email rule.
+ * Returns {details} (per-field messages) or {values} (what to store: normalised, blanks as null) plus the phone's
+ * callingCode. null and "" mean "no value" for optional fields (on Update: clear it).
+ */
+function validateDebtBody(body, mode, { timelines = new Set(), current } = {}) {
+	const update = mode === 'update';
+	const details = {};
+	const values = {};
+	const add = (field, message) => (details[field] ??= []).push(message);
+	const allowed = update ? DEBT_UPDATE_FIELDS : mode === 'batch' ? [...DEBT_CREATE_FIELDS, 'temp_id'] : DEBT_CREATE_FIELDS;
+	for (const key of Object.keys(body)) {
+		if (key === 'status' && !update) add(key, DEBT_MESSAGES.statusOnCreate);
+		else if (!allowed.includes(key)) add(key, DEBT_MESSAGES.unknown);
+	}
+	const has = (field) => Object.prototype.hasOwnProperty.call(body, field);
+	/** Optional string field: undefined when absent, null when blank, the string, or false after an error. */
+	const text = (field) => {
+		if (!has(field)) return undefined;
+		const value = body[field];
+		if (isBlank(value)) return null;
+		if (typeof value !== 'string') {
+			add(field, DEBT_MESSAGES.string);
+			return false;
+		}
+		return value;
+	};
+	const set = (field, value) => {
+		if (value !== undefined && value !== false) values[field] = value;
+	};
+
+	// Names: required on Create, never blank on Update
+	for (const [field, message] of [['firstname', DEBT_MESSAGES.firstname], ['lastname', DEBT_MESSAGES.lastname]]) {
+		if (!update || has(field)) {
+			const value = body[field];
+			if (value !== undefined && value !== null && typeof value !== 'string') add(field, DEBT_MESSAGES.string);
+			else if (typeof value !== 'string' || value.trim() === '') add(field, message);
+			else values[field] = value;
+		}
+	}
+	if (!update || has('amount')) {
+		const amount = body.amount;
+		if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) add('amount', DEBT_MESSAGES.amount);
+		else values.amount = amount;
+	}
+	if (!update || has('currency')) {
+		const currency = body.currency;
+		if (isBlank(currency)) add('currency', DEBT_MESSAGES.currencyRequired);
+		else if (typeof currency !== 'string' || !CURRENCIES.includes(currency)) add('currency', DEBT_MESSAGES.currency);
+		else values.currency = currency;
+	}
+	const civility = text('civility');
+	if (civility && !['Mr', 'Ms'].includes(civility)) add('civility', DEBT_MESSAGES.civility);
+	else set('civility', civility);
+
+	let callingCode;
+	const phone = text('phone');
+	if (phone) {
+		const result = normalizePhone(phone);
+		if (result.error) add('phone', result.error);
+		else {
+			values.phone = result.phone;
+			callingCode = result.callingCode;
+		}
+	} else set('phone', phone);
+	const email = text('email');
+	if (email && !EMAIL.test(email)) add('email', DEBT_MESSAGES.email);
+	else set('email', email);
+	// At least one of phone / email (on Update: once the change is applied)
+	const phoneAfter = phone !== undefined ? phone : update ? current?.phone : null;
+	const emailAfter = email !== undefined ? email : update ? current?.email : null;
+	if (!phoneAfter && !emailAfter && !details.phone && !details.email) {
+		add('phone', DEBT_MESSAGES.contact);
+		add('email', DEBT_MESSAGES.contact);
+	}
+
+	for (const field of DEBT_DATE_FIELDS) {
+		const value = text(field);
+		if (!value) {
+			set(field, value);
+			continue;
+		}
+		const isoDateTime = update && ISO_8601.test(value) && isCalendarDate(value.slice(0, 10)) && !Number.isNaN(Date.parse(value));
+		if (isCalendarDate(value)) values[field] = value;
+		else if (isoDateTime) values[field] = value.slice(0, 10);
+		else add(field, update ? DEBT_MESSAGES.dateUpdate : DEBT_MESSAGES.dateCreate);
+	}
+	for (const field of DEBT_TEXT_FIELDS) set(field, text(field));
+
+	const iban = text('iban');
+	if (iban && !validIban(iban)) add('iban', DEBT_MESSAGES.iban);
+	else set('iban', iban);
+	const country = text('country');
+	if (country && !(COUNTRIES.includes(country) || (update && COUNTRY_NAMES.has(foldName(country))))) {
+		add('country', update ? DEBT_MESSAGES.countryUpdate : DEBT_MESSAGES.countryCreate);
+	} else set('country', country);
+	const paymentLink = text('payment_link');
+	if (paymentLink && !isHttpUrl(paymentLink)) add('payment_link', DEBT_MESSAGES.paymentLink);
+	else set('payment_link', paymentLink);
+
+	const timelineId = text('timeline_id');
+	if (timelineId && !timelines.has(timelineId)) add('timeline_id', DEBT_MESSAGES.timeline);
+	else set('timeline_id', timelineId);
+	if (!update) {
+		const startMode = text('timeline_start_mode');
+		if (startMode && !TIMELINE_START_MODES.includes(startMode)) add('timeline_start_mode', DEBT_MESSAGES.timelineStartMode);
+		else if (startMode && !timelineId) add('timeline_start_mode', DEBT_MESSAGES.timelineStartModeAlone);
+		else set('timeline_start_mode', startMode);
+		if (has('accept_expensive_destination') && body.accept_expensive_destination !== null && typeof body.accept_expensive_destination !== 'boolean') {
+			add('accept_expensive_destination', DEBT_MESSAGES.boolean);
+		}
+	}
+	if (has('metadata')) {
+		const metadata = body.metadata;
+		if (metadata === null) values.metadata = {};
+		else if (typeof metadata !== 'object' || Array.isArray(metadata)) add('metadata', DEBT_MESSAGES.metadata);
+		else values.metadata = metadata;
+	}
+	if (update && has('status')) {
+		if (!DEBT_UPDATE_STATUSES.includes(body.status)) add('status', DEBT_MESSAGES.status);
+		else values.status = body.status;
+	}
+	if (mode === 'batch') {
+		if (isBlank(body.temp_id)) add('temp_id', DEBT_MESSAGES.tempIdRequired);
+		else if (typeof body.temp_id !== 'string') add('temp_id', DEBT_MESSAGES.string);
+	}
+	return Object.keys(details).length ? { details } : { values, callingCode };
+}
+
+function isHttpUrl(value) {
+	try {
+		return ['http:', 'https:'].includes(new URL(value).protocol);
+	} catch {
+		return false;
+	}
+}
+
+/** Template/instruction rows of a spreadsheet import: a top-level string value with `*` or "champs obligatoires". */
+function isTemplateRow(item) {
+	return Object.entries(item).some(
+		([key, value]) => key !== 'temp_id' && typeof value === 'string' && (value.includes('*') || /champs obligatoires/i.test(value)),
+	);
+}
+
+/** `API Batch - DD/MM/YYYY HH:mm` (UTC) */
+function defaultBatchName(date = new Date()) {
+	const two = (n) => String(n).padStart(2, '0');
+	return `API Batch - ${two(date.getUTCDate())}/${two(date.getUTCMonth() + 1)}/${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}`;
+}
+
+module.exports = {
+	GetBillServer,
+	validateFollowupBody,
+	validateDebtBody,
+	normalizePhone,
+	validIban,
+	DEFAULT_CLIENT,
+	CLIENT_CREDENTIALS_TOKEN_REQUEST,
+	STATUSES,
+	TYPES,
+	DIRECTIONS,
+	API,
+	DEBT_UPDATE_STATUSES,
+	CURRENCIES,
+	EXPENSIVE_DESTINATIONS,
+	DEBT_MESSAGES,
+	BATCH_MAX,
+};
 
 if (require.main === module) {
 	const args = process.argv.slice(2);
@@ -466,6 +1155,7 @@ if (require.main === module) {
 		latencyMs: Number(get('latency', 0)),
 		followupIds: get('followups', 'abc123def456').split(','),
 		rateLimit: Number(get('rate-limit', 500)),
+		timelineIds: get('timelines', '').split(',').filter(Boolean),
 	});
 	server.start().then((url) => {
 		console.log(`GetBill sandbox listening on ${url} (client id ${DEFAULT_CLIENT.clientId})`);

@@ -12,6 +12,10 @@ export const MAX_RATE_LIMIT_WAIT_SECONDS = 3600;
 
 /** The "Options" collection of an operation: retries, rate-limit wait, concurrency. */
 export function optionsProperty(resource: string, operations: string[]): INodeProperties {
+	return optionsCollection(resource, operations, [CONCURRENCY_OPTION, ...RETRY_OPTIONS]);
+}
+
+function optionsCollection(resource: string, operations: string[], options: INodeProperties[]): INodeProperties {
 	return {
 		displayName: 'Options',
 		name: 'options',
@@ -19,37 +23,70 @@ export function optionsProperty(resource: string, operations: string[]): INodePr
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { resource: [resource], operation: operations } },
-		options: [
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				type: 'number',
-				typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
-				default: 5,
-				description:
-					'How many requests run at once. The first request finishes before the others start, so one access token serves the whole run. Output keeps the input order. Creates run one at a time unless On Error is set to continue, so none is sent after a failure.',
-			},
-			{
-				displayName: 'Max Rate-Limit Wait (Seconds)',
-				name: 'maxRateLimitWait',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
-				default: 60,
-				description:
-					'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds (0 to 3600), then retry. If GetBill asks for longer, the item fails at once with the time the limit resets. A stopped execution ends the wait at once.',
-			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
-				type: 'number',
-				typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
-				default: 3,
-				description:
-					'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Reads and updates are safe to repeat; a create is retried only after a 429, so it never makes a second followup.',
-			},
-		],
+		options,
 	};
 }
+
+/** Create Many's options: how the items are split into batch requests (sent one at a time), and the retries. */
+export function batchOptionsProperty(resource: string, operation: string): INodeProperties {
+	return optionsCollection(resource, [operation], [
+		{
+			displayName: 'Batch Name',
+			name: 'batchName',
+			type: 'string',
+			default: '',
+			placeholder: 'e.g. CRM export November',
+			description: 'Label of the import in GetBill\'s dashboard (import filter). Empty: GetBill names it "API Batch - DD/MM/YYYY HH:mm".',
+		},
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000, numberPrecision: 0 },
+			default: 1000,
+			description: 'How many debts go in one request (at most 1,000, GetBill\'s limit). Each request counts as one write against the 500 writes per hour.',
+		},
+		...RETRY_OPTIONS,
+	]);
+}
+
+export const MAX_BATCH_SIZE = 1000;
+
+/** Batch Size of Create Many: one value for the run, from the first item. */
+export function readBatchSize(ctx: IExecuteFunctions): number {
+	return wholeNumber(ctx, readOptions(ctx, 0), 'batchSize', 'Batch Size', MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE, 0);
+}
+
+const CONCURRENCY_OPTION: INodeProperties = {
+		displayName: 'Concurrency',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_CONCURRENCY, numberPrecision: 0 },
+		default: 5,
+		description:
+			'How many requests run at once. The first request finishes before the others start, so one access token serves the whole run. Output keeps the input order. Creates run one at a time unless On Error is set to continue, so none is sent after a failure.',
+};
+
+const RETRY_OPTIONS: INodeProperties[] = [
+	{
+		displayName: 'Max Rate-Limit Wait (Seconds)',
+		name: 'maxRateLimitWait',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
+		default: 60,
+		description:
+			'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds (0 to 3600), then retry. If GetBill asks for longer, the item fails at once with the time the limit resets. A stopped execution ends the wait at once.',
+	},
+	{
+		displayName: 'Max Retries',
+		name: 'maxRetries',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: MAX_RETRIES, numberPrecision: 0 },
+		default: 3,
+		description:
+			'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Reads and updates are safe to repeat; a create or delete is retried only after a 429, so it never happens twice.',
+	},
+];
 
 function wholeNumber(
 	ctx: IExecuteFunctions,

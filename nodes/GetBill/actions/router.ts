@@ -4,12 +4,25 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getBaseUrl } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import { readConcurrency, retryPolicyReader } from './options';
+import * as debt from './debt';
 import * as followup from './followup';
 import type { RunContext, Send } from './shared';
 
-/** One operation: `prepare` reads and checks an item's parameters, the Send it returns makes the requests. */
+/** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
+export interface RunAllControl {
+	continueOnFail: boolean;
+	/** The paired error item of Continue On Fail (or of the error output) */
+	errorItem: (error: NodeApiError | NodeOperationError, itemIndex: number) => INodeExecutionData;
+}
+
+/**
+ * One operation: `prepare` reads and checks an item's parameters, the Send it
+ * returns makes the requests. An operation that sends many items in one
+ * request (Create Many) has `runAll` instead, for the whole run.
+ */
 interface Operation {
-	prepare: (this: IExecuteFunctions, itemIndex: number, run: RunContext) => Send;
+	prepare?: (this: IExecuteFunctions, itemIndex: number, run: RunContext) => Send;
+	runAll?: (this: IExecuteFunctions, run: RunContext, control: RunAllControl) => Promise<INodeExecutionData[]>;
 	/**
 	 * Whether its request may be sent again without harm (reads, updates). One
 	 * that is not (a create, a delete) never runs concurrently in a run that a
@@ -19,6 +32,16 @@ interface Operation {
 }
 
 const operations: Record<string, Record<string, Operation>> = {
+	debt: {
+		create: debt.create,
+		createMany: debt.createMany,
+		delete: debt.del,
+		get: debt.get,
+		getAll: debt.getAll,
+		getAllByCreditor: debt.getAllByCreditor,
+		getAllByDebtor: debt.getAllByDebtor,
+		update: debt.update,
+	},
 	followup: {
 		create: followup.create,
 		get: followup.get,
@@ -153,6 +176,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		skippedInputKeys: new Set(),
 		retryPolicy: retryPolicyReader(this),
 	};
+	if (op.runAll) {
+		const output = await op.runAll.call(this, run, {
+			continueOnFail,
+			errorItem: (error, itemIndex) => errorItem(error, itemIndex, toErrorOutput),
+		});
+		addAutoMapHints.call(this, run);
+		return [output];
+	}
+	const prepare = op.prepare!;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
 	let cancelledAt: number | undefined;
@@ -173,7 +205,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 				return [[]];
 			}
 			try {
-				prepared[itemIndex] = op.prepare.call(this, itemIndex, run);
+				prepared[itemIndex] = prepare.call(this, itemIndex, run);
 			} catch (caught) {
 				fail(caught, itemIndex);
 			}
@@ -187,7 +219,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
 		try {
-			const send = prepared[itemIndex] ?? op.prepare.call(this, itemIndex, run);
+			const send = prepared[itemIndex] ?? prepare.call(this, itemIndex, run);
 			results[itemIndex] = await send();
 			return true;
 		} catch (caught) {

@@ -50,7 +50,7 @@ export async function request(
 	req: GetBillRequest,
 	about: About,
 ): Promise<IDataObject> {
-	return await getBillApiRequest.call(this, req, { ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex));
+	return await getBillApiRequest.call(this, req, { noun: run.noun, ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex));
 }
 
 /** Reads a paged list for an item: all entries, or `limit`. */
@@ -62,7 +62,7 @@ export async function requestPages(
 	about: About,
 	limit: number | undefined,
 ): Promise<IDataObject[]> {
-	return await getBillApiRequestPages.call(this, req, { ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex), limit);
+	return await getBillApiRequestPages.call(this, req, { noun: run.noun, ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex), limit);
 }
 
 /** The `data` of GetBill's envelope (or the answer itself). */

@@ -58,7 +58,15 @@ export function collectionFields(table: ResourceTable, purpose: 'create' | 'upda
 /** A fields collection ("Update Fields", "Additional Fields"), sorted by name, shown under Define Below. */
 export function fieldsCollection(
 	table: ResourceTable,
-	o: { name: string; displayName: string; description: string; operation: string; purpose: 'create' | 'update' },
+	o: {
+		name: string;
+		displayName: string;
+		description: string;
+		operation: string;
+		purpose: 'create' | 'update';
+		/** Whether the operation has "Fields to Send" (then the collection shows under Define Below only) */
+		withFieldsToSend?: boolean;
+	},
 ): INodeProperties {
 	return {
 		displayName: o.displayName,
@@ -67,7 +75,7 @@ export function fieldsCollection(
 		placeholder: 'Add Field',
 		default: {},
 		description: o.description,
-		displayOptions: showFor(table.resource, [o.operation], { fieldsToSend: [DEFINE_BELOW] }),
+		displayOptions: showFor(table.resource, [o.operation], o.withFieldsToSend === false ? {} : { fieldsToSend: [DEFINE_BELOW] }),
 		options: collectionFields(table, o.purpose)
 			.map(toProperty)
 			.sort((a, b) => a.displayName.localeCompare(b.displayName)),

@@ -34,38 +34,38 @@ export interface ErrorContext {
 	maxRateLimitWaitSeconds?: number;
 	/** What the request does (set by the transport from the method): its scope, and whether it is safe to repeat */
 	kind?: RequestKind;
+	/** The resource, for the scope and wording: "followup" (default), "debt" */
+	noun?: string;
 	/** For a 404: what was not found (default: the followup `followupId`) */
 	notFound?: { message: string; description: string };
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
 
-const KINDS: Record<RequestKind, { scope: string; purpose: string; limit: string; repeat: string }> = {
-	read: {
-		scope: 'followups:read',
-		purpose: 'read followups',
-		limit: '1,000 reads',
-		repeat: 'Reads are safe to repeat.',
-	},
-	update: {
-		scope: 'followups:write',
-		purpose: 'update followups',
-		limit: '500 updates',
-		repeat: 'Updates are safe to repeat.',
-	},
-	create: {
-		scope: 'followups:write',
-		purpose: 'create followups',
-		limit: '500 writes (creates and updates)',
-		repeat: 'Before running again, check in GetBill whether the followup was created: a create sent twice makes two followups.',
-	},
-	delete: {
-		scope: 'followups:write',
-		purpose: 'delete records',
-		limit: '500 writes',
-		repeat: 'Before running again, check in GetBill whether the record was deleted.',
-	},
-};
+/** What a request of that kind needs and does, for a resource (`noun`: "followup", "debt"). */
+function kindText(kind: RequestKind, noun: string): { scope: string; purpose: string; limit: string; repeat: string } {
+	const plural = `${noun}s`;
+	switch (kind) {
+		case 'read':
+			return { scope: `${plural}:read`, purpose: `read ${plural}`, limit: '1,000 reads', repeat: 'Reads are safe to repeat.' };
+		case 'update':
+			return { scope: `${plural}:write`, purpose: `update ${plural}`, limit: '500 updates', repeat: 'Updates are safe to repeat.' };
+		case 'create':
+			return {
+				scope: `${plural}:write`,
+				purpose: `create ${plural}`,
+				limit: '500 writes (creates and updates)',
+				repeat: `Before running again, check in GetBill whether the ${noun} was created: a create sent twice makes two ${plural}.`,
+			};
+		case 'delete':
+			return {
+				scope: `${plural}:write`,
+				purpose: `delete ${plural}`,
+				limit: '500 writes',
+				repeat: `Before running again, check in GetBill whether the ${noun} was deleted.`,
+			};
+	}
+}
 
 /**
  * Node.js and axios codes of a request that got no answer because the network
@@ -239,7 +239,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	};
 	const httpCode = status !== undefined ? String(status) : undefined;
 	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
-	const kind = KINDS[ctx.kind ?? 'update'];
+	const kind = kindText(ctx.kind ?? 'update', ctx.noun ?? 'followup');
 
 	if (failure.duringTokenRequest) {
 		return {
@@ -280,9 +280,11 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		case status === 400 || status === 422:
 			return {
 				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
-				description: detailLines.length
-					? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
-					: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
+				description: /expensive destination/i.test(apiMessage ?? '')
+					? 'The phone number is in a destination where calls cost more (GetBill names it and the cost above). To accept that cost, turn on "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.'
+					: detailLines.length
+						? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
+						: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
 				httpCode,
 				body: safeBody,
 			};

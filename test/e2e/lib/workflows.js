@@ -12,7 +12,7 @@ const GETBILL_TYPE = 'n8n-nodes-getbill.getBill';
 const CREDENTIAL_TYPE = 'getBillOAuth2Api';
 
 /** A sandbox credential as `n8n import:credentials` accepts it (decrypted `data`). */
-function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecret = 'test-client-secret' }) {
+function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecret = 'test-client-secret', scope = 'followups:read followups:write' }) {
 	return {
 		id,
 		name,
@@ -22,7 +22,7 @@ function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecr
 			grantType: 'clientCredentials',
 			clientId,
 			clientSecret,
-			scope: 'followups:read followups:write',
+			scope,
 		},
 	};
 }
@@ -63,6 +63,7 @@ const setFields = (name, fields) =>
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
  */
 function getBillNode(name, { parameters, credential: cred, onError }) {
+	// resource defaults to followup (what 0.1.0 had); debt workflows set it
 	return node(name, GETBILL_TYPE, 1, { resource: 'followup', ...parameters }, {
 		credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
 		...(onError ? { onError } : {}),

@@ -1,0 +1,33 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { DEBT_ID } from '../../resources/debt';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, outputItems, readId, request } from '../shared';
+
+export const description: INodeProperties[] = [
+	{
+		displayName:
+			'Deleting a debt cannot be undone: GetBill also deletes all its followups (payment history is kept). GetBill recommends setting the status to Archived with Update instead.',
+		name: 'deleteNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { resource: ['debt'], operation: ['delete'] } },
+	},
+	idProperty(DEBT_ID, 'debt', 'delete', 'The encrypted ID of the debt to delete, for good, with its followups'),
+];
+
+/** A delete is not repeated: items run one at a time, none after a failure that stops the run. */
+export const safeToRepeat = false;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const debtId = readId(this, itemIndex, DEBT_ID);
+	return async () => {
+		await request.call(this, run, itemIndex, { method: 'DELETE', path: apiPath`/debts/${debtId}` }, {
+			action: `delete debt "${debtId}"`,
+			notFound: notFound(DEBT_ID, debtId),
+		});
+		return outputItems({ id: debtId, deleted: true }, itemIndex);
+	};
+}

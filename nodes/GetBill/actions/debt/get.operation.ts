@@ -1,0 +1,23 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { DEBT_ID } from '../../resources/debt';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { dataOf, idProperty, outputItems, readId, request } from '../shared';
+
+export const description: INodeProperties[] = [idProperty(DEBT_ID, 'debt', 'get', 'The encrypted ID of the debt to get')];
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const debtId = readId(this, itemIndex, DEBT_ID);
+	return async () => {
+		const response = await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/debts/${debtId}` }, {
+			action: `get debt "${debtId}"`,
+			notFound: notFound(DEBT_ID, debtId),
+		});
+		return outputItems(dataOf(response), itemIndex);
+	};
+}

@@ -1,0 +1,14 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { listProperties, prepareList } from './list';
+
+export const description: INodeProperties[] = listProperties('getAll', true);
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/debts` }, { action: 'list debts' }, true);
+}

@@ -1,0 +1,28 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { CREDITOR_ID } from '../../resources/debt';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, readId } from '../shared';
+import { listProperties, prepareList } from './list';
+
+export const description: INodeProperties[] = [
+	idProperty(CREDITOR_ID, 'debt', 'getAllByCreditor', 'The encrypted ID of the creditor whose debts to return (from Creditor → Get Many)'),
+	...listProperties('getAllByCreditor', true),
+];
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const creditorId = readId(this, itemIndex, CREDITOR_ID);
+	return prepareList(
+		this,
+		itemIndex,
+		run,
+		{ method: 'GET', path: apiPath`/debts/by-creditor/${creditorId}` },
+		{ action: `list the debts of creditor "${creditorId}"`, notFound: notFound(CREDITOR_ID, creditorId) },
+		true,
+	);
+}

@@ -1,0 +1,28 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { DEBTOR_ID } from '../../resources/debt';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, readId } from '../shared';
+import { listProperties, prepareList } from './list';
+
+export const description: INodeProperties[] = [
+	idProperty(DEBTOR_ID, 'debt', 'getAllByDebtor', 'The encrypted ID of the debtor whose debts to return'),
+	...listProperties('getAllByDebtor', false),
+];
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const debtorId = readId(this, itemIndex, DEBTOR_ID);
+	return prepareList(
+		this,
+		itemIndex,
+		run,
+		{ method: 'GET', path: apiPath`/debts/by-debtor/${debtorId}` },
+		{ action: `list the debts of debtor "${debtorId}"`, notFound: notFound(DEBTOR_ID, debtorId) },
+		false,
+	);
+}
