@@ -10,8 +10,14 @@
  * (TARGETS below) with ✓ or ✗; it is not a test: a missed target is marked, the
  * exit code stays 0.
  *
- * Options: --latency MS (20), --sizes 1,100,1000, --concurrency 5, --repeat 3
- * (`npm run bench -- --sizes 10,100 --repeat 1`)
+ * After that table, a row for the Debt resource: --debts N debts (1,000) made
+ * through the real node by Create (one request per debt, one at a time) and
+ * by Create Many (one request per Batch Size, 1,000 by default), on the same
+ * server with the same latency; the requests are counted from the server's
+ * records (bench/server.ts runs the server and answers for them).
+ *
+ * Options: --latency MS (20), --sizes 1,100,1000, --concurrency 5, --repeat 3,
+ * --debts 1000 (0 skips the debt row) (`npm run bench -- --sizes 10,100 --repeat 1`)
  */
 import { spawn } from 'child_process';
 import * as path from 'path';
@@ -21,6 +27,7 @@ import { SSHClientsManager } from 'n8n-core/dist/execution-engine/ssh-clients-ma
 import '../test/helpers/env';
 import { newCredentials, runGetBill } from '../test/helpers/n8n-harness';
 import { floorNode } from './floor-node';
+import type { ServerRecords } from './server';
 
 const args = process.argv.slice(2);
 const arg = (name: string, fallback: string) => {
@@ -31,6 +38,7 @@ const LATENCY = Number(arg('latency', '20'));
 const SIZES = arg('sizes', '1,100,1000').split(',').map(Number);
 const CONCURRENCY = Number(arg('concurrency', '5'));
 const REPEAT = Number(arg('repeat', '3'));
+const DEBTS = Number(arg('debts', '1000'));
 
 /** The targets each row is marked against (the node's own cost over the floor; node/bare is printed, not judged). */
 const TARGETS = {
@@ -47,19 +55,39 @@ interface Measure {
 	outputBytes: number;
 }
 
-async function startServer(): Promise<{ url: string; stop: () => void }> {
-	const script = path.resolve(__dirname, '../../test/server/getbill-server.js');
+interface Server {
+	url: string;
+	stop: () => void;
+	/** What the server has recorded so far (bench/server.ts) */
+	records: () => Promise<ServerRecords>;
+}
+
+/** test/server/getbill-server.js, run by bench/server.ts (its client may also ask for the debt scopes; records over IPC). */
+async function startServer(): Promise<Server> {
+	const script = path.resolve(__dirname, 'server.js');
 	const child = spawn(process.execPath, [script, '--port', '0', '--latency', String(LATENCY), '--rate-limit', '100000000', '--followups', ids.join(',')], {
-		stdio: ['ignore', 'pipe', 'inherit'],
+		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
-		child.stdout.on('data', (chunk: Buffer) => {
+		child.stdout!.on('data', (chunk: Buffer) => {
 			const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(chunk.toString());
 			if (match) resolve(match[1]);
 		});
 		child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 	});
-	return { url, stop: () => child.kill('SIGTERM') };
+	let lastId = 0;
+	const records = () =>
+		new Promise<ServerRecords>((resolve, reject) => {
+			const id = ++lastId;
+			const onMessage = (message: { id: number; records: ServerRecords }) => {
+				if (message.id !== id) return;
+				child.off('message', onMessage);
+				resolve(message.records);
+			};
+			child.on('message', onMessage);
+			child.send({ id, type: 'records' }, (error) => error && reject(error));
+		});
+	return { url, stop: () => child.kill('SIGTERM'), records };
 }
 
 function gc() {
@@ -137,6 +165,103 @@ async function floorRun(url: string, n: number) {
 	return result.outputs[0].map((i) => i.json);
 }
 
+const DEBT_SCOPE = 'debts:read debts:write';
+/** Valid debts, as a CRM export would give them (auto-mapped by the node). */
+const debtItems = (n: number) =>
+	Array.from({ length: n }, (_, i) => ({
+		firstname: `Bench${i}`,
+		lastname: 'Debtor',
+		amount: 10 + i,
+		currency: 'EUR',
+		phone: `+3361${String(i).padStart(7, '0')}`,
+	}));
+
+/** The GetBill node's Create or Create Many for n debts, On Error Stop Workflow (the default), Batch Size default. */
+async function debtRun(url: string, operation: 'create' | 'createMany', n: number) {
+	const result = await runGetBill({
+		credentials: newCredentials(url, { scope: DEBT_SCOPE }),
+		items: debtItems(n),
+		parameters: { resource: 'debt', operation, fieldsToSend: 'autoMapInputData' },
+	});
+	if (result.error) throw new Error(`${operation}: ${result.error.message}`);
+	const out = result.outputs[0] ?? [];
+	if (out.length !== n) throw new Error(`${operation}: ${out.length} output items for ${n} debts`);
+	return out.map((i) => i.json);
+}
+
+/** The time n writes take of GetBill's quota of 500 writes per hour. */
+function quotaTime(writes: number): string {
+	const seconds = (writes * 3600) / 500;
+	const [value, unit] = seconds >= 3600 ? [seconds / 3600, 'hour'] : seconds >= 60 ? [seconds / 60, 'minute'] : [seconds, 'second'];
+	const shown = Number(value.toFixed(1));
+	return `${shown} ${unit}${shown === 1 ? '' : 's'}`;
+}
+
+/** The debt row: Create vs Create Many for DEBTS debts, through the real node, median of REPEAT runs. */
+async function debtRow(server: Server) {
+	const n = DEBTS;
+	console.log(`Measuring ${n} debts, ${REPEAT} run${REPEAT === 1 ? '' : 's'} each of Create and Create Many ...`);
+	// warm up both operations (their code paths, the debt routes)
+	await debtRun(server.url, 'create', Math.min(n, 10));
+	await debtRun(server.url, 'createMany', Math.min(n, 10));
+	const paths = [
+		{ operation: 'create' as const, label: 'Create', route: 'POST /debts', wall: [] as number[], requests: [] as number[], writes: [] as number[] },
+		{ operation: 'createMany' as const, label: 'Create Many', route: 'POST /debts/batch', wall: [] as number[], requests: [] as number[], writes: [] as number[] },
+	];
+	for (let r = 0; r < REPEAT; r++) {
+		for (const p of paths) {
+			const before = await server.records();
+			const { wallMs } = await measure(() => debtRun(server.url, p.operation, n));
+			const after = await server.records();
+			const created = after.debts - before.debts;
+			const refused = after.refused - before.refused;
+			if (created !== n || refused !== 0) {
+				throw new Error(`${p.label}: the server holds ${created} new debts of ${n} (${refused} requests refused)`);
+			}
+			p.wall.push(wallMs);
+			p.requests.push(p.operation === 'create' ? after.creates - before.creates : after.batches - before.batches);
+			p.writes.push(after.writes - before.writes);
+		}
+	}
+	/** A count that should be the same in every run: shown as a range if it was not. */
+	const count = (values: number[]) => {
+		const [min, max] = [Math.min(...values), Math.max(...values)];
+		return min === max ? String(min) : `${min}..${max}`;
+	};
+	const [create, createMany] = paths;
+	const ratio = median(create.wall) / median(createMany.wall);
+	const header = ['path', 'items', 'requests', 'route', 'wall ms', 'ms/debt', 'create/createMany wall'];
+	const rows = paths.map((p) => [
+		p.label,
+		String(n),
+		count(p.requests),
+		p.route,
+		median(p.wall).toFixed(0),
+		(median(p.wall) / n).toFixed(3),
+		p === create ? ratio.toFixed(1) : '',
+	]);
+	const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+	const line = (cells: string[]) =>
+		cells
+			.map((c, i) => (i === 0 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+			.join('  ')
+			.trimEnd();
+	console.log(`${n} debts by Create vs Create Many, through the GetBill node: latency ${LATENCY} ms, median of ${REPEAT}`);
+	console.log(line(header));
+	for (const row of rows) console.log(line(row));
+	console.log(
+		'requests: counted by the server (token requests not included). Create sends one debt at a time when On Error is Stop Workflow (the default, used here): ' +
+			'that is by design, a create is not safe to repeat, so no debt is sent after one failed. ' +
+			'Create Many sends the debts in requests of Batch Size (default 1,000), one at a time. Both auto-map the same items.',
+	);
+	const writes = (p: (typeof paths)[number]) => Math.max(...p.writes);
+	const plural = (k: number) => `${k} write${k === 1 ? '' : 's'}`;
+	console.log(
+		`Quota: at GetBill's 500 writes per hour, ${n} debts by Create use ${plural(writes(create))} (${quotaTime(writes(create))} of quota), ` +
+			`by Create Many ${plural(writes(createMany))} (${quotaTime(writes(createMany))} of quota).`,
+	);
+}
+
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)];
@@ -144,11 +269,12 @@ function median(values: number[]): number {
 
 async function main() {
 	console.log(
-		`Options: npm run bench -- --sizes ${SIZES.join(',')} --latency ${LATENCY} --concurrency ${CONCURRENCY} --repeat ${REPEAT}` +
-			' (these are the values of this run; defaults: --sizes 1,100,1000 --latency 20 --concurrency 5 --repeat 3)',
+		`Options: npm run bench -- --sizes ${SIZES.join(',')} --latency ${LATENCY} --concurrency ${CONCURRENCY} --repeat ${REPEAT} --debts ${DEBTS}` +
+			' (these are the values of this run; defaults: --sizes 1,100,1000 --latency 20 --concurrency 5 --repeat 3 --debts 1000, 0 skips the debt row)',
 	);
 	const bad = [LATENCY, CONCURRENCY, REPEAT, ...SIZES].some((v) => !Number.isFinite(v) || v < 0) || SIZES.some((n) => n < 1) || REPEAT < 1 || CONCURRENCY < 1;
 	if (bad) throw new Error('--sizes takes positive item counts (e.g. 10,100); --latency, --concurrency and --repeat numbers');
+	if (!Number.isInteger(DEBTS) || DEBTS < 0) throw new Error('--debts takes a number of debts (0 skips the debt row)');
 	console.log(`Measuring ${SIZES.join(', ')} items, ${REPEAT} run${REPEAT === 1 ? '' : 's'} each of bare fetch, floor and node ...`);
 	const server = await startServer();
 	try {
@@ -229,6 +355,7 @@ async function main() {
 			'node/bare is printed, not judged: it includes what any node pays inside n8n (floor/bare). Memory per item should stay flat in N apart from the output. ' +
 				'Not a test: a missed target is marked ✗, the exit code stays 0.',
 		);
+		if (DEBTS > 0) await debtRow(server);
 	} finally {
 		server.stop();
 		// n8n-core's SSH-tunnel cleanup interval would keep the process alive

@@ -1,0 +1,77 @@
+/**
+ * The benchmark's GetBill-like server, in a process of its own (started by
+ * bench/run.ts): test/server/getbill-server.js with the options its command
+ * line takes (--port, --latency, --rate-limit, --followups), except that its
+ * client may also ask for the debt scopes (debts:read debts:write, for the
+ * Create vs Create Many row; the followup paths still ask for and get the
+ * followup scopes only). bench/run.ts reads its records over the IPC channel:
+ * how many POST /debts and POST /debts/batch it received, how many writes it
+ * counted and how many debts it holds.
+ */
+import * as path from 'path';
+import type * as GetBillServerModule from '../test/server/getbill-server';
+
+const { GetBillServer, DEFAULT_CLIENT, API } = require(
+	path.resolve(__dirname, '../../test/server/getbill-server.js'),
+) as typeof GetBillServerModule;
+
+/** What bench/run.ts asks for (`records`) and what it gets back. */
+export interface ServerRecords {
+	/** POST /debts received (Create) */
+	creates: number;
+	/** POST /debts/batch received (Create Many) */
+	batches: number;
+	/** Debts sent in those batches */
+	batchDebts: number;
+	/** Requests of either route answered with another status than 200/201 */
+	refused: number;
+	/** Writes counted against the rate limit (every route) */
+	writes: number;
+	/** Debts the server holds */
+	debts: number;
+}
+
+export function records(server: GetBillServerModule.GetBillServer): ServerRecords {
+	const out: ServerRecords = { creates: 0, batches: 0, batchDebts: 0, refused: 0, writes: server.rateLimit.used, debts: server.debts.size };
+	for (const r of server.requests) {
+		if (r.method !== 'POST') continue;
+		if (r.path === `${API}/debts`) out.creates++;
+		else if (r.path === `${API}/debts/batch`) {
+			out.batches++;
+			out.batchDebts += Array.isArray(r.body?.debts) ? r.body.debts.length : 0;
+		} else continue;
+		if (r.status !== 200 && r.status !== 201) out.refused++;
+	}
+	return out;
+}
+
+if (require.main === module) {
+	const args = process.argv.slice(2);
+	const get = (name: string, fallback: string) => {
+		const i = args.indexOf(`--${name}`);
+		return i === -1 ? fallback : args[i + 1];
+	};
+	const server = new GetBillServer({
+		port: Number(get('port', '0')),
+		latencyMs: Number(get('latency', '0')),
+		followupIds: get('followups', 'abc123def456').split(','),
+		rateLimit: Number(get('rate-limit', '500')),
+		clients: [{ ...DEFAULT_CLIENT, scopes: [...DEFAULT_CLIENT.scopes, 'debts:read', 'debts:write'] }],
+	});
+	process.on('message', (message: { id: number; type: string }) => {
+		if (message?.type === 'records') process.send?.({ id: message.id, records: records(server) });
+	});
+	let stopping = false;
+	const stop = () => {
+		if (stopping) return;
+		stopping = true;
+		void server.stop().then(() => process.exit(0));
+	};
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+	// the bench went away without stopping us
+	process.on('disconnect', stop);
+	void server.start().then((url) => {
+		console.log(`GetBill sandbox listening on ${url} (client id ${DEFAULT_CLIENT.clientId})`);
+	});
+}
