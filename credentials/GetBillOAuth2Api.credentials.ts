@@ -86,7 +86,7 @@ export class GetBillOAuth2Api implements ICredentialType {
 			type: 'string',
 			default: 'followups:read followups:write',
 			description:
-				'Space-separated scopes. Updating followups needs followups:write; the client in GetBill must allow every scope listed here.',
+				'Space-separated scopes; the client in GetBill must allow every scope listed here. Per resource: Followup followups:read, followups:write; Debt debts:read, debts:write; Debtor debtors:read, debtors:write; Creditor creditors:read, creditors:write; Report reports:read; Company company:read; User users:read.',
 		},
 		{
 			displayName: 'Auth URI Query Parameters',

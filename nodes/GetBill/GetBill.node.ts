@@ -6,8 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import * as company from './actions/company';
+import * as creditor from './actions/creditor';
 import * as debt from './actions/debt';
+import * as debtor from './actions/debtor';
 import * as followup from './actions/followup';
+import * as report from './actions/report';
+import * as user from './actions/user';
 import { router } from './actions/router';
 
 export class GetBill implements INodeType {
@@ -18,7 +23,7 @@ export class GetBill implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Create, get and update debts and followups in GetBill, the debt-collection platform',
+		description: 'Manage debts, followups, debtors, creditors and reports in GetBill, the debt-collection platform',
 		defaults: {
 			name: 'GetBill',
 		},
@@ -38,19 +43,23 @@ export class GetBill implements INodeType {
 				type: 'options',
 				noDataExpression: true,
 				options: [
-					{
-						name: 'Debt',
-						value: 'debt',
-					},
-					{
-						name: 'Followup',
-						value: 'followup',
-					},
+					{ name: 'Company', value: 'company' },
+					{ name: 'Creditor', value: 'creditor' },
+					{ name: 'Debt', value: 'debt' },
+					{ name: 'Debtor', value: 'debtor' },
+					{ name: 'Followup', value: 'followup' },
+					{ name: 'Report', value: 'report' },
+					{ name: 'User', value: 'user' },
 				],
 				default: 'followup',
 			},
+			...company.description,
+			...creditor.description,
 			...debt.description,
+			...debtor.description,
 			...followup.description,
+			...report.description,
+			...user.description,
 		],
 	};
 

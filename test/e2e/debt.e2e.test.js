@@ -14,6 +14,7 @@ const { N8n, freshUserFolder } = require('./lib/n8n');
 const { installTarball } = require('./lib/package');
 const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
 const W = require('./lib/workflows');
+const { executeRecorded, succeeded } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -127,14 +128,6 @@ function workflows() {
 	];
 }
 
-const outputOf = (run) => run?.data?.resultData?.runData?.GetBill?.[0]?.data?.main?.[0] ?? [];
-
-function succeeded(r) {
-	const error = r.run?.data?.resultData?.error;
-	if (!r.ok || error) throw new Error(`expected success: exit ${r.code}, ${error?.message ?? ''}\n${r.stderr.slice(-2000)}`);
-	return outputOf(r.run);
-}
-
 const versions = selectedVersions();
 
 describe.each(versions)('resource Debt in n8n %s', (version) => {
@@ -143,11 +136,7 @@ describe.each(versions)('resource Debt in n8n %s', (version) => {
 	let userFolder;
 	const report = { version, cases: {} };
 
-	async function execute(id) {
-		const before = server.requests.length;
-		const r = await n8n.execute(id);
-		return { ...r, api: server.requests.slice(before).filter((q) => q.path.startsWith('/external-api/')) };
-	}
+	const execute = (id) => executeRecorded(n8n, server, id);
 
 	beforeAll(async () => {
 		const { tarball } = readState();

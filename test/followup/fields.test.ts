@@ -141,9 +141,14 @@ describe('node description', () => {
 		expect(description.usableAsTool).toBe(true);
 		expect(description.credentials).toEqual([{ name: 'getBillOAuth2Api', required: true }]);
 		const resource = description.properties.filter(isForFollowup).find((p) => p.name === 'resource')!;
-		expect(resource.options).toEqual([
-			{ name: 'Debt', value: 'debt' },
-			{ name: 'Followup', value: 'followup' },
+		expect((resource.options as INodePropertyOptions[]).map((o) => o.value)).toEqual([
+			'company',
+			'creditor',
+			'debt',
+			'debtor',
+			'followup',
+			'report',
+			'user',
 		]);
 		expect(resource.default).toBe('followup'); // what 0.1.0 shipped
 		const operation = description.properties.filter(isForFollowup).find((p) => p.name === 'operation')!;

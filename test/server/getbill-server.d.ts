@@ -93,6 +93,121 @@ export interface DebtImport {
 	batch_name: string;
 	debt_ids: string[];
 }
+/** A debtor (debtors.md): camelCase; the totals only on Get and Update. */
+export interface Debtor {
+	id: string;
+	firstName: string;
+	lastName: string;
+	email: string | null;
+	phone: string | null;
+	address: string | null;
+	/** YYYY-MM-DD */
+	dateOfBirth: string | null;
+	/** `YYYY-MM-DD HH:MM:SS`, no timezone */
+	firstSeenAt: string;
+	lastSeenAt: string;
+	lastUpdatedAt: string;
+	totalDebtAmount?: number;
+	totalPaidAmount?: number;
+	averageRepaymentScore?: number;
+	debtsCount?: number;
+}
+/** A creditor (creditors.md): camelCase; the totals only on Get. */
+export interface Creditor {
+	id: string;
+	name: string | null;
+	email: string | null;
+	phone: string | null;
+	address: string | null;
+	city: string | null;
+	postalCode: string | null;
+	country: string | null;
+	registrationNumber: string | null;
+	taxNumber: string | null;
+	contactPerson: string | null;
+	/** `YYYY-MM-DD HH:MM:SS`, no timezone */
+	createdAt: string;
+	updatedAt: string;
+	totalDebts?: number;
+	totalAmount?: number;
+}
+/** A report (reports.md). */
+export interface Report {
+	id: string;
+	type: string;
+	title: string;
+	description: string;
+	status: string;
+	filename: string;
+	file_size: number;
+	mime_type: string;
+	/** YYYY-MM-DD */
+	period_from: string;
+	period_to: string;
+	/** ISO 8601 with Z */
+	generated_at: string;
+	created_at: string;
+	download_available: boolean;
+}
+/** Test hooks of a report's download (setReportDownload). */
+export interface ReportDownloadHooks {
+	/** The file host answers this status (e.g. 404) instead of the file; the link stays unused */
+	fileStatus?: number;
+	/** The file host answers 200 with no bytes */
+	emptyBody?: boolean;
+	/** Given as `download_url` verbatim (e.g. `ftp://…`); no link is issued */
+	downloadUrl?: string;
+}
+export interface DownloadLink {
+	reportId: string;
+	/** Unix seconds, as in the link's `expires` */
+	expires: number;
+	/** ms since epoch; expireDownloadLinks() sets it to 0 */
+	expiresAt: number;
+	signature: string;
+	used: boolean;
+}
+/** A request the report file host got. */
+export interface RecordedFileRequest {
+	method: string;
+	/** The path without the query */
+	path: string;
+	/** The path with the query, as sent */
+	rawUrl: string;
+	query: Record<string, string>;
+	/** Every header, as Node parsed them (lower-case names) */
+	headers: Record<string, string | string[] | undefined>;
+	status: number;
+	/** The report of the link, when the token was known */
+	reportId?: string;
+	startedAt: number;
+	endedAt?: number;
+}
+/** A user of the company (users.md). */
+export interface CompanyUser {
+	id: string;
+	email: string;
+	firstname: string;
+	lastname: string;
+	is_active: boolean;
+	/** ISO 8601 with Z */
+	created_at: string;
+	last_activity: string | null;
+}
+/** GET /company/profile's data (company.md). */
+export interface CompanyProfile {
+	id: string;
+	name: string;
+	email: string;
+	phone: string;
+	/** ISO 8601 with +00:00 */
+	created_at: string;
+}
+/** GET /company/credits's data (company.md). */
+export interface Credits {
+	current_credits: number;
+	subscription: { plan: string; status: string; expires_at: string } | null;
+}
 export class GetBillServer {
 	constructor(options?: {
 		port?: number;
@@ -103,8 +218,14 @@ export class GetBillServer {
 		rateLimit?: number;
 		/** Timelines of the company: the valid `timeline_id` values */
 		timelineIds?: string[];
+		/** Port of the report file host (default 0: a free port) */
+		fileHostPort?: number;
+		/** Lifetime of a report download link (default 3600) */
+		downloadLinkLifetimeSeconds?: number;
 	});
 	readonly url: string;
+	/** Base URL of the report file host (a second server on 127.0.0.1, started and stopped with this one) */
+	readonly fileHostUrl: string;
 	latencyMs: number;
 	requests: RecordedRequest[];
 	tokenRequests: RecordedTokenRequest[];
@@ -119,6 +240,18 @@ export class GetBillServer {
 	debtors: Map<string, Record<string, unknown>>;
 	timelines: Set<string>;
 	imports: Map<string, DebtImport>;
+	reports: Map<string, Report>;
+	/** Report files by report ID */
+	reportFiles: Map<string, Buffer>;
+	reportDownloadHooks: Map<string, ReportDownloadHooks>;
+	/** Issued download links by token */
+	downloadLinks: Map<string, DownloadLink>;
+	downloadLinkLifetimeSeconds: number;
+	/** Every request the report file host got (cleared by reset) */
+	fileRequests: RecordedFileRequest[];
+	company: CompanyProfile;
+	credits: Credits;
+	users: Map<string, CompanyUser>;
 	rateLimit: { limit: number; window: number; used: number };
 	inFlight: number;
 	maxInFlight: number;
@@ -139,6 +272,23 @@ export class GetBillServer {
 	seedDebtor(id: string, data?: Record<string, unknown>): Record<string, unknown>;
 	/** Makes `id` a valid timeline_id */
 	seedTimeline(id: string): void;
+	/**
+	 * A report: defaults are the docs' example (financial, "Monthly Financial Summary", completed,
+	 * financial_summary_2024_01.pdf, application/pdf, 2024-01-01..2024-01-31, generated/created 2024-02-01T09:30:00Z,
+	 * download_available true), overridden by `data`. `content` is the file (default: a small PDF-like text);
+	 * `file_size` defaults to its length. Replaces a report of the same ID.
+	 */
+	seedReport(id: string, data?: (Partial<Report> & { content?: Buffer | string }) | Record<string, unknown>): Report;
+	/** Download test hooks for a report (replace earlier ones; `{}` clears them) */
+	setReportDownload(id: string, hooks?: ReportDownloadHooks): void;
+	/** Every issued download link becomes expired (403 at the file host) */
+	expireDownloadLinks(): void;
+	/** A user of the company: defaults John Doe, john.doe@example.com, active, created 2023-01-15T10:30:00Z, last activity 2024-01-15T14:30:00Z */
+	seedUser(id: string, data?: Partial<CompanyUser> | Record<string, unknown>): CompanyUser;
+	/** Merges into the company profile; returns it */
+	setCompany(data?: Partial<CompanyProfile> | Record<string, unknown>): CompanyProfile;
+	/** Merges into the credits (`subscription` merged too; null removes it); returns them */
+	setCredits(data?: { current_credits?: number; subscription?: Partial<NonNullable<Credits['subscription']>> | null } | Record<string, unknown>): Credits;
 	getFollowup(id: string): Record<string, unknown> | undefined;
 	expireAllTokens(): void;
 	injectFaults(...faults: Fault[]): void;
@@ -160,6 +310,24 @@ export const EXPENSIVE_DESTINATIONS: Record<string, { destination: string; credi
 /** The validation messages, by rule */
 export const DEBT_MESSAGES: Record<string, string>;
 export const BATCH_MAX: number;
+/** Every scope the token endpoint knows */
+export const SCOPES: string[];
+/** The messages of the debtor, creditor and report endpoints, by rule */
+export const REST_MESSAGES: {
+	debtorNotFound: string;
+	debtorUpdated: string;
+	dateOfBirth: string;
+	creditorNotFound: string;
+	creditorUpdated: string;
+	creditorEmail: string;
+	creditorString: string;
+	creditorUnknown: string;
+	reportNotFound: string;
+	reportNotDownloadable: string;
+	reportDownload: string;
+};
+export const DEFAULT_COMPANY: CompanyProfile;
+export const DEFAULT_CREDITS: Credits;
 export const DEFAULT_CLIENT: Client;
 export const STATUSES: string[];
 export const TYPES: string[];

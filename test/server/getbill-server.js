@@ -6,6 +6,9 @@
  * with client credentials in the form body and scopes, the followup endpoints
  * with GetBill's validation and error shape, rate-limit headers. It records
  * what it receives (never a client secret) and can inject faults.
+ * Besides followups and debts it serves debtors, creditors, reports (with a
+ * separate signed-URL file host for downloads), the company profile and
+ * credits, and the company's users, each as documented in ../shared/api.
  * Listens on 127.0.0.1 only.
  */
 const http = require('http');
@@ -15,7 +18,10 @@ const API = '/external-api/v1';
 const STATUSES = ['on_hold', 'scheduled', 'in_progress', 'sent', 'delivered', 'deal_found', 'no_answer', 'deal_not_found', 'bad_behavior', 'failed', 'cancelled'];
 const TYPES = ['call', 'sms', 'email', 'whatsapp', 'voicemail', 'manual_call', 'physical', 'postmail'];
 const DIRECTIONS = ['inbound', 'outbound'];
-const SCOPES = ['debts:read', 'debts:write', 'followups:read', 'followups:write', 'reports:read', 'company:read', 'users:read', 'webhooks:read', 'debtors:read', 'debtors:write', 'creditors:read'];
+const SCOPES = [
+	'debts:read', 'debts:write', 'followups:read', 'followups:write', 'reports:read', 'company:read', 'users:read', 'webhooks:read',
+	'debtors:read', 'debtors:write', 'creditors:read', 'creditors:write',
+];
 const STRING_FIELDS = ['summary', 'notes', 'call_id', 'audio_url', 'phone_number_used', 'disconnection_reason'];
 const WRITABLE = ['status', 'type', 'call_date', 'scheduled_at', ...STRING_FIELDS, 'duration_ms', 'direction', 'is_retry'];
 // ISO 8601 date-time with seconds and an optional fraction; offset optional (GetBill reads none as UTC)
@@ -136,6 +142,46 @@ const DEBT_MESSAGES = {
 	phoneNotRegistered: 'number not registered in carrier database',
 };
 
+// --- Debtors, creditors, reports, company ----------------------------------------
+/** The debtor object's fields (debtors.md), in its order; the totals are on Get and Update only. */
+const DEBTOR_FIELDS = ['id', 'firstName', 'lastName', 'email', 'phone', 'address', 'dateOfBirth', 'firstSeenAt', 'lastSeenAt', 'lastUpdatedAt'];
+const DEBTOR_TOTALS = ['totalDebtAmount', 'totalPaidAmount', 'averageRepaymentScore', 'debtsCount'];
+/** Body fields of Update debtor (camelCase); firstName/lastName must be strings, the others may be null (cleared). */
+const DEBTOR_UPDATE_FIELDS = ['firstName', 'lastName', 'email', 'phone', 'address', 'dateOfBirth'];
+const DEBTOR_NULLABLE = ['email', 'phone', 'address', 'dateOfBirth'];
+/** averageRepaymentScore when a debtor's seed gives none (its scale is unknown; debtors.md's example is 65). */
+const DEFAULT_REPAYMENT_SCORE = 65;
+/** The creditor object's fields (creditors.md), in its order; the totals are on Get only. */
+const CREDITOR_FIELDS = [
+	'id', 'name', 'email', 'phone', 'address', 'city', 'postalCode', 'country', 'registrationNumber', 'taxNumber', 'contactPerson', 'createdAt', 'updatedAt',
+];
+const CREDITOR_TOTALS = ['totalDebts', 'totalAmount'];
+/** Body fields of Update creditor (PUT and PATCH). */
+const CREDITOR_UPDATE_FIELDS = ['name', 'email', 'phone', 'address', 'city', 'postalCode', 'country', 'registrationNumber', 'taxNumber', 'contactPerson'];
+const REPORT_FIELDS = [
+	'id', 'type', 'title', 'description', 'status', 'filename', 'file_size', 'mime_type', 'period_from', 'period_to', 'generated_at', 'created_at',
+	'download_available',
+];
+const USER_FIELDS = ['id', 'email', 'firstname', 'lastname', 'is_active', 'created_at', 'last_activity'];
+/** The documented example profile (company.md); name, email and phone are not in the docs' stored copy. */
+const DEFAULT_COMPANY = { id: 'hTBN7n6lkmkhMb6LYqEBZw', name: 'Acme Recouvrement', email: 'contact@acme.example.com', phone: '+33123456789', created_at: '2023-01-15T10:30:00+00:00' };
+/** The documented example balance (company.md). */
+const DEFAULT_CREDITS = { current_credits: 847, subscription: { plan: 'Professional', status: 'active', expires_at: '2024-02-15T23:59:59Z' } };
+const REST_MESSAGES = {
+	debtorNotFound: 'Debtor not found',
+	debtorUpdated: 'Debtor updated successfully',
+	dateOfBirth: 'Invalid dateOfBirth format. Use YYYY-MM-DD',
+	creditorNotFound: 'Creditor not found',
+	creditorUpdated: 'Creditor updated successfully',
+	// Symfony's validator messages, as in creditors.md's `errors` example
+	creditorEmail: 'This value is not a valid email address.',
+	creditorString: 'This value should be of type string.',
+	creditorUnknown: 'This field was not expected.',
+	reportNotFound: 'Report not found',
+	reportNotDownloadable: 'Report is not available for download',
+	reportDownload: 'Report download information retrieved',
+};
+
 const DEFAULT_CLIENT = { clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: ['followups:read', 'followups:write'] };
 /** The token request GetBill expects from the credential's defaults: client credentials in the form body, both scopes. */
 const CLIENT_CREDENTIALS_TOKEN_REQUEST = {
@@ -185,6 +231,8 @@ class GetBillServer {
 	 * @param {number} [options.tokenLifetimeSeconds]
 	 * @param {number} [options.rateLimit] writes allowed before 429 (GetBill: 500 per hour)
 	 * @param {string[]} [options.timelineIds] timelines of the company (valid `timeline_id` values)
+	 * @param {number} [options.fileHostPort] port of the report file host (0, the default, picks a free port)
+	 * @param {number} [options.downloadLinkLifetimeSeconds] how long a report download link stays valid (GetBill: 1 hour)
 	 */
 	constructor(options = {}) {
 		this.port = options.port ?? 0;
@@ -204,6 +252,19 @@ class GetBillServer {
 		this.timelines = new Set(options.timelineIds ?? []);
 		/** Batch imports: import_id → {import_id, batch_name, debt_ids} */
 		this.imports = new Map();
+		/** Reports (the report object of reports.md) and their files (Buffer) by report ID */
+		this.reports = new Map();
+		this.reportFiles = new Map();
+		/** Test hooks per report ID: {fileStatus?, emptyBody?, downloadUrl?} (see setReportDownload) */
+		this.reportDownloadHooks = new Map();
+		/** Issued download links: token → {reportId, expires (Unix s), expiresAt (ms), signature, used} */
+		this.downloadLinks = new Map();
+		this.downloadLinkLifetimeSeconds = options.downloadLinkLifetimeSeconds ?? 3600;
+		this.downloadSecret = crypto.randomBytes(32);
+		/** The company (profile, credits) and its users by ID */
+		this.company = { ...DEFAULT_COMPANY };
+		this.credits = { ...DEFAULT_CREDITS, subscription: { ...DEFAULT_CREDITS.subscription } };
+		this.users = new Map();
 		for (const id of options.followupIds ?? ['abc123def456']) this.seedFollowup(id);
 		this.tokens = new Map();
 		this.refreshTokens = new Map();
@@ -211,6 +272,8 @@ class GetBillServer {
 		this.requests = [];
 		/** Every token request: {grantType, clientId, scope, credentialsInBody, basicAuth, status} */
 		this.tokenRequests = [];
+		/** Every request the report file host got: {method, path, rawUrl, query, headers (all of them), status, reportId, startedAt, endedAt} */
+		this.fileRequests = [];
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
 		this.rateLimit = { limit: options.rateLimit ?? 500, window: 3600, used: 0 };
@@ -219,10 +282,15 @@ class GetBillServer {
 		this.maxInFlight = 0;
 		this.sockets = new Set();
 		this.server = http.createServer((req, res) => this.handle(req, res));
-		this.server.on('connection', (socket) => {
-			this.sockets.add(socket);
-			socket.on('close', () => this.sockets.delete(socket));
-		});
+		/** The report file host (secure-downloads.getbill.io's stand-in): another port, no OAuth, signed single-use links */
+		this.fileHostPort = options.fileHostPort ?? 0;
+		this.fileServer = http.createServer((req, res) => this.handleFile(req, res));
+		for (const server of [this.server, this.fileServer]) {
+			server.on('connection', (socket) => {
+				this.sockets.add(socket);
+				socket.on('close', () => this.sockets.delete(socket));
+			});
+		}
 	}
 
 	get url() {
@@ -230,22 +298,38 @@ class GetBillServer {
 		return `http://127.0.0.1:${address.port}`;
 	}
 
+	/** Base URL of the report file host (once started) */
+	get fileHostUrl() {
+		const address = this.fileServer.address();
+		return `http://127.0.0.1:${address.port}`;
+	}
+
 	async start() {
-		await new Promise((resolve, reject) => {
-			this.server.once('error', reject);
-			this.server.listen(this.port, '127.0.0.1', resolve);
-		});
+		const listen = (server, port) =>
+			new Promise((resolve, reject) => {
+				server.once('error', reject);
+				server.listen(port, '127.0.0.1', resolve);
+			});
+		await listen(this.server, this.port);
+		try {
+			await listen(this.fileServer, this.fileHostPort);
+		} catch (error) {
+			await new Promise((resolve) => this.server.close(() => resolve()));
+			throw error;
+		}
 		return this.url;
 	}
 
 	async stop() {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise((resolve) => this.server.close(() => resolve()));
+		const close = (server) => new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+		await Promise.all([close(this.server), close(this.fileServer)]);
 	}
 
 	reset() {
 		this.requests = [];
 		this.tokenRequests = [];
+		this.fileRequests = [];
 		this.faults = [];
 		this.rateLimit.used = 0;
 		this.maxInFlight = 0;
@@ -331,6 +415,81 @@ class GetBillServer {
 	/** A timeline of the company: its ID becomes a valid `timeline_id`. */
 	seedTimeline(id) {
 		this.timelines.add(id);
+	}
+
+	/**
+	 * A report (reports.md's object) and its file. Defaults: the docs' January financial summary, a completed PDF
+	 * available for download. `data.content` (Buffer or string, not part of the report) is the file; `file_size`
+	 * defaults to its length. Seeding an existing ID replaces the report (its download hooks stay).
+	 */
+	seedReport(id, data = {}) {
+		const { content, ...fields } = data;
+		const file = content === undefined ? Buffer.from(`%PDF-1.4\n% GetBill test report ${id}\n%%EOF\n`) : Buffer.from(content);
+		const report = {
+			id,
+			type: 'financial',
+			title: 'Monthly Financial Summary',
+			description: 'Financial summary for January 2024',
+			status: 'completed',
+			filename: 'financial_summary_2024_01.pdf',
+			file_size: file.length,
+			mime_type: 'application/pdf',
+			period_from: '2024-01-01',
+			period_to: '2024-01-31',
+			generated_at: '2024-02-01T09:30:00Z',
+			created_at: '2024-02-01T09:30:00Z',
+			download_available: true,
+			...fields,
+		};
+		this.reports.set(id, report);
+		this.reportFiles.set(id, file);
+		return report;
+	}
+
+	/**
+	 * Test hooks for a report's download (replacing earlier ones; `{}` clears them):
+	 * `fileStatus` makes the file host answer that status (e.g. 404) instead of the file (the link stays unused);
+	 * `emptyBody` serves 200 with no bytes; `downloadUrl` is given as `download_url` verbatim (e.g. `ftp://…`).
+	 */
+	setReportDownload(id, hooks = {}) {
+		this.reportDownloadHooks.set(id, { ...hooks });
+	}
+
+	/** Makes every issued report download link expired (the file host answers 403). */
+	expireDownloadLinks() {
+		for (const link of this.downloadLinks.values()) link.expiresAt = 0;
+	}
+
+	/** A user of the company (users.md's object); defaults: an active John Doe. */
+	seedUser(id, data = {}) {
+		const user = {
+			id,
+			email: 'john.doe@example.com',
+			firstname: 'John',
+			lastname: 'Doe',
+			is_active: true,
+			created_at: '2023-01-15T10:30:00Z',
+			last_activity: '2024-01-15T14:30:00Z',
+			...data,
+		};
+		this.users.set(id, user);
+		return user;
+	}
+
+	/** Changes the company profile (GET /company/profile); returns it. */
+	setCompany(data = {}) {
+		Object.assign(this.company, data);
+		return this.company;
+	}
+
+	/** Changes the credit balance and subscription (GET /company/credits); `subscription` is merged; returns it. */
+	setCredits(data = {}) {
+		const { subscription, ...rest } = data;
+		Object.assign(this.credits, rest);
+		if (subscription !== undefined) {
+			this.credits.subscription = subscription === null ? null : { ...(this.credits.subscription ?? {}), ...subscription };
+		}
+		return this.credits;
 	}
 
 	/** The debt object of a debt ID of `debts` (made with the defaults on first use), or undefined. */
@@ -530,6 +689,10 @@ class GetBillServer {
 		if (rest === '/followups' && req.method === 'GET') return this.listFollowups(res, auth, url);
 		if (rest === '/followups' && req.method === 'POST') return this.createFollowup(req, res, auth, rawBody, entry);
 		if (rest === '/debts' || rest.startsWith('/debts/')) return this.routeDebts(req, res, auth, url, rest, rawBody, entry);
+		if (rest === '/debtors' || rest.startsWith('/debtors/')) return this.routeDebtors(req, res, auth, url, rest, rawBody, entry);
+		if (rest === '/creditors' || rest.startsWith('/creditors/')) return this.routeCreditors(req, res, auth, url, rest, rawBody, entry);
+		if (rest === '/reports' || rest.startsWith('/reports/')) return this.routeReports(req, res, auth, url, rest);
+		if (rest.startsWith('/company/')) return this.routeCompany(req, res, auth, rest);
 		return this.apiError(res, 404, 'Endpoint not found');
 	}
 
@@ -610,7 +773,7 @@ class GetBillServer {
 		if (!this.requireScope(res, auth, 'followups:read')) return;
 		const followup = this.followups.get(id);
 		if (!followup) return this.apiError(res, 404, 'Followup not found');
-		this.rateLimit.used++;
+		// A read: like every other read, it does not count against the write limit (it used to).
 		return this.send(res, 200, { error: false, data: followup }, this.rateLimitHeaders());
 	}
 
@@ -823,6 +986,291 @@ class GetBillServer {
 		for (const [followupId, followup] of this.followups) if (followup.debt_id === id) this.followups.delete(followupId);
 		return this.send(res, 200, { error: false, message: 'Debt deleted successfully' }, this.rateLimitHeaders());
 	}
+
+	// --- Debtors (debtors.md) ---------------------------------------------------------
+
+	routeDebtors(req, res, auth, url, rest, rawBody, entry) {
+		const method = req.method;
+		if (rest === '/debtors' && method === 'GET') return this.listDebtors(res, auth, url);
+		const one = /^\/debtors\/([^/]+)$/.exec(rest);
+		if (one && method === 'GET') return this.getDebtorRoute(res, auth, decodeURIComponent(one[1]));
+		if (one && method === 'PUT') return this.updateDebtor(req, res, auth, decodeURIComponent(one[1]), rawBody, entry);
+		return this.apiError(res, 404, 'Endpoint not found');
+	}
+
+	/** IDs of the company's debts linked to an owner ({creditor_id} or {debtor_id}). */
+	linkedDebts(key, value) {
+		return [...this.debts].filter((id) => (this.debtLinks.get(id) ?? {})[key] === value).map((id) => this.debtRecord(id));
+	}
+
+	/**
+	 * The debtor as Get and Update show it: the base fields plus totals computed from the debts linked to it
+	 * (totalDebtAmount: their amounts; totalPaidAmount: those of status.default.paid; debtsCount), unless the seed set them;
+	 * averageRepaymentScore from the seed (default 65).
+	 */
+	debtorWithTotals(debtor) {
+		const debts = this.linkedDebts('debtor_id', debtor.id);
+		const sum = (list) => Math.round(list.reduce((total, debt) => total + (typeof debt.amount === 'number' ? debt.amount : 0), 0) * 100) / 100;
+		const computed = {
+			totalDebtAmount: sum(debts),
+			totalPaidAmount: sum(debts.filter((debt) => debt.status === 'status.default.paid')),
+			averageRepaymentScore: DEFAULT_REPAYMENT_SCORE,
+			debtsCount: debts.length,
+		};
+		const totals = Object.fromEntries(DEBTOR_TOTALS.map((key) => [key, debtor[key] !== undefined ? debtor[key] : computed[key]]));
+		return { ...pick(debtor, DEBTOR_FIELDS), ...totals };
+	}
+
+	/** GET /debtors: page-based, items without the totals. */
+	listDebtors(res, auth, url) {
+		if (!this.requireScope(res, auth, 'debtors:read')) return;
+		const { page, limit, details } = pageQuery(url.searchParams);
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		const all = [...this.debtors.values()].map((debtor) => pick(debtor, DEBTOR_FIELDS));
+		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+	}
+
+	/** GET /debtors/{id}: double-wrapped (`data.data`). */
+	getDebtorRoute(res, auth, id) {
+		if (!this.requireScope(res, auth, 'debtors:read')) return;
+		const debtor = this.debtors.get(id);
+		if (!debtor) return this.apiError(res, 404, REST_MESSAGES.debtorNotFound);
+		return this.send(res, 200, { error: false, message: 'Success', data: { data: this.debtorWithTotals(debtor) } }, this.rateLimitHeaders());
+	}
+
+	/**
+	 * PUT /debtors/{id}: only the fields sent change (whether omitted fields are cleared is unknown; the docs say to send
+	 * only changed fields). Unknown fields and wrong types: 400 Validation failed with `details`; a dateOfBirth other than a
+	 * YYYY-MM-DD date: the documented 400 without details. The debts' contact data is not touched.
+	 */
+	updateDebtor(req, res, auth, id, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'debtors:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const debtor = this.debtors.get(id);
+		if (!debtor) return this.apiError(res, 404, REST_MESSAGES.debtorNotFound);
+		const has = (field) => Object.prototype.hasOwnProperty.call(body, field);
+		if (has('dateOfBirth') && body.dateOfBirth !== null && !(typeof body.dateOfBirth === 'string' && isCalendarDate(body.dateOfBirth))) {
+			return this.apiError(res, 400, REST_MESSAGES.dateOfBirth);
+		}
+		const details = {};
+		for (const [key, value] of Object.entries(body)) {
+			if (!DEBTOR_UPDATE_FIELDS.includes(key)) details[key] = [DEBT_MESSAGES.unknown];
+			else if (typeof value !== 'string' && !(value === null && DEBTOR_NULLABLE.includes(key))) details[key] = [DEBT_MESSAGES.string];
+		}
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		if (!this.takeWrite(res)) return;
+		Object.assign(debtor, body, { lastUpdatedAt: naiveTimestamp() });
+		return this.send(
+			res,
+			200,
+			{ error: false, message: 'Success', data: { data: this.debtorWithTotals(debtor), message: REST_MESSAGES.debtorUpdated } },
+			this.rateLimitHeaders(),
+		);
+	}
+
+	// --- Creditors (creditors.md) -----------------------------------------------------
+
+	routeCreditors(req, res, auth, url, rest, rawBody, entry) {
+		const method = req.method;
+		if (rest === '/creditors' && method === 'GET') return this.listCreditors(res, auth, url);
+		const one = /^\/creditors\/([^/]+)$/.exec(rest);
+		if (one && method === 'GET') return this.getCreditorRoute(res, auth, decodeURIComponent(one[1]));
+		if (one && (method === 'PUT' || method === 'PATCH')) return this.updateCreditor(req, res, auth, decodeURIComponent(one[1]), rawBody, entry);
+		return this.apiError(res, 404, 'Endpoint not found');
+	}
+
+	/** GET /creditors: page-based, items without the totals. */
+	listCreditors(res, auth, url) {
+		if (!this.requireScope(res, auth, 'creditors:read')) return;
+		const { page, limit, details } = pageQuery(url.searchParams);
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		const all = [...this.creditors.values()].map((creditor) => pick(creditor, CREDITOR_FIELDS));
+		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+	}
+
+	/** GET /creditors/{id}: double-wrapped, with totalDebts and totalAmount of the debts linked to it (unless the seed set them). */
+	getCreditorRoute(res, auth, id) {
+		if (!this.requireScope(res, auth, 'creditors:read')) return;
+		const creditor = this.creditors.get(id);
+		if (!creditor) return this.apiError(res, 404, REST_MESSAGES.creditorNotFound);
+		const debts = this.linkedDebts('creditor_id', id);
+		const computed = {
+			totalDebts: debts.length,
+			totalAmount: Math.round(debts.reduce((total, debt) => total + (typeof debt.amount === 'number' ? debt.amount : 0), 0) * 100) / 100,
+		};
+		const totals = Object.fromEntries(CREDITOR_TOTALS.map((key) => [key, creditor[key] !== undefined ? creditor[key] : computed[key]]));
+		return this.send(res, 200, { error: false, message: 'Success', data: { data: { ...pick(creditor, CREDITOR_FIELDS), ...totals } } }, this.rateLimitHeaders());
+	}
+
+	/**
+	 * PUT and PATCH /creditors/{id}. PATCH changes only the fields sent. PUT is a FULL update: every updatable field
+	 * the body omits is cleared to null. creditors.md calls PUT "full" yet all fields optional, and whether PUT clears
+	 * omitted fields is unknown; this is the pessimistic reading, so that a client sending a partial PUT loses data here.
+	 * Errors use the creditor page's other shape: 400 {"message":"Validation failed","errors":[{property, message}]}.
+	 * The answer is not double-wrapped and has no totals.
+	 */
+	updateCreditor(req, res, auth, id, rawBody, entry) {
+		if (!this.requireScope(res, auth, 'creditors:write')) return;
+		const body = this.jsonObjectBody(req, res, rawBody, entry);
+		if (!body) return;
+		const creditor = this.creditors.get(id);
+		if (!creditor) return this.apiError(res, 404, REST_MESSAGES.creditorNotFound);
+		const errors = [];
+		for (const [key, value] of Object.entries(body)) {
+			if (!CREDITOR_UPDATE_FIELDS.includes(key)) errors.push({ property: key, message: REST_MESSAGES.creditorUnknown });
+			else if (value !== null && typeof value !== 'string') errors.push({ property: key, message: REST_MESSAGES.creditorString });
+			// Symfony's Email constraint: null and "" pass
+			else if (key === 'email' && value && !EMAIL.test(value)) errors.push({ property: key, message: REST_MESSAGES.creditorEmail });
+		}
+		if (errors.length) {
+			return this.send(res, 400, { error: true, message: 'Validation failed', code: 400, errors }, this.rateLimitHeaders());
+		}
+		if (!this.takeWrite(res)) return;
+		const changes = req.method === 'PUT' ? Object.fromEntries(CREDITOR_UPDATE_FIELDS.map((key) => [key, body[key] ?? null])) : body;
+		Object.assign(creditor, changes, { updatedAt: naiveTimestamp() });
+		return this.send(res, 200, { error: false, message: REST_MESSAGES.creditorUpdated, data: pick(creditor, CREDITOR_FIELDS) }, this.rateLimitHeaders());
+	}
+
+	// --- Reports (reports.md) -----------------------------------------------------------
+
+	routeReports(req, res, auth, url, rest) {
+		if (req.method !== 'GET') return this.apiError(res, 404, 'Endpoint not found');
+		if (rest === '/reports') return this.listReports(res, auth, url);
+		const download = /^\/reports\/download\/([^/]+)$/.exec(rest);
+		if (download) return this.reportDownloadRoute(res, auth, decodeURIComponent(download[1]));
+		const one = /^\/reports\/([^/]+)$/.exec(rest);
+		if (one) return this.getReportRoute(res, auth, decodeURIComponent(one[1]));
+		return this.apiError(res, 404, 'Endpoint not found');
+	}
+
+	/** GET /reports: page-based; `type` filters by exact match. */
+	listReports(res, auth, url) {
+		if (!this.requireScope(res, auth, 'reports:read')) return;
+		const { page, limit, details } = pageQuery(url.searchParams);
+		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
+		const type = url.searchParams.get('type');
+		const all = [...this.reports.values()].filter((report) => type === null || report.type === type).map((report) => pick(report, REPORT_FIELDS));
+		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+	}
+
+	/** GET /reports/{id}: not double-wrapped. */
+	getReportRoute(res, auth, id) {
+		if (!this.requireScope(res, auth, 'reports:read')) return;
+		const report = this.reports.get(id);
+		if (!report) return this.apiError(res, 404, REST_MESSAGES.reportNotFound);
+		return this.send(res, 200, { error: false, message: 'Success', data: pick(report, REPORT_FIELDS) }, this.rateLimitHeaders());
+	}
+
+	/**
+	 * GET /reports/download/{id}: a new signed, single-use link to the file host, valid downloadLinkLifetimeSeconds.
+	 * A report with download_available false: 404 "Report is not available for download" (GetBill's behaviour is
+	 * unknown; 404 because 409 is not among the documented statuses).
+	 */
+	reportDownloadRoute(res, auth, id) {
+		if (!this.requireScope(res, auth, 'reports:read')) return;
+		const report = this.reports.get(id);
+		if (!report) return this.apiError(res, 404, REST_MESSAGES.reportNotFound);
+		if (report.download_available !== true) return this.apiError(res, 404, REST_MESSAGES.reportNotDownloadable);
+		const hooks = this.reportDownloadHooks.get(id) ?? {};
+		const expires = Math.floor(Date.now() / 1000) + this.downloadLinkLifetimeSeconds;
+		let downloadUrl = hooks.downloadUrl;
+		if (downloadUrl === undefined) {
+			const token = crypto.randomBytes(18).toString('base64url');
+			const signature = this.signDownload(token, expires);
+			this.downloadLinks.set(token, { reportId: id, expires, expiresAt: expires * 1000, signature, used: false });
+			downloadUrl = `${this.fileHostUrl}/files/${token}?signature=${signature}&expires=${expires}`;
+		}
+		const data = {
+			id: report.id,
+			filename: report.filename,
+			file_size: report.file_size,
+			mime_type: report.mime_type,
+			download_url: downloadUrl,
+			expires_at: new Date(expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+		};
+		return this.send(res, 200, { error: false, message: REST_MESSAGES.reportDownload, data }, this.rateLimitHeaders());
+	}
+
+	signDownload(token, expires) {
+		return crypto.createHmac('sha256', this.downloadSecret).update(`${token}:${expires}`).digest('hex');
+	}
+
+	/**
+	 * The file host: GET /files/<token>?signature=…&expires=… serves the report's bytes once, with its mime_type and
+	 * `Content-Disposition: attachment; filename="…"`. A bad signature, an unknown, expired or already used link: 403.
+	 * It knows no OAuth; every request is recorded with all its headers in `fileRequests`.
+	 */
+	handleFile(req, res) {
+		const url = new URL(req.url, 'http://127.0.0.1');
+		const entry = {
+			method: req.method,
+			path: url.pathname,
+			rawUrl: req.url,
+			query: Object.fromEntries(url.searchParams),
+			headers: { ...req.headers },
+			status: 0,
+			reportId: undefined,
+			startedAt: Date.now(),
+			endedAt: undefined,
+		};
+		this.fileRequests.push(entry);
+		req.resume();
+		const text = (status, message, headers = {}) => {
+			entry.status = status;
+			entry.endedAt = Date.now();
+			res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), ...headers });
+			res.end(message);
+		};
+		const match = /^\/files\/([^/]+)$/.exec(url.pathname);
+		if (!match) return text(404, 'Not Found');
+		if (req.method !== 'GET') return text(405, 'Method Not Allowed', { Allow: 'GET' });
+		const link = this.downloadLinks.get(match[1]);
+		if (!link) return text(403, 'Access denied: unknown download link');
+		entry.reportId = link.reportId;
+		const signature = Buffer.from(url.searchParams.get('signature') ?? '');
+		const expected = Buffer.from(link.signature);
+		const signed = signature.length === expected.length && crypto.timingSafeEqual(signature, expected);
+		if (!signed || url.searchParams.get('expires') !== String(link.expires)) return text(403, 'Access denied: invalid signature');
+		if (link.expiresAt <= Date.now()) return text(403, 'Access denied: this download link has expired');
+		if (link.used) return text(403, 'Access denied: this download link has already been used');
+		const report = this.reports.get(link.reportId);
+		const hooks = this.reportDownloadHooks.get(link.reportId) ?? {};
+		if (!report) return text(404, 'Not Found');
+		if (hooks.fileStatus !== undefined) return text(hooks.fileStatus, http.STATUS_CODES[hooks.fileStatus] ?? 'Error');
+		link.used = true;
+		const bytes = hooks.emptyBody ? Buffer.alloc(0) : (this.reportFiles.get(link.reportId) ?? Buffer.alloc(0));
+		entry.status = 200;
+		entry.endedAt = Date.now();
+		res.writeHead(200, {
+			'Content-Type': report.mime_type,
+			'Content-Length': bytes.length,
+			'Content-Disposition': contentDisposition(report.filename),
+			'Cache-Control': 'no-store',
+		});
+		res.end(bytes);
+	}
+
+	// --- Company and users (company.md, users.md) ---------------------------------------
+
+	routeCompany(req, res, auth, rest) {
+		if (req.method === 'GET' && rest === '/company/profile') {
+			if (!this.requireScope(res, auth, 'company:read')) return;
+			return this.send(res, 200, { error: false, message: 'Success', data: { ...this.company } }, this.rateLimitHeaders());
+		}
+		if (req.method === 'GET' && rest === '/company/credits') {
+			if (!this.requireScope(res, auth, 'company:read')) return;
+			const credits = { ...this.credits, subscription: this.credits.subscription && { ...this.credits.subscription } };
+			return this.send(res, 200, { error: false, message: 'Success', data: credits }, this.rateLimitHeaders());
+		}
+		// users:read, not company:read; the whole list (inactive users too), no pagination block, page/limit ignored
+		if (req.method === 'GET' && rest === '/company/users') {
+			if (!this.requireScope(res, auth, 'users:read')) return;
+			const data = [...this.users.values()].map((user) => pick(user, USER_FIELDS));
+			return this.send(res, 200, { error: false, message: 'Success', data }, this.rateLimitHeaders());
+		}
+		return this.apiError(res, 404, 'Endpoint not found');
+	}
 }
 
 /** GetBill's server-side validation of an update body; returns `details` or undefined. */
@@ -905,6 +1353,28 @@ function baseDebt(id, importDate = toOffsetIso(Date.now())) {
 		plan_start_date: null,
 		contacts: [],
 	};
+}
+
+/** The `pagination` block of a page-based list. */
+function pagination(total, page, limit) {
+	return { total, page, limit, pages: Math.ceil(total / limit) };
+}
+
+/** A copy of `object` with only `fields`, in their order (a missing field is null). */
+function pick(object, fields) {
+	return Object.fromEntries(fields.map((field) => [field, object[field] === undefined ? null : object[field]]));
+}
+
+/** `YYYY-MM-DD HH:MM:SS` in UTC, without timezone: the debtor and creditor timestamps. */
+function naiveTimestamp(date = new Date()) {
+	return date.toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** `attachment; filename="…"`, with an RFC 5987 `filename*` when the name is not plain ASCII. */
+function contentDisposition(filename) {
+	const name = String(filename ?? 'download');
+	const ascii = name.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+	return ascii === name ? `attachment; filename="${name}"` : `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
 const amountText = (amount) => (typeof amount === 'number' ? amount.toFixed(2) : String(amount));
@@ -1142,6 +1612,10 @@ module.exports = {
 	EXPENSIVE_DESTINATIONS,
 	DEBT_MESSAGES,
 	BATCH_MAX,
+	SCOPES,
+	REST_MESSAGES,
+	DEFAULT_COMPANY,
+	DEFAULT_CREDITS,
 };
 
 if (require.main === module) {

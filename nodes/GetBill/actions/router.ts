@@ -4,8 +4,13 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getBaseUrl } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import { readConcurrency, retryPolicyReader } from './options';
+import * as company from './company';
+import * as creditor from './creditor';
 import * as debt from './debt';
+import * as debtor from './debtor';
 import * as followup from './followup';
+import * as report from './report';
+import * as user from './user';
 import type { RunContext, Send } from './shared';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
@@ -32,6 +37,11 @@ interface Operation {
 }
 
 const operations: Record<string, Record<string, Operation>> = {
+	company: { getCredits: company.getCredits, getProfile: company.getProfile },
+	creditor: { get: creditor.get, getAll: creditor.getAll, update: creditor.update },
+	debtor: { get: debtor.get, getAll: debtor.getAll, update: debtor.update },
+	report: { download: report.download, get: report.get, getAll: report.getAll },
+	user: { getAll: user.getAll },
 	debt: {
 		create: debt.create,
 		createMany: debt.createMany,

@@ -4,7 +4,7 @@
  * paging parameters, one call for a request or a paged list, and the paired
  * output.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AUTO_MAP, autoMapNames, DEFINE_BELOW, showFor } from '../fields/properties';
@@ -246,4 +246,64 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number, noun: strin
 		});
 	}
 	return limit;
+}
+
+/** Return All, Limit and, when given, a Filters collection of a list operation. */
+export function listProperties(resource: string, operation: string, filters: INodeProperties[] = []): INodeProperties[] {
+	const properties = pagingProperties(resource, operation);
+	if (filters.length) {
+		properties.push({
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			displayOptions: showFor(resource, [operation]),
+			options: filters,
+		});
+	}
+	return properties;
+}
+
+/** Free-text filters (GetBill does not document their values): sent trimmed, as typed; empty ones are not sent. */
+export function readTextFilters(ctx: IExecuteFunctions, itemIndex: number, names: string[]): IDataObject {
+	const filters = ctx.getNodeParameter('filters', itemIndex, {}) as IDataObject;
+	const qs: IDataObject = {};
+	for (const name of names) {
+		const value = filters[name];
+		if (typeof value === 'string' && value.trim() !== '') qs[name] = value.trim();
+	}
+	return qs;
+}
+
+/** A paged list for one item: the limit is checked before any request; one output item per entry. */
+export function prepareList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	run: RunContext,
+	req: GetBillRequest,
+	about: About,
+): Send {
+	const limit = readLimit(ctx, itemIndex, run.noun);
+	return async () => outputItems(await requestPages.call(ctx, run, itemIndex, req, about, limit), itemIndex);
+}
+
+/** The object GetBill wraps twice (`data.data`: Get and Update Debtor, Get Creditor), or the plain `data`. */
+export function unwrapTwice(response: IDataObject): IDataObject {
+	const data = dataOf(response);
+	const inner = data.data;
+	return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as IDataObject) : data;
+}
+
+/** The Operation choice of a resource (its options sorted by name, as n8n's guidelines ask). */
+export function operationProperty(resource: string, options: INodePropertyOptions[], defaultValue: string): INodeProperties {
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: defaultValue,
+	};
 }

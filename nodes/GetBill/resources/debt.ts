@@ -78,5 +78,3 @@ export const DEBT: ResourceTable = {
 };
 
 export const DEBT_ID = idSpec('debt', 'debt_abc123def456');
-export const CREDITOR_ID = idSpec('creditor', 'cred_abc123def456');
-export const DEBTOR_ID = idSpec('debtor', 'dbtr_abc123def456');

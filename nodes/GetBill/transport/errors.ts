@@ -36,6 +36,8 @@ export interface ErrorContext {
 	kind?: RequestKind;
 	/** The resource, for the scope and wording: "followup" (default), "debt" */
 	noun?: string;
+	/** The scope the request needs, where it is not `<noun>s:read` / `<noun>s:write` (e.g. users:read) */
+	scope?: string;
 	/** For a 404: what was not found (default: the followup `followupId`) */
 	notFound?: { message: string; description: string };
 }
@@ -44,7 +46,7 @@ export type RequestKind = 'read' | 'create' | 'update' | 'delete';
 
 /** What a request of that kind needs and does, for a resource (`noun`: "followup", "debt"). */
 function kindText(kind: RequestKind, noun: string): { scope: string; purpose: string; limit: string; repeat: string } {
-	const plural = `${noun}s`;
+	const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
 	switch (kind) {
 		case 'read':
 			return { scope: `${plural}:read`, purpose: `read ${plural}`, limit: '1,000 reads', repeat: 'Reads are safe to repeat.' };
@@ -184,6 +186,18 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 	return failure;
 }
 
+/** Update Creditor's other error shape, `errors: [{property, message}]`, as `details` (`{property: [message]}`). */
+function errorsArrayAsDetails(errors: unknown): Record<string, unknown> | undefined {
+	if (!Array.isArray(errors) || errors.length === 0) return undefined;
+	const details: Record<string, string[]> = {};
+	for (const entry of errors) {
+		if (!isObject(entry)) continue;
+		const field = typeof entry.property === 'string' ? entry.property : typeof entry.field === 'string' ? entry.field : 'request';
+		(details[field] ??= []).push(typeof entry.message === 'string' ? entry.message : JSON.stringify(entry));
+	}
+	return Object.keys(details).length ? details : undefined;
+}
+
 /** `details` as "field: message; message" lines. */
 export function formatDetails(details: unknown): string[] {
 	if (!isObject(details)) return [];
@@ -223,7 +237,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const body: GetBillErrorBody = {
 		message: typeof parsed.message === 'string' ? parsed.message : undefined,
 		code: typeof parsed.code === 'number' ? parsed.code : failure.status,
-		details: isObject(parsed.details) ? parsed.details : undefined,
+		details: isObject(parsed.details) ? parsed.details : errorsArrayAsDetails(parsed.errors),
 	};
 	const apiMessage =
 		body.message ??
@@ -240,6 +254,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const httpCode = status !== undefined ? String(status) : undefined;
 	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
 	const kind = kindText(ctx.kind ?? 'update', ctx.noun ?? 'followup');
+	if (ctx.scope) kind.scope = ctx.scope;
 
 	if (failure.duringTokenRequest) {
 		return {

@@ -2,13 +2,15 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
-import { listProperties, prepareList } from './list';
+import { listProperties, prepareList, readTextFilters } from '../shared';
+import { STATUS_FILTER } from './list';
 
-export const description: INodeProperties[] = listProperties('getAll', true);
+export const description: INodeProperties[] = listProperties('debt', 'getAll', STATUS_FILTER);
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
-	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/debts` }, { action: 'list debts' }, true);
+	const qs = readTextFilters(this, itemIndex, ['status']);
+	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/debts`, qs }, { action: 'list debts' });
 }

@@ -1,15 +1,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { CREDITOR_ID } from '../../resources/debt';
+import { CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
-import { idProperty, readId } from '../shared';
-import { listProperties, prepareList } from './list';
+import { idProperty, listProperties, prepareList, readId, readTextFilters } from '../shared';
+import { STATUS_FILTER } from './list';
 
 export const description: INodeProperties[] = [
 	idProperty(CREDITOR_ID, 'debt', 'getAllByCreditor', 'The encrypted ID of the creditor whose debts to return (from Creditor → Get Many)'),
-	...listProperties('getAllByCreditor', true),
+	...listProperties('debt', 'getAllByCreditor', STATUS_FILTER),
 ];
 
 /** Safe to send again: items may run concurrently. */
@@ -21,8 +21,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 		this,
 		itemIndex,
 		run,
-		{ method: 'GET', path: apiPath`/debts/by-creditor/${creditorId}` },
+		{ method: 'GET', path: apiPath`/debts/by-creditor/${creditorId}`, qs: readTextFilters(this, itemIndex, ['status']) },
 		{ action: `list the debts of creditor "${creditorId}"`, notFound: notFound(CREDITOR_ID, creditorId) },
-		true,
 	);
 }

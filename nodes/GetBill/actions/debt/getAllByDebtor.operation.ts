@@ -1,15 +1,14 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { DEBTOR_ID } from '../../resources/debt';
+import { DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
-import { idProperty, readId } from '../shared';
-import { listProperties, prepareList } from './list';
+import { idProperty, listProperties, prepareList, readId } from '../shared';
 
 export const description: INodeProperties[] = [
 	idProperty(DEBTOR_ID, 'debt', 'getAllByDebtor', 'The encrypted ID of the debtor whose debts to return'),
-	...listProperties('getAllByDebtor', false),
+	...listProperties('debt', 'getAllByDebtor'),
 ];
 
 /** Safe to send again: items may run concurrently. */
@@ -23,6 +22,5 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 		run,
 		{ method: 'GET', path: apiPath`/debts/by-debtor/${debtorId}` },
 		{ action: `list the debts of debtor "${debtorId}"`, notFound: notFound(DEBTOR_ID, debtorId) },
-		false,
 	);
 }

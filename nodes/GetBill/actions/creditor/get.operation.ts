@@ -1,0 +1,25 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { CREDITOR_ID } from '../../resources/creditor';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
+
+export const description: INodeProperties[] = [
+	idProperty(CREDITOR_ID, 'creditor', 'get', 'The encrypted ID of the creditor to get'),
+];
+
+/** Creditors (`creditors.md`): no Create or Delete; Get wraps the creditor twice, Update once. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const creditorId = readId(this, itemIndex, CREDITOR_ID);
+	return async () => {
+		const response = await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/creditors/${creditorId}` }, {
+			action: `get creditor "${creditorId}"`,
+			notFound: notFound(CREDITOR_ID, creditorId),
+		});
+		return outputItems(unwrapTwice(response), itemIndex);
+	};
+}

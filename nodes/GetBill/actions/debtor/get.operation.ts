@@ -1,0 +1,25 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { DEBTOR_ID } from '../../resources/debtor';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
+
+export const description: INodeProperties[] = [
+	idProperty(DEBTOR_ID, 'debtor', 'get', 'The encrypted ID of the debtor to get'),
+];
+
+/** Debtors (`debtors.md`): no Create or Delete; Get and Update answer with the debtor wrapped twice (`data.data`). */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const debtorId = readId(this, itemIndex, DEBTOR_ID);
+	return async () => {
+		const response = await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/debtors/${debtorId}` }, {
+			action: `get debtor "${debtorId}"`,
+			notFound: notFound(DEBTOR_ID, debtorId),
+		});
+		return outputItems(unwrapTwice(response), itemIndex);
+	};
+}

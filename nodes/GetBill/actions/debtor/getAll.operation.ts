@@ -1,0 +1,16 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { listProperties, prepareList } from '../shared';
+
+export const description: INodeProperties[] = [
+	...listProperties('debtor', 'getAll'),
+];
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/debtors` }, { action: 'list debtors' });
+}

@@ -1,0 +1,25 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { optionsProperty } from '../options';
+import { operationProperty } from '../shared';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+import * as update from './update.operation';
+
+export { get, getAll, update };
+
+export const description: INodeProperties[] = [
+	operationProperty(
+		'debtor',
+		[
+				{ name: 'Get', value: 'get', description: 'Get a debtor, with the totals of their debts', action: 'Get a debtor' },
+				{ name: 'Get Many', value: 'getAll', description: 'Get many debtors', action: 'Get many debtors' },
+				{ name: 'Update', value: 'update', description: 'Update a debtor\'s contact details', action: 'Update a debtor' },
+			],
+		'get',
+	),
+	...get.description,
+	...getAll.description,
+	...update.description,
+	optionsProperty('debtor', ['get', 'getAll', 'update']),
+];

@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { notFound } from '../../fields/ids';
+import { fieldsCollection } from '../../fields/properties';
+import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { idProperty, outputItems, readFields, readId, request, unwrapTwice } from '../shared';
+
+const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
+
+export const description: INodeProperties[] = [
+	idProperty(DEBTOR_ID, 'debtor', 'update', 'The encrypted ID of the debtor to update'),
+	fieldsCollection(DEBTOR, {
+		name: COLLECTION.name,
+		displayName: COLLECTION.label,
+		description: 'The fields to change. Only the fields added here are sent.',
+		operation: 'update',
+		purpose: 'update',
+		withFieldsToSend: false,
+	}),
+];
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const debtorId = readId(this, itemIndex, DEBTOR_ID);
+	const body = readFields(this, itemIndex, run, DEBTOR, { collection: COLLECTION }, 'update', true);
+	return async () => {
+		const response = await request.call(this, run, itemIndex, { method: 'PUT', path: apiPath`/debtors/${debtorId}`, body }, {
+			action: `update debtor "${debtorId}"`,
+			notFound: notFound(DEBTOR_ID, debtorId),
+		});
+		return outputItems(unwrapTwice(response), itemIndex);
+	};
+}

@@ -1,0 +1,24 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { listProperties, prepareList, readTextFilters } from '../shared';
+
+export const description: INodeProperties[] = listProperties('report', 'getAll', [
+	{
+		displayName: 'Type',
+		name: 'type',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. financial',
+		description: 'Only reports of this type, sent as typed (GetBill documents financial and collection; its full list is not documented)',
+	},
+]);
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const qs = readTextFilters(this, itemIndex, ['type']);
+	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/reports`, qs }, { action: 'list reports' });
+}

@@ -1,0 +1,30 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { optionsProperty } from '../options';
+import { operationProperty } from '../shared';
+import * as download from './download.operation';
+import * as get from './get.operation';
+import * as getAll from './getAll.operation';
+
+export { download, get, getAll };
+
+export const description: INodeProperties[] = [
+	operationProperty(
+		'report',
+		[
+				{
+					name: 'Download',
+					value: 'download',
+					description: 'Download a report\'s file (PDF, spreadsheet) as binary data',
+					action: 'Download a report',
+				},
+				{ name: 'Get', value: 'get', description: 'Get a report', action: 'Get a report' },
+				{ name: 'Get Many', value: 'getAll', description: 'Get many reports, filtered by type', action: 'Get many reports' },
+			],
+		'getAll',
+	),
+	...download.description,
+	...get.description,
+	...getAll.description,
+	optionsProperty('report', ['download', 'get', 'getAll']),
+];

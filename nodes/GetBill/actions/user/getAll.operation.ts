@@ -1,0 +1,24 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { apiPath } from '../../transport';
+import type { RunContext, Send } from '../shared';
+import { outputItems, pagingProperties, readLimit, request } from '../shared';
+
+export const description: INodeProperties[] = pagingProperties('user', 'getAll');
+
+/** Safe to send again: items may run concurrently. */
+export const safeToRepeat = true;
+
+/** The users list has no paging (`users.md`): one request, and Limit is applied by the node. */
+export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
+	const limit = readLimit(this, itemIndex, 'user');
+	return async () => {
+		const response = await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/company/users` }, {
+			action: 'list the company users',
+			scope: 'users:read',
+		});
+		const data = (response as IDataObject).data;
+		const users = Array.isArray(data) ? (data as IDataObject[]) : [];
+		return outputItems(limit === undefined ? users : users.slice(0, limit), itemIndex);
+	};
+}

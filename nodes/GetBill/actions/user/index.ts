@@ -1,0 +1,18 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { optionsProperty } from '../options';
+import { operationProperty } from '../shared';
+import * as getAll from './getAll.operation';
+
+export { getAll };
+
+/** The people with an account in the GetBill company (`users.md`): read only. */
+export const description: INodeProperties[] = [
+	operationProperty(
+		'user',
+		[{ name: 'Get Many', value: 'getAll', description: 'Get the company\'s users (active and inactive)', action: 'Get many users' }],
+		'getAll',
+	),
+	...getAll.description,
+	optionsProperty('user', ['getAll']),
+];
