@@ -6,6 +6,8 @@
  * package installed, owner created over REST, sign-in through the UI, a new
  * workflow, GetBill from the node creator, every Update Field, the option
  * lists, the icons, the credential dialog; and the AI-tool variant registered.
+ * Then the Debt resource: its actions in the node creator, Create a debt's
+ * parameters, Additional Fields and Auto-Map.
  *
  * Screenshots go to .e2e/screenshots/<version>/. The ones in docs/ (shown in the
  * README) are written from n8n DOCS_VERSION when missing, or always with
@@ -58,6 +60,34 @@ const UPDATE_FIELDS = {
 	Summary: 'summary',
 	Type: 'type',
 };
+/** The node creator lists each resource's operations by their `action`, under "<Resource> Actions", in the description's order. */
+const CREATOR_ACTIONS = {
+	Debt: ['Create a debt', 'Create many debts', 'Delete a debt', 'Get a debt', 'Get many debts', 'Get many debts of a creditor', 'Get many debts of a debtor', 'Update a debt'],
+	Followup: ['Create a followup', 'Get a followup', 'Get many followups', 'Get many followups of a debt', 'Update a followup'],
+};
+/** The Debt operations: name, value, action (nodes/GetBill/actions/debt/index.ts). */
+const DEBT_OPERATIONS = [
+	['Create', 'create'],
+	['Create Many', 'createMany'],
+	['Delete', 'delete'],
+	['Get', 'get'],
+	['Get Many', 'getAll'],
+	['Get Many by Creditor', 'getAllByCreditor'],
+	['Get Many by Debtor', 'getAllByDebtor'],
+	['Update', 'update'],
+].map(([name, value], i) => ({ name, value, action: CREATOR_ACTIONS.Debt[i] }));
+/** Create a debt's own parameters under Define Below, in the panel's order (the rest is under Additional Fields). */
+const DEBT_CREATE_FIELDS = {
+	'First Name': 'firstname',
+	'Last Name': 'lastname',
+	Amount: 'amount',
+	Currency: 'currency',
+	Email: 'email',
+	Phone: 'phone',
+};
+/** What the Create panel's screenshot shows (docs/debt-create.png). */
+const DEBT_CREATE_VALUES = { firstname: 'Jane', lastname: 'Smith', amount: '750.50', email: 'jane.smith@example.com' };
+const DEBT_DUE_DATE = '2026-12-31 00:00:00';
 const ICON_SRC = /\/icons\/n8n-nodes-getbill\/dist\/(nodes\/GetBill|nodes\/GetBillTrigger|credentials)\/getbill(\.dark)?\.svg$/;
 
 /** Every <img> of our icon under `scope`, with whether it loaded. */
@@ -98,10 +128,11 @@ expect.extend({
 });
 
 /**
- * The "Add Field" control of Update Fields (the node's Options collection has its own,
- * "Add Option"). 2.8 turns it into a plain button when one field is left.
+ * The "Add Field" control of the fields collection shown (Update Fields, Additional Fields;
+ * the node's Options collection has its own, "Add Option"). 2.8 turns it into a plain
+ * button when one field is left.
  */
-async function updateFieldsAdd(page, ndv) {
+async function fieldsCollectionAdd(page, ndv) {
 	const all = tid(ndv, 'collection-parameter-add');
 	const select = all.filter({ has: page.locator('input[placeholder="Add Field"]') });
 	if (await select.count()) return select.first();
@@ -144,6 +175,52 @@ async function fillText(ndv, field, value) {
 	await input.blur();
 }
 
+/** The names a collection's "Add Field" offers (its dropdown opened, then closed). */
+async function offeredFields(page, ndv) {
+	await (await fieldsCollectionAdd(page, ndv)).click();
+	const options = page.locator('.el-select-dropdown__item:visible');
+	await options.first().waitFor({ state: 'visible' });
+	await page.waitForTimeout(200);
+	const offered = (await options.allInnerTexts()).map((t) => t.trim());
+	await page.keyboard.press('Escape');
+	await options.first().waitFor({ state: 'hidden' }).catch(() => {});
+	return offered;
+}
+
+/** Adds the field named `name` from the collection's "Add Field". */
+async function addField(page, ndv, name) {
+	await (await fieldsCollectionAdd(page, ndv)).click();
+	const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^${name}$`) }).first();
+	await option.click();
+	await option.waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+/** The parameter inputs shown in the node's Parameters tab, by name, in order. */
+async function shownParameters(ndv) {
+	return tid(ndv, 'node-parameters')
+		.locator('[data-test-id^="parameter-input-"]:visible')
+		.evaluateAll((els) =>
+			els
+				.map((el) => el.getAttribute('data-test-id').replace(/^parameter-input-/, ''))
+				// (a text parameter's inner editor is a "parameter-input-field" of its own)
+				.filter((name) => name !== 'field'),
+		);
+}
+
+/** The operations of `resource` in a node's description (n8n appends its own "Custom API Call"). */
+function operationsOf(description, resource) {
+	const operation = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
+	return operation.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').map(({ name, value, action }) => ({ name, value, action }));
+}
+
+/** The properties a description shows for `resource` and `operation`, with `extra` display conditions met. */
+function propertiesOf(description, resource, operation, extra = {}) {
+	const values = { resource, operation, ...extra };
+	return description.properties.filter((p) =>
+		Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) => key in values && allowed.includes(values[key])),
+	);
+}
+
 /** Closes n8n's toasts ("Credential successfully created ..."), so they stay out of pictures. */
 async function closeToasts(page) {
 	const buttons = page.locator('.el-notification .el-notification__closeBtn:visible');
@@ -152,7 +229,7 @@ async function closeToasts(page) {
 }
 
 /** The pictures the README shows. */
-const DOCS_SHOTS = ['node-panel.png', 'credential-dialog.png', 'node-operations.png', 'auto-map.png', 'trigger-panel.png'];
+const DOCS_SHOTS = ['node-panel.png', 'credential-dialog.png', 'node-operations.png', 'auto-map.png', 'trigger-panel.png', 'debt-create.png'];
 
 function saveShot(buffer, version, name) {
 	const dir = path.join(SHOTS_DIR, version);
@@ -212,6 +289,12 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(new URL(page.url()).pathname).not.toMatch(/signin|setup/);
 	});
 
+	/** GetBill's description as this n8n serves it to the editor. */
+	async function getBillDescription() {
+		const nodes = await (await page.request.get(`${baseUrl}/types/nodes.json`)).json();
+		return nodes.find((n) => n.name === 'n8n-nodes-getbill.getBill');
+	}
+
 	test('registers the node, its AI-tool variant getBillTool and the credential', async () => {
 		const nodes = await (await page.request.get(`${baseUrl}/types/nodes.json`)).json();
 		const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-getbill.'));
@@ -223,8 +306,16 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		const tool = ours.find((n) => n.name === 'n8n-nodes-getbill.getBillTool');
 		expect(tool.displayName).toBe('GetBill Tool');
 		expect(tool.outputs).toEqual(['ai_tool']);
-		expect(tool.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'followupId', 'updateFields']));
+		expect(tool.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'followupId', 'updateFields', 'debtId', 'firstname']));
 		expect(tool.credentials).toEqual([expect.objectContaining({ name: 'getBillOAuth2Api', required: true })]);
+		// Resource: Debt and Followup (n8n adds its own "Custom API Call"), Followup by default.
+		const getBill = ours.find((n) => n.name === 'n8n-nodes-getbill.getBill');
+		const resource = getBill.properties.find((p) => p.name === 'resource');
+		expect(resource.default).toBe('followup');
+		expect(resource.options.map((o) => o.value)).toEqual(expect.arrayContaining(['debt', 'followup']));
+		expect(operationsOf(getBill, 'debt')).toEqual(DEBT_OPERATIONS);
+		expect(operationsOf(getBill, 'followup').map((o) => o.action)).toEqual(CREATOR_ACTIONS.Followup);
+		expect(operationsOf(tool, 'debt')).toEqual(DEBT_OPERATIONS);
 		const credentials = await (await page.request.get(`${baseUrl}/types/credentials.json`)).json();
 		const cred = credentials.find((c) => c.name === 'getBillOAuth2Api');
 		expect(cred).toMatchObject({ displayName: 'GetBill OAuth2 API', extends: ['oAuth2Api'] });
@@ -239,6 +330,33 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		const item = tid(page, 'item-iterator-item').filter({ has: page.getByText(name, { exact: true }) }).first();
 		await item.waitFor({ state: 'visible' });
 		return item;
+	}
+
+	/**
+	 * The actions the open node creator lists, by section ("Debt Actions", "Followup Actions"):
+	 * a section's heading is an item of its own, without n8n's type marker. Read once the list
+	 * is settled: the search results (the "GetBill" node item) slide out while the actions
+	 * slide in, and a long list is filled in over a few frames.
+	 */
+	async function creatorActionSections() {
+		const read = () =>
+			tid(page, 'item-iterator-item').evaluateAll((els) =>
+				els.map((el) => ({ type: el.dataset.keyboardNavType ?? 'heading', id: el.dataset.keyboardNavId, text: el.innerText.trim() })),
+			);
+		let items = await read();
+		for (let settled = 0, i = 0; settled < 2 && i < 50; i++) {
+			await page.waitForTimeout(150);
+			const again = await read();
+			settled = JSON.stringify(again) === JSON.stringify(items) && !again.some((item) => item.type === 'node') ? settled + 1 : 0;
+			items = again;
+		}
+		const sections = {};
+		let current;
+		for (const item of items) {
+			if (item.type === 'heading') sections[(current = item.id)] = [];
+			else if (item.type === 'action') (sections[current] ??= []).push(item.text);
+		}
+		return sections;
 	}
 
 	test('adds the GetBill Trigger first: Events lists All Events and the 14 events, Webhook URLs; screenshot', async () => {
@@ -292,8 +410,10 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await item.click();
 		const action = tid(page, 'item-iterator-item').filter({ hasText: 'Update a followup' }).first();
 		await action.waitFor({ state: 'visible' });
-		const actions = (await tid(page, 'item-iterator-item').allInnerTexts()).map((t) => t.trim());
-		expect(actions).toEqual(expect.arrayContaining(['Create a followup', 'Get a followup', 'Get many followups', 'Get many followups of a debt', 'Update a followup']));
+		// The followup actions, now in a section of their own next to the other resources' (Debt).
+		const sections = await creatorActionSections();
+		expect(Object.keys(sections)).toEqual(expect.arrayContaining(['Debt Actions', 'Followup Actions']));
+		expect(sections['Followup Actions']).toEqual(CREATOR_ACTIONS.Followup);
 		await action.click();
 		const ndv = tid(page, 'ndv');
 		await tid(ndv, 'parameter-input-followupId').waitFor({ state: 'visible' });
@@ -303,7 +423,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 
 	test('offers every Update Field, and adds them all', async () => {
 		const ndv = tid(page, 'ndv');
-		let add = await updateFieldsAdd(page, ndv);
+		let add = await fieldsCollectionAdd(page, ndv);
 		await add.click();
 		const firstOption = page.locator('.el-select-dropdown__item:visible').first();
 		await firstOption.waitFor({ state: 'visible' });
@@ -314,7 +434,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 
 		// Add fields until n8n has none left to offer (2.41 then hides "Add Field", 2.8 greys it out).
 		for (let i = 0; i < 20; i++) {
-			add = await updateFieldsAdd(page, ndv);
+			add = await fieldsCollectionAdd(page, ndv);
 			const input = add.locator('input');
 			if (!(await add.isVisible()) || ((await input.count()) && (await input.first().isDisabled()))) break;
 			if (!(await input.count())) {
@@ -452,5 +572,105 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		saveShot(await screenshot(page), version, 'auto-map.png');
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
+	});
+
+	test('adds GetBill again: the node creator lists the eight Debt actions as the description names them; chooses Create a debt', async () => {
+		const description = await getBillDescription();
+		// The only free output is the followup node's: the new node comes after it.
+		const item = await creatorItem(tid(page, 'canvas-handle-plus').first(), 'GetBill', 'GetBill');
+		await item.click();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Create a debt$/ }).first();
+		await action.waitFor({ state: 'visible' });
+		const sections = await creatorActionSections();
+		expect(Object.keys(sections)).toEqual(expect.arrayContaining(['Debt Actions', 'Followup Actions']));
+		expect(sections['Debt Actions']).toEqual(CREATOR_ACTIONS.Debt);
+		expect(sections['Debt Actions']).toEqual(operationsOf(description, 'debt').map((o) => o.action));
+		expect(sections['Followup Actions']).toEqual(CREATOR_ACTIONS.Followup);
+		await action.click();
+		const ndv = tid(page, 'ndv');
+		await tid(ndv, 'parameter-input-firstname').waitFor({ state: 'visible' });
+		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Debt');
+		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Create');
+		expect(await tid(ndv, 'parameter-input-fieldsToSend').locator('input').inputValue()).toBe('Define Below');
+		await expectGetBillIcon(ndv, 'Create a debt panel (NDV)');
+	});
+
+	test('Create a debt shows First Name, Last Name, Amount, Currency (EUR), Email, Phone and Additional Fields; adds Civility (Mr, Ms) and Due Date', async () => {
+		const ndv = tid(page, 'ndv');
+		const params = tid(ndv, 'node-parameters');
+		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'fieldsToSend', ...Object.values(DEBT_CREATE_FIELDS)]);
+		// Their labels, in that order, then the two collections
+		const labels = ['Resource', 'Operation', 'Fields to Send', ...Object.keys(DEBT_CREATE_FIELDS), 'Additional Fields', 'Options'];
+		const lines = (await params.innerText()).split('\n').map((l) => l.trim());
+		expect(lines.filter((l) => labels.includes(l))).toEqual(labels);
+		expect(await tid(params, 'parameter-input-currency').locator('input').inputValue()).toBe('EUR');
+		// Additional Fields offers every other field of the description, sorted by name.
+		const description = await getBillDescription();
+		const additional = propertiesOf(description, 'debt', 'create', { fieldsToSend: 'defineBelow' }).find((p) => p.name === 'additionalFields');
+		const offered = await offeredFields(page, ndv);
+		expect(offered).toEqual(additional.options.map((o) => o.displayName));
+		expect(offered).toEqual([...offered].sort((a, b) => a.localeCompare(b)));
+		expect(offered).toEqual(expect.arrayContaining(['Civility', 'Due Date', 'Invoice Reference', 'Country', 'IBAN']));
+		for (const name of Object.keys(DEBT_CREATE_FIELDS)) expect({ name, offered: offered.includes(name) }).toEqual({ name, offered: false });
+
+		await addField(page, ndv, 'Civility');
+		await addField(page, ndv, 'Due Date');
+		await expect(params.locator('[data-test-id="parameter-input-civility"]:visible')).toBeVisibleSoon('Additional Field civility');
+		await expect(params.locator('[data-test-id="parameter-input-due_date"]:visible')).toBeVisibleSoon('Additional Field due_date');
+		expect(await optionNames(page, ndv, 'civility')).toEqual(['Mr', 'Ms']);
+		expect(await offeredFields(page, ndv)).toEqual(offered.filter((n) => n !== 'Civility' && n !== 'Due Date'));
+	});
+
+	test('Create a debt with values typed in; screenshot', async () => {
+		const ndv = tid(page, 'ndv');
+		for (const [field, value] of Object.entries(DEBT_CREATE_VALUES)) await fillText(ndv, field, value);
+		await pickOption(page, ndv, 'civility', 'Ms');
+		// The date picker takes a typed date and time on Enter (its "OK" would add the current time).
+		const due = tid(ndv, 'parameter-input-due_date').locator('input').first();
+		await due.click();
+		await due.fill(DEBT_DUE_DATE);
+		await due.press('Enter');
+		await page.locator('.el-picker-panel:visible').first().waitFor({ state: 'hidden' }).catch(() => {});
+		await page.evaluate(() => document.activeElement?.blur());
+		const value = (field) => tid(ndv, `parameter-input-${field}`).locator('input, textarea').first().inputValue();
+		for (const [field, expected] of Object.entries(DEBT_CREATE_VALUES)) expect({ field, value: await value(field) }).toEqual({ field, value: expected });
+		expect(await value('currency')).toBe('EUR');
+		expect(await value('civility')).toBe('Ms');
+		expect(await value('due_date')).toBe(DEBT_DUE_DATE);
+		// The credential saved before is the node's
+		const selectedName = await tid(ndv, 'node-credentials-select').evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
+		expect(selectedName).toBe('GetBill account');
+		await closeToasts(page);
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, 'debt-create.png');
+		expect(assetErrors).toEqual([]);
+	});
+
+	test('Create a debt with Auto-Map Input Data: a notice naming every debt field, Input Fields to Ignore', async () => {
+		const ndv = tid(page, 'ndv');
+		const params = tid(ndv, 'node-parameters');
+		expect(await optionNames(page, ndv, 'fieldsToSend')).toEqual(['Auto-Map Input Data', 'Define Below']);
+		await pickOption(page, ndv, 'fieldsToSend', 'Auto-Map Input Data');
+		const notice = ndv.getByText('Input fields with these names are sent').first();
+		await expect(notice).toBeVisibleSoon('auto-map notice');
+		// The names listed: exactly the fields Define Below offers (its own parameters and Additional Fields).
+		const text = (await notice.innerText()).replace(/\s+/g, ' ');
+		const listed = text.match(/checked like fields set by hand: ([^.]+)\./)?.[1].split(', ') ?? [];
+		const description = await getBillDescription();
+		const defineBelow = propertiesOf(description, 'debt', 'create', { fieldsToSend: 'defineBelow' }).filter((p) => p.displayOptions?.show?.fieldsToSend);
+		const fieldNames = defineBelow.flatMap((p) => (p.name === 'additionalFields' ? p.options.map((o) => o.name) : [p.name]));
+		expect([...listed].sort()).toEqual([...fieldNames].sort());
+		expect(listed).toEqual(expect.arrayContaining([...Object.values(DEBT_CREATE_FIELDS), 'civility', 'due_date', 'invoice_reference', 'metadata']));
+		expect(listed).not.toContain('status'); // Update only
+		await expect(params.locator('[data-test-id="parameter-input-inputFieldsToIgnore"]:visible')).toBeVisibleSoon('Input Fields to Ignore');
+		expect((await params.innerText()).split('\n').map((l) => l.trim())).toContain('Input Fields to Ignore');
+		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'fieldsToSend', 'inputFieldsToIgnore']);
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, 'debt-auto-map.png');
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Create a debt' }).first(), 'canvas node Create a debt');
 	});
 });

@@ -122,7 +122,9 @@ export function fieldsToSendProperties(
 				{
 					name: 'Define Below',
 					value: DEFINE_BELOW,
-					description: `Set each field under "${collectionLabel}"`,
+					description: table.fields.some((f) => purpose === 'create' && f.create === 'main')
+						? `Set the fields below and under "${collectionLabel}"`
+						: `Set each field under "${collectionLabel}"`,
 				},
 			],
 			default: DEFINE_BELOW,
@@ -140,10 +142,11 @@ export function fieldsToSendProperties(
 			name: 'inputFieldsToIgnore',
 			type: 'string',
 			default: '',
-			placeholder: 'e.g. type, status',
-			description:
-				`Comma-separated input fields never to send, e.g. a "type" that is the webhook's own event type, not the ${table.noun}'s`,
-			hint: 'A GetBill Trigger event and many call webhooks carry a "type" of their own: list it here',
+			placeholder: table.ignoreExample?.placeholder ?? 'e.g. type, status',
+			description: `Comma-separated input fields never to send, though named like GetBill's ${table.noun} fields`,
+			hint:
+				table.ignoreExample?.hint ??
+				'A GetBill Trigger event and many call webhooks carry a "type" of their own: list it here',
 			displayOptions: show({ fieldsToSend: [AUTO_MAP] }),
 		},
 	];

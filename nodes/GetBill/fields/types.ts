@@ -73,6 +73,8 @@ export interface ResourceTable {
 	readonly fields: readonly FieldSpec[];
 	/** Groups of fields of which Create needs at least one (e.g. phone or email) */
 	readonly oneOfOnCreate?: ReadonlyArray<readonly string[]>;
+	/** Input Fields to Ignore: an example and when to use it, for this resource's payloads */
+	readonly ignoreExample?: { placeholder: string; hint: string };
 	/** A few field names for the Auto-Map option's description */
 	readonly autoMapExamples: string;
 }

@@ -75,6 +75,10 @@ export const DEBT: ResourceTable = {
 	fields: DEBT_FIELDS,
 	oneOfOnCreate: [['phone', 'email']],
 	autoMapExamples: 'firstname, amount, email',
+	ignoreExample: {
+		placeholder: 'e.g. company, phone',
+		hint: 'A CRM export may carry fields with GetBill\'s names but another meaning (e.g. its own "company"): list them here',
+	},
 };
 
 export const DEBT_ID = idSpec('debt', 'debt_abc123def456');
