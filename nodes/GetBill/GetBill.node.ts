@@ -23,7 +23,7 @@ export class GetBill implements INodeType {
 		group: ['output'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
-		description: 'Manage debts, followups, debtors, creditors and reports in GetBill, the debt-collection platform',
+		description: 'Manage debts, followups, debtors, creditors, reports, company credits and users in GetBill, the debt-collection platform',
 		defaults: {
 			name: 'GetBill',
 		},
