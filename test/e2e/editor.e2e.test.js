@@ -7,7 +7,8 @@
  * workflow, GetBill from the node creator, every Update Field, the option
  * lists, the icons, the credential dialog; and the AI-tool variant registered.
  * Then the Debt resource: its actions in the node creator, Create a debt's
- * parameters, Additional Fields and Auto-Map.
+ * parameters, Additional Fields and Auto-Map. Then the Report resource: every
+ * resource's actions in the node creator, Download a report's panel.
  *
  * Screenshots go to .e2e/screenshots/<version>/. The ones in docs/ (shown in the
  * README) are written from n8n DOCS_VERSION when missing, or always with
@@ -60,10 +61,34 @@ const UPDATE_FIELDS = {
 	Summary: 'summary',
 	Type: 'type',
 };
+/** The Resource list (nodes/GetBill/GetBill.node.ts), Followup by default. */
+const RESOURCES = [
+	['Company', 'company'],
+	['Creditor', 'creditor'],
+	['Debt', 'debt'],
+	['Debtor', 'debtor'],
+	['Followup', 'followup'],
+	['Report', 'report'],
+	['User', 'user'],
+].map(([name, value]) => ({ name, value }));
 /** The node creator lists each resource's operations by their `action`, under "<Resource> Actions", in the description's order. */
 const CREATOR_ACTIONS = {
 	Debt: ['Create a debt', 'Create many debts', 'Delete a debt', 'Get a debt', 'Get many debts', 'Get many debts of a creditor', 'Get many debts of a debtor', 'Update a debt'],
 	Followup: ['Create a followup', 'Get a followup', 'Get many followups', 'Get many followups of a debt', 'Update a followup'],
+	Report: ['Download a report', 'Get a report', 'Get many reports'],
+};
+/** Operations of the read-only resources: name, value, action (nodes/GetBill/actions/<resource>/index.ts). */
+const READ_ONLY_OPERATIONS = {
+	report: [
+		{ name: 'Download', value: 'download', action: 'Download a report' },
+		{ name: 'Get', value: 'get', action: 'Get a report' },
+		{ name: 'Get Many', value: 'getAll', action: 'Get many reports' },
+	],
+	company: [
+		{ name: 'Get Credits', value: 'getCredits', action: 'Get the company credits' },
+		{ name: 'Get Profile', value: 'getProfile', action: 'Get the company profile' },
+	],
+	user: [{ name: 'Get Many', value: 'getAll', action: 'Get many users' }],
 };
 /** The Debt operations: name, value, action (nodes/GetBill/actions/debt/index.ts). */
 const DEBT_OPERATIONS = [
@@ -88,6 +113,8 @@ const DEBT_CREATE_FIELDS = {
 /** What the Create panel's screenshot shows (docs/debt-create.png). */
 const DEBT_CREATE_VALUES = { firstname: 'Jane', lastname: 'Smith', amount: '750.50', email: 'jane.smith@example.com' };
 const DEBT_DUE_DATE = '2026-12-31 00:00:00';
+/** What the Download panel's screenshot shows (docs/report-download.png). */
+const REPORT_ID_SHOWN = 'report_abc123';
 const ICON_SRC = /\/icons\/n8n-nodes-getbill\/dist\/(nodes\/GetBill|nodes\/GetBillTrigger|credentials)\/getbill(\.dark)?\.svg$/;
 
 /** Every <img> of our icon under `scope`, with whether it loaded. */
@@ -229,7 +256,7 @@ async function closeToasts(page) {
 }
 
 /** The pictures the README shows. */
-const DOCS_SHOTS = ['node-panel.png', 'credential-dialog.png', 'node-operations.png', 'auto-map.png', 'trigger-panel.png', 'debt-create.png'];
+const DOCS_SHOTS = ['node-panel.png', 'credential-dialog.png', 'node-operations.png', 'auto-map.png', 'trigger-panel.png', 'debt-create.png', 'report-download.png'];
 
 function saveShot(buffer, version, name) {
 	const dir = path.join(SHOTS_DIR, version);
@@ -308,14 +335,26 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(tool.outputs).toEqual(['ai_tool']);
 		expect(tool.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'followupId', 'updateFields', 'debtId', 'firstname']));
 		expect(tool.credentials).toEqual([expect.objectContaining({ name: 'getBillOAuth2Api', required: true })]);
-		// Resource: Debt and Followup (n8n adds its own "Custom API Call"), Followup by default.
+		// Resource: exactly the seven resources, then n8n's own "Custom API Call" (which n8n appends to the
+		// Resource and Operation lists of a node with an OAuth2 credential), Followup by default.
 		const getBill = ours.find((n) => n.name === 'n8n-nodes-getbill.getBill');
-		const resource = getBill.properties.find((p) => p.name === 'resource');
-		expect(resource.default).toBe('followup');
-		expect(resource.options.map((o) => o.value)).toEqual(expect.arrayContaining(['debt', 'followup']));
+		for (const node of [getBill, tool]) {
+			const resource = node.properties.find((p) => p.name === 'resource');
+			const options = resource.options.map(({ name, value }) => ({ name, value }));
+			expect({ node: node.name, default: resource.default, options }).toEqual({
+				node: node.name,
+				default: 'followup',
+				options: [...RESOURCES, { name: 'Custom API Call', value: '__CUSTOM_API_CALL__' }],
+			});
+		}
 		expect(operationsOf(getBill, 'debt')).toEqual(DEBT_OPERATIONS);
 		expect(operationsOf(getBill, 'followup').map((o) => o.action)).toEqual(CREATOR_ACTIONS.Followup);
 		expect(operationsOf(tool, 'debt')).toEqual(DEBT_OPERATIONS);
+		// Report (Download, Get, Get Many), Company (Get Credits, Get Profile), User (Get Many)
+		for (const [resource, operations] of Object.entries(READ_ONLY_OPERATIONS)) {
+			expect({ resource, operations: operationsOf(getBill, resource) }).toEqual({ resource, operations });
+			expect({ resource, operations: operationsOf(tool, resource) }).toEqual({ resource, operations });
+		}
 		const credentials = await (await page.request.get(`${baseUrl}/types/credentials.json`)).json();
 		const cred = credentials.find((c) => c.name === 'getBillOAuth2Api');
 		expect(cred).toMatchObject({ displayName: 'GetBill OAuth2 API', extends: ['oAuth2Api'] });
@@ -672,5 +711,67 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
 		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Create a debt' }).first(), 'canvas node Create a debt');
+	});
+
+	test('adds GetBill again: the node creator lists every resource\'s actions, the three Report actions; chooses Download a report', async () => {
+		const description = await getBillDescription();
+		// The only free output is now Create a debt's: the new node comes after it.
+		const item = await creatorItem(tid(page, 'canvas-handle-plus').first(), 'GetBill', 'GetBill');
+		await item.click();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Download a report$/ }).first();
+		await action.waitFor({ state: 'visible' });
+		const sections = await creatorActionSections();
+		// A section per resource, each listing the resource's operations by their action, in the description's order.
+		const sectionNames = RESOURCES.map((r) => `${r.name} Actions`);
+		expect(Object.keys(sections)).toEqual(expect.arrayContaining(sectionNames));
+		for (const { name, value } of RESOURCES) {
+			const shown = sections[`${name} Actions`];
+			expect({ resource: name, shown }).toEqual({ resource: name, shown: operationsOf(description, value).map((o) => o.action) });
+		}
+		expect(sections['Report Actions']).toEqual(CREATOR_ACTIONS.Report);
+		expect(sections['Company Actions']).toEqual(READ_ONLY_OPERATIONS.company.map((o) => o.action));
+		expect(sections['User Actions']).toEqual(READ_ONLY_OPERATIONS.user.map((o) => o.action));
+		await action.click();
+		const ndv = tid(page, 'ndv');
+		await tid(ndv, 'parameter-input-reportId').waitFor({ state: 'visible' });
+		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Report');
+		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Download');
+		await expectGetBillIcon(ndv, 'Download a report panel (NDV)');
+	});
+
+	test('Download a report shows Report ID and Put Output File in Field (data); Report ID typed in; screenshot', async () => {
+		const ndv = tid(page, 'ndv');
+		const params = tid(ndv, 'node-parameters');
+		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'reportId', 'binaryPropertyName']);
+		const labels = ['Resource', 'Operation', 'Report ID', 'Put Output File in Field', 'Options'];
+		const lines = (await params.innerText()).split('\n').map((l) => l.trim());
+		expect(lines.filter((l) => labels.includes(l))).toEqual(labels);
+		const input = (field) => tid(ndv, `parameter-input-${field}`).locator('input, textarea').first();
+		expect(await input('binaryPropertyName').inputValue()).toBe('data');
+		await expect(params.getByText('The name of the output binary field to put the file in').first()).toBeVisibleSoon('Put Output File in Field hint');
+		expect(await input('reportId').inputValue()).toBe('');
+		expect(await input('reportId').getAttribute('placeholder')).toBe('e.g. report_abc123');
+		// The description's own values
+		const description = await getBillDescription();
+		const props = propertiesOf(description, 'report', 'download');
+		expect(props.find((p) => p.name === 'reportId')).toMatchObject({ displayName: 'Report ID', type: 'string', required: true, default: '' });
+		expect(props.find((p) => p.name === 'binaryPropertyName')).toMatchObject({ displayName: 'Put Output File in Field', type: 'string', required: true, default: 'data' });
+
+		await fillText(ndv, 'reportId', REPORT_ID_SHOWN);
+		await page.evaluate(() => document.activeElement?.blur());
+		expect(await input('reportId').inputValue()).toBe(REPORT_ID_SHOWN);
+		expect(await input('binaryPropertyName').inputValue()).toBe('data');
+		// The credential saved before is the node's
+		const selectedName = await tid(ndv, 'node-credentials-select').evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
+		expect(selectedName).toBe('GetBill account');
+		await closeToasts(page);
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, 'report-download.png');
+		expect(assetErrors).toEqual([]);
+
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Download a report' }).first(), 'canvas node Download a report');
 	});
 });
