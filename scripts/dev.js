@@ -299,7 +299,7 @@ async function main() {
 	fs.mkdirSync(USER_FOLDER, { recursive: true });
 	writeState({ devPid: process.pid });
 
-	say(`n8n ${VERSION}: checking the cache (the first run installs it, ~12 minutes)`);
+	say(`n8n ${VERSION}: checking the cache (the first run installs it: 4 to 10 minutes for this version, more on a busy machine)`);
 	n8n = await new N8n({ version: VERSION, userFolder: USER_FOLDER }).init();
 
 	say('building and packing n8n-nodes-getbill');
