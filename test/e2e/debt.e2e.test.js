@@ -7,14 +7,10 @@
  * items), Update status Paid, Get, Delete, and the lists over several pages.
  */
 
-const fs = require('fs');
 
-const { GetBillServer } = require('../server/getbill-server');
-const { N8n, freshUserFolder } = require('./lib/n8n');
-const { installTarball } = require('./lib/package');
-const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
+const { selectedVersions } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, succeeded } = require('./lib/run');
+const { executeRecorded, setUpSuite, succeeded, tearDownSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -131,42 +127,41 @@ function workflows() {
 const versions = selectedVersions();
 
 describe.each(versions)('resource Debt in n8n %s', (version) => {
+	let suite;
 	let server;
 	let n8n;
-	let userFolder;
 	const report = { version, cases: {} };
 
 	const execute = (id) => executeRecorded(n8n, server, id);
 
 	beforeAll(async () => {
-		const { tarball } = readState();
-		userFolder = freshUserFolder(`getbill-e2e-debt-${version}-`);
-		installTarball(tarball, userFolder);
-		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SCOPES }] });
-		await server.start();
-		server.seedTimeline(TIMELINE);
-		server.seedCreditor(CREDITOR);
-		server.seedDebtor(DEBTOR);
-		server.seedDebt('debt_e2e_paid', { firstname: 'Paul', lastname: 'Martin' });
-		server.seedDebt('debt_e2e_delete');
-		server.seedFollowup('fu_of_deleted', { debt_id: 'debt_e2e_delete' });
-		for (let i = 0; i < LISTED; i++) {
-			server.seedDebt(`debt_e2e_list_${String(i).padStart(3, '0')}`, {
-				creditor_id: i % 3 === 0 ? CREDITOR : undefined,
-				debtor_id: i < 5 ? DEBTOR : undefined,
-				status: i % 2 ? 'status.default.pending' : 'status.default.paid',
-			});
-		}
-		n8n = await new N8n({ version, userFolder }).init();
-		await n8n.importCredentials([W.credential({ ...CRED, baseUrl: server.url, scope: SCOPES.join(' ') })]);
-		await n8n.importWorkflows(workflows());
+		suite = await setUpSuite({
+			version,
+			name: 'debt',
+			scopes: SCOPES,
+			credential: CRED,
+			workflows: workflows(),
+			seed: (server) => {
+				server.seedTimeline(TIMELINE);
+				server.seedCreditor(CREDITOR);
+				server.seedDebtor(DEBTOR);
+				server.seedDebt('debt_e2e_paid', { firstname: 'Paul', lastname: 'Martin' });
+				server.seedDebt('debt_e2e_delete');
+				server.seedFollowup('fu_of_deleted', { debt_id: 'debt_e2e_delete' });
+				for (let i = 0; i < LISTED; i++) {
+					server.seedDebt(`debt_e2e_list_${String(i).padStart(3, '0')}`, {
+						creditor_id: i % 3 === 0 ? CREDITOR : undefined,
+						debtor_id: i < 5 ? DEBTOR : undefined,
+						status: i % 2 ? 'status.default.pending' : 'status.default.paid',
+					});
+				}
+			},
+		});
+		({ server, n8n } = suite);
 	}, 300000);
 
-	afterAll(async () => {
-		await server?.stop();
-		writeReport(`debt-${version}.json`, report);
-		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
-	});
+	afterAll(async () => await tearDownSuite(suite, `debt-${version}.json`, report));
+
 
 	test('Create with every field: the body GetBill receives, the new debt in the output', async () => {
 		const r = await execute('gbDebtCreateAll1');

@@ -10,9 +10,9 @@ const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
 
-const { OWNER } = require('./lib/browser');
 const { N8n, freshUserFolder } = require('./lib/n8n');
 const { ROOT } = require('./lib/package');
+const { ownerSession } = require('./lib/run');
 const { selectedVersions, keepFolders } = require('./lib/setup');
 
 jest.setTimeout(180000);
@@ -61,14 +61,7 @@ describe.each(versions)('the packed tarball installed as the README says, in n8n
 	test('after the restart n8n offers GetBill, GetBill Trigger and both credentials', async () => {
 		n8n = await new N8n({ version, userFolder }).init();
 		await n8n.start();
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(OWNER),
-		});
-		expect(setup.status).toBe(200);
-		const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-		const get = async (p) => await (await fetch(`${n8n.url}${p}`, { headers: { cookie } })).json();
+		const get = await ownerSession(n8n.url);
 		const nodes = (await get('/types/nodes.json')).map((n) => n.name).filter((n) => n.startsWith('n8n-nodes-getbill.'));
 		expect(nodes.sort()).toEqual(['n8n-nodes-getbill.getBill', 'n8n-nodes-getbill.getBillTool', 'n8n-nodes-getbill.getBillTrigger']);
 		const credentials = (await get('/types/credentials.json')).map((c) => c.name);

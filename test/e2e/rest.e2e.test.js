@@ -8,12 +8,9 @@
 
 const fs = require('fs');
 
-const { GetBillServer } = require('../server/getbill-server');
-const { N8n, freshUserFolder } = require('./lib/n8n');
-const { installTarball } = require('./lib/package');
-const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
+const { selectedVersions } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, succeeded } = require('./lib/run');
+const { executeRecorded, setUpSuite, succeeded, tearDownSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -53,42 +50,41 @@ function workflows() {
 const versions = selectedVersions();
 
 describe.each(versions)('Debtor, Creditor, Report, Company, User in n8n %s', (version) => {
+	let suite;
 	let server;
 	let n8n;
-	let userFolder;
 	const report = { version, cases: {} };
 
 	const execute = (id) => executeRecorded(n8n, server, id);
 
 	beforeAll(async () => {
-		const { tarball } = readState();
-		userFolder = freshUserFolder(`getbill-e2e-rest-${version}-`);
-		installTarball(tarball, userFolder);
-		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SCOPES }] });
-		await server.start();
-		server.seedReport('report_e2e_xlsx', {
-			type: 'collection',
-			title: 'Collection statistics',
-			filename: 'collection_2024_01.xlsx',
-			mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-			content: FILE,
+		suite = await setUpSuite({
+			version,
+			name: 'rest',
+			scopes: SCOPES,
+			credential: CRED,
+			workflows: workflows(),
+			seed: (server) => {
+				server.seedReport('report_e2e_xlsx', {
+					type: 'collection',
+					title: 'Collection statistics',
+					filename: 'collection_2024_01.xlsx',
+					mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+					content: FILE,
+				});
+				server.seedReport('report_e2e_pdf');
+				server.seedDebtor('dbtr_e2e_1', { firstName: 'Jane', lastName: 'Smith', dateOfBirth: '1985-03-12' });
+				for (let i = 0; i < 150; i++) server.seedDebtor(`dbtr_e2e_list_${String(i).padStart(3, '0')}`);
+				server.seedCreditor('cred_e2e_1', { name: 'Acme Collections', city: 'Lyon', country: 'France' });
+				for (let i = 0; i < 5; i++) server.seedCreditor(`cred_e2e_list_${i}`);
+				for (let i = 0; i < 4; i++) server.seedUser(`user_e2e_${i}`, { email: `agent${i}@example.com` });
+			},
 		});
-		server.seedReport('report_e2e_pdf');
-		server.seedDebtor('dbtr_e2e_1', { firstName: 'Jane', lastName: 'Smith', dateOfBirth: '1985-03-12' });
-		for (let i = 0; i < 150; i++) server.seedDebtor(`dbtr_e2e_list_${String(i).padStart(3, '0')}`);
-		server.seedCreditor('cred_e2e_1', { name: 'Acme Collections', city: 'Lyon', country: 'France' });
-		for (let i = 0; i < 5; i++) server.seedCreditor(`cred_e2e_list_${i}`);
-		for (let i = 0; i < 4; i++) server.seedUser(`user_e2e_${i}`, { email: `agent${i}@example.com` });
-		n8n = await new N8n({ version, userFolder }).init();
-		await n8n.importCredentials([W.credential({ ...CRED, baseUrl: server.url, scope: SCOPES.join(' ') })]);
-		await n8n.importWorkflows(workflows());
+		({ server, n8n } = suite);
 	}, 300000);
 
-	afterAll(async () => {
-		await server?.stop();
-		writeReport(`rest-${version}.json`, report);
-		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
-	});
+	afterAll(async () => await tearDownSuite(suite, `rest-${version}.json`, report));
+
 
 	test('Report Download: the binary equals the served file; no Authorization header reached the file host', async () => {
 		const r = await execute('gbRestDownload01');

@@ -17,11 +17,11 @@ const fs = require('fs');
 const path = require('path');
 const { execFile } = require('child_process');
 
-const { OWNER } = require('./lib/browser');
 const { N8n, freshUserFolder, sleep } = require('./lib/n8n');
 const { installTarball } = require('./lib/package');
 const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
 const W = require('./lib/workflows');
+const { ownerSession } = require('./lib/run');
 
 jest.setTimeout(120000);
 
@@ -164,14 +164,7 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 
 	test('n8n loads the trigger (no AI-tool variant) and its credential', async () => {
 		// The type lists need a session: create the owner, keep its auth cookie.
-		const setup = await fetch(`${n8n.url}/rest/owner/setup`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify(OWNER),
-		});
-		expect(setup.status).toBe(200);
-		const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-		const get = async (p) => await (await fetch(`${n8n.url}${p}`, { headers: { cookie } })).json();
+		const get = await ownerSession(n8n.url);
 		const nodes = await get('/types/nodes.json');
 		const ours = nodes.filter((n) => n.name.startsWith('n8n-nodes-getbill.getBillTrigger'));
 		expect(ours.map((n) => n.name)).toEqual(['n8n-nodes-getbill.getBillTrigger']);

@@ -24,3 +24,54 @@ async function executeRecorded(n8n, server, id) {
 }
 
 module.exports = { outputOf, succeeded, executeRecorded };
+
+const fs = require('fs');
+
+/**
+ * Sets up a resource suite for one n8n version: a fresh user folder with the
+ * packed package installed, the GetBill-like server (a client with `scopes`)
+ * seeded by `seed(server)`, the credential pointing at it and the workflows.
+ * @returns {Promise<{server: any, n8n: any, userFolder: string}>}
+ */
+async function setUpSuite({ version, name, scopes, credential, seed = () => {}, workflows }) {
+	const { GetBillServer } = require('../../server/getbill-server');
+	const { N8n, freshUserFolder } = require('./n8n');
+	const { installTarball } = require('./package');
+	const { readState } = require('./setup');
+	const W = require('./workflows');
+	const userFolder = freshUserFolder(`getbill-e2e-${name}-${version}-`);
+	installTarball(readState().tarball, userFolder);
+	const server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes }] });
+	await server.start();
+	seed(server);
+	const n8n = await new N8n({ version, userFolder }).init();
+	await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') })]);
+	await n8n.importWorkflows(workflows);
+	return { server, n8n, userFolder };
+}
+
+/** Stops what setUpSuite started and writes the suite's report. */
+async function tearDownSuite(suite, reportName, report) {
+	const { writeReport, keepFolders } = require('./setup');
+	await suite?.n8n?.stop();
+	await suite?.server?.stop();
+	writeReport(reportName, report);
+	if (suite?.userFolder && !keepFolders()) fs.rmSync(suite.userFolder, { recursive: true, force: true });
+}
+
+/** Creates n8n's owner on a fresh `n8n start` and returns a GET of its REST API with that session. */
+async function ownerSession(url) {
+	const { OWNER } = require('./browser');
+	const setup = await fetch(`${url}/rest/owner/setup`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(OWNER),
+	});
+	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup answered ${setup.status}`);
+	const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+	return async (path) => await (await fetch(`${url}${path}`, { headers: { cookie } })).json();
+}
+
+module.exports.setUpSuite = setUpSuite;
+module.exports.tearDownSuite = tearDownSuite;
+module.exports.ownerSession = ownerSession;
