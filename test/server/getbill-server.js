@@ -696,21 +696,16 @@ class GetBillServer {
 		return this.apiError(res, 404, 'Endpoint not found');
 	}
 
+	/** One page of a page-based list: `{error: false, data, pagination: {total, page, limit, pages}}`. */
+	sendPage(res, all, page, limit) {
+		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+	}
+
 	/** GET /followups and /followups/debt/{debtId}: page-based, `limit` at most 100. */
 	listFollowups(res, auth, url, debtId) {
 		if (!this.requireScope(res, auth, 'followups:read')) return;
 		const query = url.searchParams;
-		const details = {};
-		const whole = (name, fallback, max) => {
-			if (!query.has(name)) return fallback;
-			const value = Number(query.get(name));
-			if (!Number.isInteger(value) || value < 1 || (max && value > max)) {
-				details[name] = [`must be an integer from 1${max ? ` to ${max}` : ''}`];
-			}
-			return value;
-		};
-		const page = whole('page', 1);
-		const limit = whole('limit', 20, 100);
+		const { page, limit, details } = pageQuery(query);
 		const status = query.get('status');
 		const type = query.get('type');
 		if (status !== null && !STATUSES.includes(status)) details.status = [`must be one of ${STATUSES.join(', ')}`];
@@ -720,9 +715,7 @@ class GetBillServer {
 		const all = [...this.followups.values()].filter(
 			(f) => (debtId === undefined || f.debt_id === debtId) && (status === null || f.status === status) && (type === null || f.type === type),
 		);
-		const data = all.slice((page - 1) * limit, page * limit);
-		const pagination = { total: all.length, page, limit, pages: Math.ceil(all.length / limit) };
-		return this.send(res, 200, { error: false, data, pagination }, this.rateLimitHeaders());
+		return this.sendPage(res, all, page, limit);
 	}
 
 	/** POST /followups: `debt_id` (a debt of the company) plus the writable fields. */
@@ -844,9 +837,7 @@ class GetBillServer {
 			})
 			.map((id) => this.debtRecord(id, counts))
 			.filter((debt) => status === null || debt.status === status);
-		const data = all.slice((page - 1) * limit, page * limit);
-		const pagination = { total: all.length, page, limit, pages: Math.ceil(all.length / limit) };
-		return this.send(res, 200, { error: false, data, pagination }, this.rateLimitHeaders());
+		return this.sendPage(res, all, page, limit);
 	}
 
 	getDebtRoute(res, auth, id) {
@@ -1027,7 +1018,7 @@ class GetBillServer {
 		const { page, limit, details } = pageQuery(url.searchParams);
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
 		const all = [...this.debtors.values()].map((debtor) => pick(debtor, DEBTOR_FIELDS));
-		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+		return this.sendPage(res, all, page, limit);
 	}
 
 	/** GET /debtors/{id}: double-wrapped (`data.data`). */
@@ -1086,7 +1077,7 @@ class GetBillServer {
 		const { page, limit, details } = pageQuery(url.searchParams);
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
 		const all = [...this.creditors.values()].map((creditor) => pick(creditor, CREDITOR_FIELDS));
-		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+		return this.sendPage(res, all, page, limit);
 	}
 
 	/** GET /creditors/{id}: double-wrapped, with totalDebts and totalAmount of the debts linked to it (unless the seed set them). */
@@ -1151,7 +1142,7 @@ class GetBillServer {
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
 		const type = url.searchParams.get('type');
 		const all = [...this.reports.values()].filter((report) => type === null || report.type === type).map((report) => pick(report, REPORT_FIELDS));
-		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+		return this.sendPage(res, all, page, limit);
 	}
 
 	/** GET /reports/{id}: not double-wrapped. */
