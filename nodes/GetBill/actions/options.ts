@@ -52,9 +52,13 @@ export function batchOptionsProperty(resource: string, operation: string): INode
 
 export const MAX_BATCH_SIZE = 1000;
 
-/** Batch Size of Create Many: one value for the run, from the first item. */
-export function readBatchSize(ctx: IExecuteFunctions): number {
-	return wholeNumber(ctx, readOptions(ctx, 0), 'batchSize', 'Batch Size', MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE, 0);
+/** Batch Size and Batch Name of Create Many: one value each for the run, from the first item. */
+export function readBatchOptions(ctx: IExecuteFunctions): { batchSize: number; batchName: string } {
+	const options = readOptions(ctx, 0);
+	return {
+		batchSize: wholeNumber(ctx, options, 'batchSize', 'Batch Size', MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE, 0),
+		batchName: typeof options.batchName === 'string' ? options.batchName.trim() : '',
+	};
 }
 
 const CONCURRENCY_OPTION: INodeProperties = {

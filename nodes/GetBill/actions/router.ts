@@ -12,6 +12,7 @@ import * as followup from './followup';
 import * as report from './report';
 import * as user from './user';
 import type { RunContext, Send } from './shared';
+import { noteDoneItems } from './shared';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
 export interface RunAllControl {
@@ -116,33 +117,25 @@ function logStopped(this: IExecuteFunctions, done: number, total: number) {
 	});
 }
 
-const LISTED_AT_MOST = 20;
-
 /**
  * When a create (or delete) run stops, the items done before the failing one
  * are not in any output: the error says which they are, so that nobody sends
  * them again.
  */
-function reportDone(
-	error: NodeApiError | NodeOperationError,
-	results: INodeExecutionData[][],
-	failedItem: number,
-): void {
+function reportDone(error: NodeApiError | NodeOperationError, results: INodeExecutionData[][], failedItem: number): void {
 	const done = results
 		.map((output, itemIndex) => ({ itemIndex, ids: (output ?? []).map((o) => o.json.id).filter((id) => id !== undefined) }))
-		.filter((_, itemIndex) => itemIndex < failedItem && results[itemIndex] !== undefined);
+		.filter(({ itemIndex }) => itemIndex < failedItem && results[itemIndex] !== undefined);
 	if (done.length === 0) return;
-	const listed = done
-		.slice(0, LISTED_AT_MOST)
-		.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length ? ` (ID ${ids.map((id) => `"${String(id)}"`).join(', ')})` : ''}`)
-		.join(', ');
-	const more = done.length > LISTED_AT_MOST ? ` and ${done.length - LISTED_AT_MOST} more` : '';
-	const note =
-		`Before item ${failedItem} failed, GetBill had already done ${done.length === 1 ? 'this item' : `these ${done.length} items`}, ` +
-		`which are not in the output because the run stopped: ${listed}${more}. ` +
-		`Do not send them again: run again only for item ${failedItem} and the items after it (no request was sent for those).`;
-	error.description = error.description ? `${error.description}\n\n${note}` : note;
-	error.context.itemsDoneBeforeFailure = done.map(({ itemIndex, ids }) => ({ item: itemIndex, ids }));
+	noteDoneItems(
+		error,
+		done,
+		'ID',
+		(listed) =>
+			`Before item ${failedItem} failed, GetBill had already done ${done.length === 1 ? 'this item' : `these ${done.length} items`}, ` +
+			`which are not in the output because the run stopped: ${listed}. ` +
+			`Do not send them again: run again only for item ${failedItem} and the items after it (no request was sent for those).`,
+	);
 }
 
 /**
@@ -197,7 +190,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const prepare = op.prepare!;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
-	let cancelledAt: number | undefined;
 
 	const fail = (caught: unknown, itemIndex: number) => {
 		const error = asNodeError.call(this, caught, itemIndex);
@@ -240,14 +232,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	let next = 0;
 	/** The next item to run, or undefined when the run is over, stopped or cancelled. */
-	const take = (): number | undefined => {
-		if (stop || cancelledAt !== undefined || next >= items.length) return undefined;
-		if (isCancelled(this)) {
-			cancelledAt = next;
-			return undefined;
-		}
-		return next++;
-	};
+	const take = (): number | undefined => (stop || next >= items.length || isCancelled(this) ? undefined : next++);
 	let reachedGetBill = false;
 	for (let itemIndex = take(); itemIndex !== undefined; itemIndex = reachedGetBill ? undefined : take()) {
 		reachedGetBill = await runItem(itemIndex);
@@ -260,7 +245,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	addAutoMapHints.call(this, run);
 	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen.
-	if (cancelledAt !== undefined || isCancelled(this)) {
+	if (isCancelled(this)) {
 		logStopped.call(this, results.filter((r) => r !== undefined).length, items.length);
 		return [results.flat()];
 	}

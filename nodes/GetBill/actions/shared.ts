@@ -5,6 +5,7 @@
  * output.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { AUTO_MAP, autoMapNames, DEFINE_BELOW, showFor } from '../fields/properties';
@@ -306,4 +307,33 @@ export function operationProperty(resource: string, options: INodePropertyOption
 		options,
 		default: defaultValue,
 	};
+}
+
+/** Items done before a run stopped, with the IDs GetBill gave them. */
+export interface DoneItem {
+	itemIndex: number;
+	ids: unknown[];
+}
+
+const LISTED_AT_MOST = 20;
+
+/**
+ * Adds to the error that stops a create (or delete) run which items GetBill
+ * had already done, with their IDs (the first 20, then how many more), so
+ * nobody sends them again: `item 0 (ID "abc"), item 1 (ID "def") and 3 more`.
+ */
+export function noteDoneItems(
+	error: NodeApiError | NodeOperationError,
+	done: DoneItem[],
+	idLabel: string,
+	sentence: (listed: string) => string,
+): void {
+	const listed =
+		done
+			.slice(0, LISTED_AT_MOST)
+			.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length ? ` (${idLabel} ${ids.map((id) => `"${String(id)}"`).join(', ')})` : ''}`)
+			.join(', ') + (done.length > LISTED_AT_MOST ? ` and ${done.length - LISTED_AT_MOST} more` : '');
+	const note = sentence(listed);
+	error.description = error.description ? `${error.description}\n\n${note}` : note;
+	error.context.itemsDoneBeforeFailure = done.map(({ itemIndex, ids }) => ({ item: itemIndex, ids }));
 }

@@ -276,7 +276,6 @@ function sentFor(field: FieldSpec, purpose: Purpose): boolean {
  * dropped, so nothing is lost silently.
  */
 export function buildBody(table: ResourceTable, fields: IDataObject, timezone: string, purpose: Purpose): IDataObject {
-	const names = table.fields.filter((f) => sentFor(f, purpose)).map((f) => f.name);
 	for (const name of Object.keys(fields)) {
 		const field = fieldOf(table, name);
 		if (!field || !sentFor(field, purpose)) {
@@ -285,7 +284,7 @@ export function buildBody(table: ResourceTable, fields: IDataObject, timezone: s
 				name,
 				fields[name],
 				`is not a ${table.noun} field GetBill takes here`,
-				`The ${table.noun} fields are: ${names.join(', ')}.`,
+				`The ${table.noun} fields are: ${table.fields.filter((f) => sentFor(f, purpose)).map((f) => f.name).join(', ')}.`,
 			);
 		}
 	}

@@ -21,10 +21,6 @@ export function cancelledError(ctx: IExecuteFunctions, itemIndex: number, what: 
 	});
 }
 
-/** Throws when the execution was stopped. */
-export function throwIfCancelled(ctx: IExecuteFunctions, itemIndex: number, what: string): void {
-	if (isCancelled(ctx)) throw cancelledError(ctx, itemIndex, what);
-}
 
 /** Resolves when the signal aborts (never when there is none); the listener goes with the wait. */
 function aborted(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
@@ -57,5 +53,5 @@ export async function cancellableWait(
 	} finally {
 		stop.dispose();
 	}
-	throwIfCancelled(ctx, itemIndex, what);
+	if (isCancelled(ctx)) throw cancelledError(ctx, itemIndex, what);
 }

@@ -5,7 +5,7 @@ import type {
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
-import { cancellableWait, throwIfCancelled } from './cancel';
+import { cancellableWait, cancelledError, isCancelled } from './cancel';
 import type { ErrorContext, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { RetryPolicy } from './retry';
@@ -70,7 +70,7 @@ export async function getBillApiRequest(
 	const safeToRepeat = isSafeToRepeat(kind);
 	const signal = this.getExecutionCancelSignal?.();
 	for (let attempt = 1; ; attempt++) {
-		throwIfCancelled(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
+		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
@@ -88,7 +88,7 @@ export async function getBillApiRequest(
 				options,
 			)) as IDataObject;
 		} catch (error) {
-			if (safeToRepeat) throwIfCancelled(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
+			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			const failure = extractHttpFailure(error);
 			const decision = decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);
 			if (decision.retry) {

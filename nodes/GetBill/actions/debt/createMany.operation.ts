@@ -4,10 +4,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
 import { isCancelled } from '../../transport/cancel';
-import { batchOptionsProperty, readBatchSize } from '../options';
+import { batchOptionsProperty, readBatchOptions } from '../options';
 import type { RunAllControl } from '../router';
 import type { RunContext } from '../shared';
-import { dataOf, readFields, request } from '../shared';
+import { dataOf, noteDoneItems, readFields, request } from '../shared';
 import { CREATE_SOURCES, createProperties } from './create.operation';
 
 export const description: INodeProperties[] = [...createProperties('createMany'), batchOptionsProperty('debt', 'createMany')];
@@ -57,9 +57,7 @@ function rowReason(row: BatchRow): string {
 export async function runAll(this: IExecuteFunctions, run: RunContext, control: RunAllControl): Promise<INodeExecutionData[]> {
 	const items = this.getInputData();
 	const results: INodeExecutionData[][] = new Array(items.length);
-	const batchSize = readBatchSize(this);
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const batchName = typeof options.batchName === 'string' ? options.batchName.trim() : '';
+	const { batchSize, batchName } = readBatchOptions(this);
 	let stop: { itemIndex: number; error: NodeError } | undefined;
 	const fail = (error: NodeError, itemIndex: number) => {
 		if (control.continueOnFail) results[itemIndex] = [control.errorItem(error, itemIndex)];
@@ -152,18 +150,19 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 /** The stopping error names every debt created in this run, so that nobody creates them again. */
 function reportCreated(error: NodeError, results: INodeExecutionData[][], failedItem: number): void {
 	const created = results
-		.map((output, itemIndex) => ({ itemIndex, id: output?.[0]?.json.debt_id }))
-		.filter(({ id }) => id !== undefined);
-	const note = created.length
-		? `GetBill created the debts of ${created.length} item(s) in this run before it stopped: ` +
-			created
-				.slice(0, 20)
-				.map(({ itemIndex, id }) => `item ${itemIndex} (debt "${String(id)}")`)
-				.join(', ') +
-			(created.length > 20 ? ` and ${created.length - 20} more` : '') +
-			`. They are not in the output because the run stopped: do not create them again. No later batch was sent.`
-		: 'No debt was created in this run.';
-	error.description = error.description ? `${error.description}\n\n${note}` : note;
+		.map((output, itemIndex) => ({ itemIndex, ids: output?.[0]?.json.debt_id === undefined ? [] : [output[0].json.debt_id] }))
+		.filter(({ ids }) => ids.length > 0);
 	error.context.itemIndex = failedItem;
-	error.context.debtsCreatedBeforeFailure = created.map(({ itemIndex, id }) => ({ item: itemIndex, debt_id: id as string }));
+	if (created.length === 0) {
+		error.description = error.description ? `${error.description}\n\nNo debt was created in this run.` : 'No debt was created in this run.';
+		return;
+	}
+	noteDoneItems(
+		error,
+		created,
+		'debt',
+		(listed) =>
+			`GetBill created the debts of ${created.length} item(s) in this run before it stopped: ${listed}. ` +
+			'They are not in the output because the run stopped: do not create them again. No later batch was sent.',
+	);
 }
