@@ -19,6 +19,7 @@ const { N8n, freshUserFolder, sleep } = require('./lib/n8n');
 const { installTarball } = require('./lib/package');
 const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
 const W = require('./lib/workflows');
+const { executeRecorded, outputOf } = require('./lib/run');
 
 jest.setTimeout(120000);
 
@@ -76,10 +77,6 @@ function workflows() {
 	];
 }
 
-function outputOf(run, nodeName) {
-	return run?.data?.resultData?.runData?.[nodeName]?.[0]?.data?.main?.[0] ?? [];
-}
-
 function failedWith(r) {
 	const error = r.run?.data?.resultData?.error;
 	if (!error) throw new Error(`expected the execution to fail: exit ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
@@ -94,11 +91,7 @@ describe.each(versions)('review defects (issue #9) in n8n %s', (version) => {
 	let userFolder;
 	const report = { version, cases: {} };
 
-	async function execute(id) {
-		const before = server.requests.length;
-		const r = await n8n.execute(id);
-		return { ...r, api: server.requests.slice(before).filter((q) => !q.path.endsWith('/token')) };
-	}
+	const execute = (id) => executeRecorded(n8n, server, id);
 
 	beforeAll(async () => {
 		const { tarball } = readState();
