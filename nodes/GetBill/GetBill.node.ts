@@ -14,6 +14,7 @@ import * as followup from './actions/followup';
 import * as report from './actions/report';
 import * as user from './actions/user';
 import { router } from './actions/router';
+import { listSearch } from './methods/listSearch';
 
 export class GetBill implements INodeType {
 	description: INodeTypeDescription = {
@@ -21,7 +22,8 @@ export class GetBill implements INodeType {
 		name: 'getBill',
 		icon: { light: 'file:getbill.svg', dark: 'file:getbill.dark.svg' },
 		group: ['output'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Manage debts, followups, debtors, creditors, reports, company credits and users in GetBill, the debt-collection platform',
 		defaults: {
@@ -62,6 +64,8 @@ export class GetBill implements INodeType {
 			...user.description,
 		],
 	};
+
+	methods = { listSearch };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

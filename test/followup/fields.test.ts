@@ -10,6 +10,7 @@ import { DEFAULT_CONCURRENCY } from '../../nodes/GetBill/actions/options';
 import { FOLLOWUP_FIELDS } from '../../nodes/GetBill/resources/followup';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/GetBill/transport/retry';
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
+import { shownInVersion } from '../helpers/versions';
 
 /** The contract, kept in the repo so a fresh clone can test against it... */
 const CONTRACT = path.resolve(__dirname, '../fixtures/update-followup.md');
@@ -164,11 +165,12 @@ describe('node description', () => {
 		expect(id).toMatchObject({ displayName: 'Followup ID', type: 'string', required: true, default: '' });
 	});
 
-	/** [name, type, default] of the properties the editor shows for an operation */
-	const shownFor = (operation: string) =>
+	/** [name, type, default] of the properties the editor shows for an operation, in a node version (1 by default) */
+	const shownFor = (operation: string, version = 1) =>
 		description.properties
 			.filter(isForFollowup)
 			.filter((p) => !p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes(operation))
+			.filter((p) => shownInVersion(p, version))
 			.map((p) => [p.name, p.type, JSON.stringify(p.default)]);
 
 	it('keeps the Update parameters that saved workflows rely on (names, types, defaults)', () => {
@@ -204,6 +206,16 @@ describe('node description', () => {
 		const collection = (name: string) =>
 			(description.properties.filter(isForFollowup).find((p) => p.name === name)!.options as INodeProperties[]).map((o) => [o.name, o.type, o.default]);
 		expect(collection('additionalFields')).toEqual(collection('updateFields'));
+		expect(shownFor('create', 2)).toEqual([
+			['resource', 'options', '"followup"'],
+			['operation', 'options', '"update"'],
+			['debtId', 'resourceLocator', '{"mode":"list","value":""}'],
+			['fieldsToSend', 'options', '"defineBelow"'],
+			['autoMapNotice', 'notice', '""'],
+			['inputFieldsToIgnore', 'string', '""'],
+			['additionalFields', 'collection', '{}'],
+			['options', 'collection', '{}'],
+		]);
 		expect(shownFor('create')).toEqual([
 			['resource', 'options', '"followup"'],
 			['operation', 'options', '"update"'],
@@ -217,6 +229,15 @@ describe('node description', () => {
 	});
 
 	it('offers Return All, Limit and the documented filters on the list operations', () => {
+		expect(shownFor('getAll', 2)).toEqual([
+			['resource', 'options', '"followup"'],
+			['operation', 'options', '"update"'],
+			['returnAll', 'boolean', 'false'],
+			['limit', 'number', '50'],
+			['filters', 'collection', '{}'],
+			['simple', 'boolean', 'true'],
+			['options', 'collection', '{}'],
+		]);
 		expect(shownFor('getAll')).toEqual([
 			['resource', 'options', '"followup"'],
 			['operation', 'options', '"update"'],

@@ -4,7 +4,7 @@
  * ours: it applies the credential's defaults and resolves its expressions
  * ($self) the way n8n's CredentialsHelper does, and keeps the token n8n saves.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -12,6 +12,7 @@ import type {
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestOptions,
+	INodeListSearchResult,
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
@@ -201,6 +202,8 @@ export interface RunOptions {
 	nodeType?: INodeType;
 	/** Stops the execution (n8n's cancel signal) this long after it started, as the Stop button does */
 	cancelAfterMs?: number;
+	/** The GetBill node's version (1 by default: what the older tests were written for) */
+	typeVersion?: number;
 }
 
 export interface RunResult {
@@ -222,6 +225,31 @@ export function newCredentials(baseUrl: string, overrides: IDataObject = {}): Te
 	} as ICredentialDataDecryptedObject);
 }
 
+/** What n8n-core's contexts need of the instance: our credential store, nothing else is used. */
+function newAdditionalData(credentials: TestCredentialsHelper, hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+	return {
+		credentialsHelper: credentials,
+		hooks,
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		currentNodeExecutionIndex: 0,
+		restApiUrl: 'http://127.0.0.1/rest',
+		instanceBaseUrl: 'http://127.0.0.1/',
+		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
+		webhookBaseUrl: 'http://127.0.0.1/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+		variables: {},
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+		executionId: 'exec-test',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 /** Runs "Input → GetBill" through n8n-core's WorkflowExecute. */
 export async function runGetBill(options: RunOptions): Promise<RunResult> {
 	const nodes: INode[] = [
@@ -237,7 +265,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 			id: 'getbill',
 			name: 'GetBill',
 			type: GETBILL_NODE_TYPE,
-			typeVersion: 1,
+			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: { resource: 'followup', operation: 'update', ...options.parameters },
 			credentials: { getBillOAuth2Api: { id: 'cred-1', name: 'GetBill account' } },
@@ -265,27 +293,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		isArchived: false,
 		activeVersionId: null,
 	} as never);
-	const additionalData = {
-		credentialsHelper: options.credentials,
-		hooks,
-		executeWorkflow: async () => {
-			throw new Error('not used');
-		},
-		getRunExecutionData: async () => undefined,
-		currentNodeExecutionIndex: 0,
-		restApiUrl: 'http://127.0.0.1/rest',
-		instanceBaseUrl: 'http://127.0.0.1/',
-		formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
-		webhookBaseUrl: 'http://127.0.0.1/webhook',
-		webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
-		webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
-		variables: {},
-		logAiEvent: () => {},
-		startRunnerTask: async () => {
-			throw new Error('not used');
-		},
-		executionId: 'exec-test',
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = newAdditionalData(options.credentials, hooks);
 	const running = new WorkflowExecute(additionalData, 'manual').run({
 		workflow,
 		startNode: nodes[0],
@@ -300,4 +308,36 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		error: run.data.resultData.error,
 		hints: (taskData?.hints ?? []) as RunResult['hints'],
 	};
+}
+
+/**
+ * Calls one of the node's `listSearch` methods ("From List" in the editor)
+ * the way n8n does: in n8n-core's LoadOptionsContext, with its real request
+ * and OAuth2 helpers.
+ */
+export async function runListSearch(
+	method: string,
+	options: { credentials: TestCredentialsHelper; filter?: string; paginationToken?: string },
+): Promise<INodeListSearchResult> {
+	const node: INode = {
+		id: 'getbill',
+		name: 'GetBill',
+		type: GETBILL_NODE_TYPE,
+		typeVersion: 2,
+		position: [0, 0],
+		parameters: { resource: 'debt', operation: 'get' },
+		credentials: { getBillOAuth2Api: { id: 'cred-1', name: 'GetBill account' } },
+	};
+	const workflow = new Workflow({
+		id: 'wf-test',
+		name: 'GetBill test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: new TestNodeTypes(),
+	});
+	const context = new LoadOptionsContext(workflow, node, newAdditionalData(options.credentials), 'parameters.debtId');
+	const search = new GetBill().methods.listSearch[method];
+	if (!search) throw new Error(`No listSearch method ${method}`);
+	return await search.call(context, options.filter, options.paginationToken);
 }

@@ -12,7 +12,7 @@ import * as followup from './followup';
 import * as report from './report';
 import * as user from './user';
 import type { RunContext, Send } from './shared';
-import { noteDoneItems } from './shared';
+import { noteDoneItems, simplify } from './shared';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
 export interface RunAllControl {
@@ -35,6 +35,8 @@ interface Operation {
 	 * failure stops, so no request is sent after an earlier item failed.
 	 */
 	safeToRepeat: boolean;
+	/** The fields version 2's Simplify keeps (Get and Get Many of debts, followups, debtors, creditors) */
+	simplified?: readonly string[];
 }
 
 const operations: Record<string, Record<string, Operation>> = {
@@ -178,6 +180,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		emptyInputKeys: new Set(),
 		skippedInputKeys: new Set(),
 		retryPolicy: retryPolicyReader(this),
+		version: this.getNode().typeVersion,
 	};
 	if (op.runAll) {
 		const output = await op.runAll.call(this, run, {
@@ -222,7 +225,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const runItem = async (itemIndex: number): Promise<boolean> => {
 		try {
 			const send = prepared[itemIndex] ?? prepare.call(this, itemIndex, run);
-			results[itemIndex] = await send();
+			const simple = op.simplified && run.version >= 2 && this.getNodeParameter('simple', itemIndex, true) === true;
+			const output = await send();
+			results[itemIndex] = simple ? output.map((o) => ({ ...o, json: simplify(o.json, op.simplified!) })) : output;
 			return true;
 		} catch (caught) {
 			const error = fail(caught, itemIndex);

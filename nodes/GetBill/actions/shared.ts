@@ -8,8 +8,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import type { NodeApiError } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { AUTO_MAP, autoMapNames, DEFINE_BELOW, showFor } from '../fields/properties';
+import { AUTO_MAP, autoMapNames, DEFINE_BELOW, FROM_V2, IN_V1, showFor } from '../fields/properties';
 import type { IdSpec } from '../fields/ids';
+import { ID_PATTERN, isValidId } from '../fields/ids';
 import type { ResourceTable } from '../fields/types';
 import { fieldOf } from '../fields/types';
 import type { Purpose } from '../fields/values';
@@ -32,6 +33,8 @@ export interface RunContext {
 	skippedInputKeys: Set<string>;
 	/** The retry policy of an item (read once unless an option is an expression) */
 	retryPolicy: (itemIndex: number) => RetryPolicy;
+	/** The node's version: from 2, API failures name the item in their message */
+	version: number;
 }
 
 /**
@@ -43,6 +46,14 @@ export type Send = () => Promise<INodeExecutionData[]>;
 /** What a request is about, for its error messages (the item is added by `request`). */
 export type About = Omit<ErrorContext, 'itemIndex'>;
 
+/** What an item's request is about, for its errors. */
+const context = (run: RunContext, about: About, itemIndex: number): ErrorContext => ({
+	noun: run.noun,
+	...about,
+	itemIndex,
+	wording: run.version >= 2 ? 2 : 1,
+});
+
 /** Sends one request for an item, with the run's base URL and the item's retry policy. */
 export async function request(
 	this: IExecuteFunctions,
@@ -51,7 +62,7 @@ export async function request(
 	req: GetBillRequest,
 	about: About,
 ): Promise<IDataObject> {
-	return await getBillApiRequest.call(this, req, { noun: run.noun, ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex));
+	return await getBillApiRequest.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex));
 }
 
 /** Reads a paged list for an item: all entries, or `limit`. */
@@ -63,7 +74,7 @@ export async function requestPages(
 	about: About,
 	limit: number | undefined,
 ): Promise<IDataObject[]> {
-	return await getBillApiRequestPages.call(this, req, { noun: run.noun, ...about, itemIndex }, run.baseUrl, run.retryPolicy(itemIndex), limit);
+	return await getBillApiRequestPages.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit);
 }
 
 /** The `data` of GetBill's envelope (or the answer itself). */
@@ -76,38 +87,96 @@ export function outputItems(data: IDataObject | IDataObject[], itemIndex: number
 	return (Array.isArray(data) ? data : [data]).map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }
 
-/** The required ID parameter of an operation. */
-export function idProperty(id: IdSpec, resource: string, operation: string, description: string): INodeProperties {
-	return {
-		displayName: id.displayName,
-		name: id.name,
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: id.placeholder,
-		description,
-		displayOptions: showFor(resource, [operation]),
-	};
+/**
+ * The required ID parameter of an operation, the same name in both versions:
+ * version 1 a text field; version 2 a resource locator, "From List" (the
+ * resource's `listSearch` method: searchable, paged) or "By ID" (checked:
+ * no `/`, not only dots). `extra` goes on both (e.g. a hint).
+ */
+export function idProperty(
+	id: IdSpec,
+	resource: string,
+	operation: string,
+	description: string,
+	extra: Partial<INodeProperties> = {},
+): INodeProperties[] {
+	const noun = id.noun[0].toUpperCase() + id.noun.slice(1);
+	return [
+		{
+			displayName: id.displayName,
+			name: id.name,
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: id.placeholder,
+			description,
+			displayOptions: showFor(resource, [operation], IN_V1),
+			...extra,
+		},
+		{
+			displayName: noun,
+			name: id.name,
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'list', value: '' },
+			description,
+			displayOptions: showFor(resource, [operation], FROM_V2),
+			modes: [
+				{
+					displayName: 'From List',
+					name: 'list',
+					type: 'list',
+					placeholder: `Select a ${id.noun}...`,
+					typeOptions: { searchListMethod: id.listMethod, searchable: true },
+				},
+				{
+					displayName: 'By ID',
+					name: 'id',
+					type: 'string',
+					placeholder: id.placeholder,
+					validation: [
+						{
+							type: 'regex',
+							properties: {
+								regex: ID_PATTERN,
+								errorMessage: `Not a valid ${id.noun} ID: an ID has no "/" and is not only dots (e.g. ${id.example})`,
+							},
+						},
+					],
+				},
+			],
+			...extra,
+		},
+	];
+}
+
+/** A resource locator's value (`{__rl, mode, value}`) or a plain one. */
+function locatorValue(raw: unknown): unknown {
+	return typeof raw === 'object' && raw !== null && '__rl' in raw ? (raw as { value?: unknown }).value : raw;
 }
 
 /**
- * Reads and trims an ID parameter of one item. An empty one, or one of dots
- * only (URL normalisation would turn `.` and `..` into another endpoint), is
- * refused before any request.
+ * Reads and trims an ID parameter of one item (version 2: the resource
+ * locator's value, whichever mode). An empty one, or one of dots only (URL
+ * normalisation would turn `.` and `..` into another endpoint), is refused
+ * before any request; version 2 also refuses a `/`, as its "By ID" check does.
  */
 export function readId(ctx: IExecuteFunctions, itemIndex: number, id: IdSpec): string {
-	const raw = ctx.getNodeParameter(id.name, itemIndex, '') as unknown;
+	const raw = locatorValue(ctx.getNodeParameter(id.name, itemIndex, '') as unknown);
 	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
+	const v2 = ctx.getNode().typeVersion >= 2;
 	if (value === '') {
 		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is empty [item ${itemIndex}]: ${showValue(raw)}`, {
 			itemIndex,
-			description: id.hint,
+			description: v2 ? `Pick the ${id.noun} from the list, or give its ID (e.g. ${id.example}), or map it from a previous node with an expression.` : id.hint,
 		});
 	}
-	if (/^[.\s]+$/.test(value)) {
+	if (/^[.\s]+$/.test(value) || (v2 && !isValidId(value))) {
 		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is not a valid ID [item ${itemIndex}]: ${showValue(raw)}`, {
 			itemIndex,
-			description: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
+			description: v2
+				? `A GetBill ID has no "/" and is not only dots (such an ID would address another GetBill endpoint), so nothing was sent. ${id.hint}`
+				: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
 		});
 	}
 	return value;
@@ -213,6 +282,26 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number, table: Re
 	return qs;
 }
 
+/** Version 2's Simplify on a resource's Get and Get Many operations (on by default). */
+export function simplifyProperty(table: ResourceTable, operations: string[]): INodeProperties {
+	return {
+		displayName: 'Simplify',
+		name: 'simple',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to return a simplified version of the response instead of the raw data',
+		hint: `On: only ${(table.simplified ?? []).join(', ')} (those GetBill returns). Off: every field.`,
+		displayOptions: showFor(table.resource, operations, FROM_V2),
+	};
+}
+
+/** The fields Simplify keeps, in the table's order (those the answer has). */
+export function simplify(json: IDataObject, fields: readonly string[]): IDataObject {
+	const kept: IDataObject = {};
+	for (const name of fields) if (name in json) kept[name] = json[name];
+	return kept;
+}
+
 /** "Return All" and "Limit" of a list operation. */
 export function pagingProperties(resource: string, operation: string): INodeProperties[] {
 	return [
@@ -296,17 +385,33 @@ export function unwrapTwice(response: IDataObject): IDataObject {
 	return typeof inner === 'object' && inner !== null && !Array.isArray(inner) ? (inner as IDataObject) : data;
 }
 
-/** The Operation choice of a resource (its options sorted by name, as n8n's guidelines ask). */
-export function operationProperty(resource: string, options: INodePropertyOptions[], defaultValue: string): INodeProperties {
-	return {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: defaultValue,
-	};
+/** An operation choice, with its action's words in each version (version 2: no articles, e.g. "Update followup"). */
+export interface OperationOption extends INodePropertyOptions {
+	action: string;
+	actionV2: string;
+}
+
+/**
+ * The Operation choice of a resource (its options sorted by name, as n8n's
+ * guidelines ask), once per version: the same values, version 2 with its own
+ * action names. Version 2's comes first and names its version as a number:
+ * n8n's node creator lists the actions of the first Operation whose
+ * `@version` numbers match the node's.
+ */
+export function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties[] {
+	const base = { displayName: 'Operation', name: 'operation', type: 'options' as const, noDataExpression: true, default: defaultValue };
+	return [
+		{
+			...base,
+			displayOptions: { show: { resource: [resource], '@version': [2] } },
+			options: options.map(({ actionV2, ...option }) => ({ ...option, action: actionV2 })),
+		},
+		{
+			...base,
+			displayOptions: { show: { resource: [resource], ...IN_V1 } },
+			options: options.map(({ actionV2: _v2, ...option }) => option),
+		},
+	];
 }
 
 /** Items done before a run stopped, with the IDs GetBill gave them. */

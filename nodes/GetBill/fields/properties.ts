@@ -10,6 +10,11 @@ import type { FieldSpec, ResourceTable } from './types';
 export const AUTO_MAP = 'autoMapInputData';
 export const DEFINE_BELOW = 'defineBelow';
 
+/** Shown in version 1 only: a parameter version 2 replaced (same name). */
+export const IN_V1 = { '@version': [1] };
+/** Shown from version 2 on. */
+export const FROM_V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+
 /** `displayOptions` of a resource's operations. */
 export function showFor(resource: string, operations: string[], extra: IDataObject = {}) {
 	return { show: { resource: [resource], operation: operations, ...extra } };

@@ -77,6 +77,8 @@ export interface ResourceTable {
 	readonly ignoreExample?: { placeholder: string; hint: string };
 	/** A few field names for the Auto-Map option's description */
 	readonly autoMapExamples: string;
+	/** The fields version 2's Simplify keeps on Get and Get Many (in this order), where the resource has it */
+	readonly simplified?: readonly string[];
 }
 
 /** The table's field of that name. */

@@ -3,7 +3,7 @@
  * camelCase names; no Create. Country is free text (GetBill's examples use the
  * full name, e.g. France).
  */
-import { idSpec } from '../fields/ids';
+import { idSpec, joinLabel, textOf } from '../fields/ids';
 import type { FieldSpec, ResourceTable } from '../fields/types';
 
 const text = (name: string, displayName: string, description: string, placeholder?: string): FieldSpec => ({
@@ -28,6 +28,17 @@ const FIELDS: readonly FieldSpec[] = [
 	text('contactPerson', 'Contact Person', 'Who to contact at the creditor', 'e.g. Jane Smith'),
 ];
 
-export const CREDITOR: ResourceTable = { resource: 'creditor', noun: 'creditor', fields: FIELDS, autoMapExamples: 'name, email, phone' };
+export const CREDITOR: ResourceTable = {
+	resource: 'creditor',
+	noun: 'creditor',
+	fields: FIELDS,
+	autoMapExamples: 'name, email, phone',
+	simplified: ['id', 'name', 'email', 'phone', 'contactPerson', 'city', 'country', 'totalDebts', 'totalAmount'],
+};
 
-export const CREDITOR_ID = idSpec('creditor', 'abc123def456');
+/** A creditor in "From List": its name, e.g. "Acme Collections — Paris". */
+export const CREDITOR_ID = idSpec('creditor', 'abc123def456', {
+	path: '/creditors',
+	label: (c) => joinLabel(textOf(c.name), textOf(c.city)),
+	searchAlso: ['email', 'contactPerson'],
+});

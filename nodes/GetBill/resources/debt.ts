@@ -5,7 +5,7 @@
  * Fields". The editor's properties, the validation and the bodies of Create,
  * Create Many and Update are derived from this table.
  */
-import { idSpec } from '../fields/ids';
+import { idSpec, joinLabel, personName, textOf } from '../fields/ids';
 import type { FieldOption, FieldSpec, ResourceTable } from '../fields/types';
 
 /** The five statuses Update can set (GetBill returns them with this prefix). */
@@ -75,10 +75,42 @@ export const DEBT: ResourceTable = {
 	fields: DEBT_FIELDS,
 	oneOfOnCreate: [['phone', 'email']],
 	autoMapExamples: 'firstname, amount, email',
+	simplified: [
+		'id',
+		'firstname',
+		'lastname',
+		'email',
+		'phone',
+		'amount',
+		'currency',
+		'status',
+		'due_date',
+		'invoice_reference',
+		'internal_id',
+		'company',
+		'followups_count',
+		'payment_link',
+	],
 	ignoreExample: {
 		placeholder: 'e.g. company, phone',
 		hint: 'A CRM export may carry fields with GetBill\'s names but another meaning (e.g. its own "company"): list them here',
 	},
 };
 
-export const DEBT_ID = idSpec('debt', 'debt_abc123def456');
+/** An amount with two decimals and its currency, e.g. "750.50 EUR". */
+function amountText(debt: { amount?: unknown; amount_text?: unknown; currency?: unknown }): string | undefined {
+	const amount = typeof debt.amount === 'number' ? debt.amount.toFixed(2) : textOf(debt.amount_text) ?? textOf(debt.amount);
+	return amount === undefined ? undefined : [amount, textOf(debt.currency)].filter(Boolean).join(' ');
+}
+
+/** A debt in "From List": debtor, amount and reference, e.g. "Jane Smith — 750.50 EUR — INV-2024-002". */
+export const DEBT_ID = idSpec('debt', 'debt_abc123def456', {
+	path: '/debts',
+	label: (d) =>
+		joinLabel(
+			personName(d, 'firstname', 'lastname') ?? textOf(d.debtor_company),
+			amountText(d),
+			textOf(d.invoice_reference) ?? textOf(d.internal_id),
+		),
+	searchAlso: ['email', 'phone', 'internal_id', 'invoice_reference', 'debtor_company', 'company'],
+});

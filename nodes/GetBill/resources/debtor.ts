@@ -4,7 +4,7 @@
  * data on a debt (`firstname`, `birthdate`). Debtors have no Create: they come
  * from debts.
  */
-import { idSpec } from '../fields/ids';
+import { idSpec, joinLabel, personName, textOf } from '../fields/ids';
 import type { FieldSpec, ResourceTable } from '../fields/types';
 
 const FIELDS: readonly FieldSpec[] = [
@@ -22,6 +22,17 @@ const FIELDS: readonly FieldSpec[] = [
 	},
 ];
 
-export const DEBTOR: ResourceTable = { resource: 'debtor', noun: 'debtor', fields: FIELDS, autoMapExamples: 'firstName, email, phone' };
+export const DEBTOR: ResourceTable = {
+	resource: 'debtor',
+	noun: 'debtor',
+	fields: FIELDS,
+	autoMapExamples: 'firstName, email, phone',
+	simplified: ['id', 'firstName', 'lastName', 'email', 'phone', 'totalDebtAmount', 'totalPaidAmount', 'debtsCount'],
+};
 
-export const DEBTOR_ID = idSpec('debtor', 'def456ghi789');
+/** A debtor in "From List": name and email (or phone), e.g. "Jane Smith — jane@example.com". */
+export const DEBTOR_ID = idSpec('debtor', 'def456ghi789', {
+	path: '/debtors',
+	label: (d) => joinLabel(personName(d, 'firstName', 'lastName'), textOf(d.email) ?? textOf(d.phone)),
+	searchAlso: ['phone'],
+});

@@ -8,7 +8,7 @@
  * on Create (under Additional Fields).
  */
 import type { FieldOption, FieldSpec, ResourceTable } from '../fields/types';
-import { idSpec } from '../fields/ids';
+import { idSpec, joinLabel, textOf } from '../fields/ids';
 import { fieldOf } from '../fields/types';
 
 export const FOLLOWUP_STATUSES: readonly FieldOption[] = [
@@ -142,6 +142,7 @@ export const FOLLOWUP: ResourceTable = {
 	noun: 'followup',
 	fields: FOLLOWUP_FIELDS,
 	autoMapExamples: 'status, call_id, duration_ms',
+	simplified: ['id', 'debt_id', 'type', 'status', 'direction', 'scheduled_at', 'call_date', 'summary', 'notes', 'duration_ms'],
 };
 
 export const FOLLOWUP_FIELD_NAMES: readonly string[] = FOLLOWUP_FIELDS.map((f) => f.name);
@@ -150,4 +151,23 @@ export function getFollowupField(name: string): FieldSpec | undefined {
 	return fieldOf(FOLLOWUP, name);
 }
 
-export const FOLLOWUP_ID = idSpec('followup', 'abc123def456');
+/** The name the editor shows for an option value of a followup field, e.g. "Deal Found" for `deal_found`. */
+function optionName(field: string, value: unknown): string | undefined {
+	const text = textOf(value);
+	return fieldOf(FOLLOWUP, field)?.values?.find((o) => o.value === text)?.name ?? text;
+}
+
+/** A date-time as "2024-01-25 10:00" (as GetBill gives it, offset left out). */
+function shortDateTime(value: unknown): string | undefined {
+	const text = textOf(value);
+	const match = text ? /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})/.exec(text) : null;
+	return match ? `${match[1]} ${match[2]}` : text;
+}
+
+/** A followup in "From List": type, status and date, e.g. "Call — Deal Found — 2024-01-25 10:00". */
+export const FOLLOWUP_ID = idSpec('followup', 'abc123def456', {
+	path: '/followups',
+	label: (f) =>
+		joinLabel(optionName('type', f.type), optionName('status', f.status), shortDateTime(f.scheduled_at ?? f.call_date ?? f.processed_at)),
+	searchAlso: ['debt_id', 'summary'],
+});

@@ -1,4 +1,13 @@
 /** Reports (`../shared/api/reports.md`): read only, made by GetBill; no writable fields. */
-import { idSpec } from '../fields/ids';
+import { idSpec, joinLabel, textOf } from '../fields/ids';
 
-export const REPORT_ID = idSpec('report', 'report_abc123');
+/** A report in "From List": its title and period, e.g. "Financial summary January 2024 — 2024-01-01 to 2024-01-31". */
+export const REPORT_ID = idSpec('report', 'report_abc123', {
+	path: '/reports',
+	label: (r) =>
+		joinLabel(
+			textOf(r.title) ?? textOf(r.type),
+			textOf(r.period_from) && textOf(r.period_to) ? `${textOf(r.period_from)} to ${textOf(r.period_to)}` : undefined,
+		),
+	searchAlso: ['type', 'filename'],
+});

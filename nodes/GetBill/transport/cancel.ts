@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 /**
@@ -8,13 +8,19 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
  */
 const WAIT_SLICE_MS = 250;
 
+/** Where GetBill is called from: a run of the node, or the editor's lists ("From List"), which have no cancel signal. */
+export type GetBillContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const signalOf = (ctx: GetBillContext): AbortSignal | undefined =>
+	'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
+
 /** Whether n8n asked this execution to stop. */
-export function isCancelled(ctx: IExecuteFunctions): boolean {
-	return ctx.getExecutionCancelSignal?.()?.aborted === true;
+export function isCancelled(ctx: GetBillContext): boolean {
+	return signalOf(ctx)?.aborted === true;
 }
 
 /** The error an item gets when the execution was stopped before or while it ran. */
-export function cancelledError(ctx: IExecuteFunctions, itemIndex: number, what: string): NodeOperationError {
+export function cancelledError(ctx: GetBillContext, itemIndex: number, what: string): NodeOperationError {
 	return new NodeOperationError(ctx.getNode(), `The execution was stopped ${what} [item ${itemIndex}]`, {
 		itemIndex,
 		description: 'n8n stopped the execution (by hand or after the workflow timeout), so the node sent no further request.',
@@ -38,12 +44,12 @@ function aborted(signal: AbortSignal | undefined): { promise: Promise<void>; dis
  * timer longer than a slice stays behind after a stop.
  */
 export async function cancellableWait(
-	ctx: IExecuteFunctions,
+	ctx: GetBillContext,
 	ms: number,
 	itemIndex: number,
 	what: string,
 ): Promise<void> {
-	const signal = ctx.getExecutionCancelSignal?.();
+	const signal = signalOf(ctx);
 	const stop = aborted(signal);
 	try {
 		const end = Date.now() + ms;

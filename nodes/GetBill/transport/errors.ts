@@ -40,6 +40,8 @@ export interface ErrorContext {
 	scope?: string;
 	/** For a 404: what was not found (default: the followup `followupId`) */
 	notFound?: { message: string; description: string };
+	/** The node version's words: from 2, the message names the item (`[item 3]`) and never says "error" */
+	wording?: 1 | 2;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -351,7 +353,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		}
 		case status >= 500:
 			return {
-				message: `GetBill had a server error (${status})${said}`,
+				message: ctx.wording === 2 ? `GetBill failed on its side (${status})${said}` : `GetBill had a server error (${status})${said}`,
 				description:
 					`This is usually temporary. Run again later, or raise Max Retries under Options. ${kind.repeat}`,
 				httpCode,
@@ -370,8 +372,9 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 /** The NodeApiError thrown for a failed GetBill request. */
 export function failureToApiError(node: INode, failure: HttpFailure, ctx: ErrorContext): NodeApiError {
 	const described = describeFailure(failure, ctx);
+	const item = ctx.wording === 2 && ctx.itemIndex !== undefined ? ` [item ${ctx.itemIndex}]` : '';
 	return new NodeApiError(node, described.body, {
-		message: described.message,
+		message: `${described.message}${item}`,
 		description: described.description,
 		httpCode: described.httpCode,
 		itemIndex: ctx.itemIndex,

@@ -1,10 +1,10 @@
 import type {
 	IDataObject,
-	IExecuteFunctions,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 } from 'n8n-workflow';
 
+import type { GetBillContext } from './cancel';
 import { cancellableWait, cancelledError, isCancelled } from './cancel';
 import type { ErrorContext, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
@@ -16,7 +16,7 @@ export const DEFAULT_BASE_URL = 'https://getbill.io';
 export const API_PREFIX = '/external-api/v1';
 
 /** The base URL of the credential, without trailing slashes. */
-export async function getBaseUrl(this: IExecuteFunctions): Promise<string> {
+export async function getBaseUrl(this: GetBillContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
 	return (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
@@ -59,7 +59,7 @@ export const isSafeToRepeat = (kind: RequestKind): boolean => kind === 'read' ||
  * GetBill's message and field details, and nothing of the request's headers.
  */
 export async function getBillApiRequest(
-	this: IExecuteFunctions,
+	this: GetBillContext,
 	request: GetBillRequest,
 	ctx: ErrorContext,
 	baseUrl?: string,
@@ -68,7 +68,7 @@ export async function getBillApiRequest(
 	const root = baseUrl ?? (await getBaseUrl.call(this));
 	const kind = kindOf(request);
 	const safeToRepeat = isSafeToRepeat(kind);
-	const signal = this.getExecutionCancelSignal?.();
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
 		const options: IHttpRequestOptions = {
@@ -118,7 +118,7 @@ export const MAX_PAGE_SIZE = 100;
  * page. Every page goes through getBillApiRequest (retries included).
  */
 export async function getBillApiRequestPages(
-	this: IExecuteFunctions,
+	this: GetBillContext,
 	request: GetBillRequest,
 	ctx: ErrorContext,
 	baseUrl: string,

@@ -1,14 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { CREDITOR_ID } from '../../resources/creditor';
+import { CREDITOR, CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty(CREDITOR_ID, 'creditor', 'get', 'The encrypted ID of the creditor to get'),
+	...idProperty(CREDITOR_ID, 'creditor', 'get', 'The encrypted ID of the creditor to get'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = CREDITOR.simplified;
 
 /** Creditors (`creditors.md`): no Create or Delete; Get wraps the creditor twice, Update once. */
 export const safeToRepeat = true;

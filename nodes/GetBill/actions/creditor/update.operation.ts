@@ -10,7 +10,7 @@ import { dataOf, idProperty, outputItems, readFields, readId, request } from '..
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty(CREDITOR_ID, 'creditor', 'update', 'The encrypted ID of the creditor to update'),
+	...idProperty(CREDITOR_ID, 'creditor', 'update', 'The encrypted ID of the creditor to update'),
 	fieldsCollection(CREDITOR, {
 		name: COLLECTION.name,
 		displayName: COLLECTION.label,

@@ -15,7 +15,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		displayOptions: { show: { resource: ['debt'], operation: ['delete'] } },
 	},
-	idProperty(DEBT_ID, 'debt', 'delete', 'The encrypted ID of the debt to delete, for good, with its followups'),
+	...idProperty(DEBT_ID, 'debt', 'delete', 'The encrypted ID of the debt to delete, for good, with its followups'),
 ];
 
 /** A delete is not repeated: items run one at a time, none after a failure that stops the run. */

@@ -1,12 +1,15 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { DEBT_ID } from '../../resources/debt';
+import { DEBT, DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
-export const description: INodeProperties[] = [idProperty(DEBT_ID, 'debt', 'get', 'The encrypted ID of the debt to get')];
+export const description: INodeProperties[] = [...idProperty(DEBT_ID, 'debt', 'get', 'The encrypted ID of the debt to get')];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = DEBT.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

@@ -3,14 +3,18 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
+import { DEBT } from '../../resources/debt';
 import type { RunContext, Send } from '../shared';
 import { idProperty, listProperties, prepareList, readId, readTextFilters } from '../shared';
 import { STATUS_FILTER } from './list';
 
 export const description: INodeProperties[] = [
-	idProperty(CREDITOR_ID, 'debt', 'getAllByCreditor', 'The encrypted ID of the creditor whose debts to return (from Creditor → Get Many)'),
+	...idProperty(CREDITOR_ID, 'debt', 'getAllByCreditor', 'The encrypted ID of the creditor whose debts to return (from Creditor → Get Many)'),
 	...listProperties('debt', 'getAllByCreditor', STATUS_FILTER),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = DEBT.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

@@ -3,13 +3,17 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
+import { DEBT } from '../../resources/debt';
 import type { RunContext, Send } from '../shared';
 import { idProperty, listProperties, prepareList, readId } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty(DEBTOR_ID, 'debt', 'getAllByDebtor', 'The encrypted ID of the debtor whose debts to return'),
+	...idProperty(DEBTOR_ID, 'debt', 'getAllByDebtor', 'The encrypted ID of the debtor whose debts to return'),
 	...listProperties('debt', 'getAllByDebtor'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = DEBT.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

@@ -10,7 +10,7 @@ import { dataOf, idProperty, outputItems, readFields, readId, request } from '..
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty(DEBT_ID, 'debt', 'update', 'The encrypted ID of the debt to update'),
+	...idProperty(DEBT_ID, 'debt', 'update', 'The encrypted ID of the debt to update'),
 	fieldsCollection(DEBT, {
 		name: COLLECTION.name,
 		displayName: COLLECTION.label,

@@ -1,14 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { DEBTOR_ID } from '../../resources/debtor';
+import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty(DEBTOR_ID, 'debtor', 'get', 'The encrypted ID of the debtor to get'),
+	...idProperty(DEBTOR_ID, 'debtor', 'get', 'The encrypted ID of the debtor to get'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = DEBTOR.simplified;
 
 /** Debtors (`debtors.md`): no Create or Delete; Get and Update answer with the debtor wrapped twice (`data.data`). */
 export const safeToRepeat = true;

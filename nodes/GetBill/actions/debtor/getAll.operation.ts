@@ -1,12 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
+import { DEBTOR } from '../../resources/debtor';
 import type { RunContext, Send } from '../shared';
 import { listProperties, prepareList } from '../shared';
 
 export const description: INodeProperties[] = [
 	...listProperties('debtor', 'getAll'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = DEBTOR.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

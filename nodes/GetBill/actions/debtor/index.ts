@@ -1,7 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEBTOR } from '../../resources/debtor';
 import { optionsProperty } from '../options';
-import { operationProperty } from '../shared';
+import { operationProperty, simplifyProperty } from '../shared';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
@@ -9,17 +10,36 @@ import * as update from './update.operation';
 export { get, getAll, update };
 
 export const description: INodeProperties[] = [
-	operationProperty(
+	...operationProperty(
 		'debtor',
 		[
-				{ name: 'Get', value: 'get', description: 'Get a debtor, with the totals of their debts', action: 'Get a debtor' },
-				{ name: 'Get Many', value: 'getAll', description: 'Get many debtors', action: 'Get many debtors' },
-				{ name: 'Update', value: 'update', description: 'Update a debtor\'s contact details', action: 'Update a debtor' },
-			],
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a debtor, with the totals of their debts',
+				action: 'Get a debtor',
+				actionV2: 'Get debtor',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many debtors',
+				action: 'Get many debtors',
+				actionV2: 'Get many debtors',
+			},
+			{
+				name: 'Update',
+				value: 'update',
+				description: 'Update a debtor\'s contact details',
+				action: 'Update a debtor',
+				actionV2: 'Update debtor',
+			},
+		],
 		'get',
 	),
 	...get.description,
 	...getAll.description,
 	...update.description,
+	simplifyProperty(DEBTOR, ['get', 'getAll']),
 	optionsProperty('debtor', ['get', 'getAll', 'update']),
 ];

@@ -10,7 +10,7 @@ import { idProperty, outputItems, readFields, readId, request, unwrapTwice } fro
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty(DEBTOR_ID, 'debtor', 'update', 'The encrypted ID of the debtor to update'),
+	...idProperty(DEBTOR_ID, 'debtor', 'update', 'The encrypted ID of the debtor to update'),
 	fieldsCollection(DEBTOR, {
 		name: COLLECTION.name,
 		displayName: COLLECTION.label,

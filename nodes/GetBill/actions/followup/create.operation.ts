@@ -11,7 +11,7 @@ import { dataOf, idProperty, outputItems, readFields, readId, request } from '..
 const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty(DEBT_ID, 'followup', 'create', 'The encrypted ID of the debt the new followup belongs to'),
+	...idProperty(DEBT_ID, 'followup', 'create', 'The encrypted ID of the debt the new followup belongs to'),
 	...fieldsToSendProperties(FOLLOWUP, 'create', COLLECTION.label, 'create'),
 	fieldsCollection(FOLLOWUP, {
 		name: COLLECTION.name,

@@ -1,14 +1,17 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { FOLLOWUP_ID } from '../../resources/followup';
+import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
 import { notFound } from '../../fields/ids';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty(FOLLOWUP_ID, 'followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),
+	...idProperty(FOLLOWUP_ID, 'followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = FOLLOWUP.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

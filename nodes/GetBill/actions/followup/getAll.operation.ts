@@ -24,6 +24,9 @@ export const description: INodeProperties[] = [
 	},
 ];
 
+/** Version 2's Simplify keeps these fields. */
+export const simplified = FOLLOWUP.simplified;
+
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;
 

@@ -3,13 +3,17 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
 import { notFound } from '../../fields/ids';
+import { FOLLOWUP } from '../../resources/followup';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, pagingProperties, readId, readLimit, requestPages } from '../shared';
 
 export const description: INodeProperties[] = [
-	idProperty(DEBT_ID, 'followup', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),
+	...idProperty(DEBT_ID, 'followup', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),
 	...pagingProperties('followup', 'getAllByDebt'),
 ];
+
+/** Version 2's Simplify keeps these fields. */
+export const simplified = FOLLOWUP.simplified;
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

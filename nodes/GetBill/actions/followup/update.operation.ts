@@ -10,7 +10,7 @@ import { dataOf, idProperty, outputItems, readFields, readId, request } from '..
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 
 export const description: INodeProperties[] = [
-	idProperty(FOLLOWUP_ID, 'followup', 'update', 'The encrypted ID of the followup to update, as GetBill gives it'),
+	...idProperty(FOLLOWUP_ID, 'followup', 'update', 'The encrypted ID of the followup to update, as GetBill gives it'),
 	...fieldsToSendProperties(FOLLOWUP, 'update', COLLECTION.label, 'update'),
 	fieldsCollection(FOLLOWUP, {
 		name: COLLECTION.name,

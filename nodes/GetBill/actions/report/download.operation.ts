@@ -9,10 +9,9 @@ import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, readId, request } from '../shared';
 
 export const description: INodeProperties[] = [
-	{
-		...idProperty(REPORT_ID, 'report', 'download', 'The encrypted ID of the report to download (a completed one)'),
+	...idProperty(REPORT_ID, 'report', 'download', 'The encrypted ID of the report to download (a completed one)', {
 		hint: 'A completed report (download_available). The output holds the report\'s details and the file as binary data.',
-	},
+	}),
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyName',

@@ -6,7 +6,7 @@ import { apiPath } from '../../transport';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
-export const description: INodeProperties[] = [idProperty(REPORT_ID, 'report', 'get', 'The encrypted ID of the report to get')];
+export const description: INodeProperties[] = [...idProperty(REPORT_ID, 'report', 'get', 'The encrypted ID of the report to get')];
 
 /** Safe to send again: items may run concurrently. */
 export const safeToRepeat = true;

@@ -9,18 +9,31 @@ import * as getAll from './getAll.operation';
 export { download, get, getAll };
 
 export const description: INodeProperties[] = [
-	operationProperty(
+	...operationProperty(
 		'report',
 		[
-				{
-					name: 'Download',
-					value: 'download',
-					description: 'Download a report\'s file (PDF, spreadsheet) as binary data',
-					action: 'Download a report',
-				},
-				{ name: 'Get', value: 'get', description: 'Get a report', action: 'Get a report' },
-				{ name: 'Get Many', value: 'getAll', description: 'Get many reports, filtered by type', action: 'Get many reports' },
-			],
+			{
+				name: 'Download',
+				value: 'download',
+				description: 'Download a report\'s file (PDF, spreadsheet) as binary data',
+				action: 'Download a report',
+				actionV2: 'Download report',
+			},
+			{
+				name: 'Get',
+				value: 'get',
+				description: 'Get a report',
+				action: 'Get a report',
+				actionV2: 'Get report',
+			},
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get many reports, filtered by type',
+				action: 'Get many reports',
+				actionV2: 'Get many reports',
+			},
+		],
 		'getAll',
 	),
 	...download.description,

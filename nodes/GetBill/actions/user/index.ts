@@ -8,9 +8,17 @@ export { getAll };
 
 /** The people with an account in the GetBill company (`users.md`): read only. */
 export const description: INodeProperties[] = [
-	operationProperty(
+	...operationProperty(
 		'user',
-		[{ name: 'Get Many', value: 'getAll', description: 'Get the company\'s users (active and inactive)', action: 'Get many users' }],
+		[
+			{
+				name: 'Get Many',
+				value: 'getAll',
+				description: 'Get the company\'s users (active and inactive)',
+				action: 'Get many users',
+				actionV2: 'Get many users',
+			},
+		],
 		'getAll',
 	),
 	...getAll.description,
