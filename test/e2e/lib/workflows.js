@@ -61,10 +61,11 @@ const setFields = (name, fields) =>
  * @param {object} o.parameters e.g. {operation: 'getAll', returnAll: true}
  * @param {{id: string, name: string}} o.credential
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
+ * @param {number} [o.typeVersion] the node's version (1 unless given: the suites written before version 2)
  */
-function getBillNode(name, { parameters, credential: cred, onError }) {
+function getBillNode(name, { parameters, credential: cred, onError, typeVersion = 1 }) {
 	// resource defaults to followup (what 0.1.0 had); debt workflows set it
-	return node(name, GETBILL_TYPE, 1, { resource: 'followup', ...parameters }, {
+	return node(name, GETBILL_TYPE, typeVersion, { resource: 'followup', ...parameters }, {
 		credentials: { [CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } },
 		...(onError ? { onError } : {}),
 	});
