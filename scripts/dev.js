@@ -9,7 +9,7 @@
  *   - starts the project's GetBill-like test server on 127.0.0.1:8787;
  *   - starts n8n 2.41.1 (installed into the e2e cache on first use) on
  *     127.0.0.1:5678, with an owner account, a "GetBill sandbox" credential
- *     pointing at the sandbox, the example workflow "Update a followup", and a
+ *     pointing at the sandbox, the example workflow "Update followup", and a
  *     published (active) workflow "On a GetBill event, update the followup"
  *     (GetBill Trigger → GetBill Update) with a "GetBill sandbox webhook"
  *     credential whose secret is printed: `npm run dev:event` sends it a signed
@@ -47,7 +47,7 @@ const N8N_LOG = path.join(DEV_DIR, 'n8n.log');
 const FOLLOWUP_IDS = ['abc123def456', 'def456ghi789', 'ghi789jkl012'];
 const CREDENTIAL = { id: 'getbillSandbox01', name: 'GetBill sandbox' };
 const WORKFLOW_ID = 'getbillExample01';
-const WORKFLOW_NAME = 'Update a followup';
+const WORKFLOW_NAME = 'Update followup';
 
 /** The event workflow: GetBill Trigger → GetBill Update, published, with a fixed sandbox secret. */
 const WEBHOOK_CREDENTIAL = { id: 'getbillWebhook01', name: 'GetBill sandbox webhook' };
@@ -70,9 +70,11 @@ const say = (msg) => process.stdout.write(`[dev] ${msg}\n`);
 function exampleWorkflow() {
 	const wf = W.chain(WORKFLOW_ID, WORKFLOW_NAME, [
 		W.manualTrigger("When clicking 'Execute workflow'"),
-		W.getBill('Update a followup', {
+		W.getBill('Update followup', {
 			credential: CREDENTIAL,
-			followupId: 'abc123def456',
+			typeVersion: 2,
+			// Picked From List in the editor: the locator keeps the label it showed.
+			followupId: { __rl: true, mode: 'list', value: 'abc123def456', cachedResultName: 'Call — Scheduled — 2024-01-25 10:00' },
 			fields: {
 				status: 'deal_found',
 				call_date: '={{ $now }}',
@@ -96,7 +98,8 @@ function eventsWorkflow() {
 	);
 	const update = W.getBill(UPDATE_NODE, {
 		credential: CREDENTIAL,
-		followupId: '={{ $json.data.id }}',
+		typeVersion: 2,
+		followupId: { __rl: true, mode: 'id', value: '={{ $json.data.id }}' },
 		fields: {
 			status: '={{ $json.data.status }}',
 			summary: '=Updated from GetBill event {{ $json.type }} ({{ $json.created_at }})',

@@ -4,7 +4,7 @@
 /*
  * Does what a newcomer does after `npm run dev`, in a real browser (Debian's
  * chromium via playwright-core): opens the printed link to the example workflow
- * "Update a followup" signed out, signs in on the page n8n redirects to with the
+ * "Update followup" signed out, signs in on the page n8n redirects to with the
  * printed login, checks that it lands on the workflow, clicks "Execute
  * workflow", and checks that the sandbox's followup changed.
  *

@@ -78,9 +78,10 @@ function getBillNode(name, { parameters, credential: cred, onError, typeVersion 
  * @param {object} o.fields the Update Fields collection, as the editor stores it
  * @param {{id: string, name: string}} o.credential
  * @param {'stopWorkflow'|'continueRegularOutput'|'continueErrorOutput'} [o.onError]
+ * @param {number} [o.typeVersion] 1 unless given; from 2 `followupId` is a resource locator
  */
-function getBill(name, { followupId, fields, credential, onError }) {
-	return getBillNode(name, { parameters: { operation: 'update', followupId, updateFields: fields }, credential, onError });
+function getBill(name, { followupId, fields, credential, onError, typeVersion }) {
+	return getBillNode(name, { parameters: { operation: 'update', followupId, updateFields: fields }, credential, onError, typeVersion });
 }
 
 /**
