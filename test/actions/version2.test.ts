@@ -4,7 +4,7 @@
  * resource locators read in a run, Simplify, and the version-2 wording. Version
  * 1 keeps its parameters and output: checked here next to each change.
  */
-import type { IDataObject, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
 
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
 import { CREDITOR } from '../../nodes/GetBill/resources/creditor';
@@ -30,8 +30,8 @@ const gb = useGetBillServer({ followupIds: [], clients: [{ clientId: 'test-clien
 const { server } = gb;
 const credentials = (scope = SCOPES.join(' ')) => newCredentials(gb.url, { scope });
 const api = () => server.requests.filter((r) => r.path.startsWith('/external-api/'));
-const search = (method: string, filter?: string, paginationToken?: string, scope?: string) =>
-	runListSearch(method, { credentials: credentials(scope), filter, paginationToken });
+const search = (method: string, filter?: string, paginationToken?: unknown, scope?: string) =>
+	runListSearch(method, { credentials: credentials(scope), filter, paginationToken: paginationToken as string | undefined });
 
 const BULK_DEBTS = 230;
 const locator = (value: string, mode = 'list') => ({ __rl: true, mode, value });
@@ -138,7 +138,7 @@ describe('From List: the listSearch methods', () => {
 			const [list, byId] = p.modes!;
 			expect([list.name, list.displayName, byId.name, byId.displayName]).toEqual(['list', 'From List', 'id', 'By ID']);
 			expect(Object.keys(methods.listSearch)).toContain(list.typeOptions!.searchListMethod);
-			const regex = new RegExp((byId.validation![0] as { properties: { regex: string } }).properties.regex);
+			const regex = new RegExp((byId.validation![0] as unknown as { properties: { regex: string } }).properties.regex);
 			expect(['abc123def456', 'hTBN7n6lkmkhMb6LYqEBZw', 'a.b', 'report_abc123'].filter((v) => !regex.test(v))).toEqual([]);
 			expect(['/', 'a/b', '.', '..', ' . ', ''].filter((v) => regex.test(v))).toEqual([]);
 		}
@@ -258,7 +258,9 @@ describe('Simplify', () => {
 describe('The node description of version 2', () => {
 	const { description } = new GetBill();
 	const operations = (version: number) =>
-		description.properties.filter((p) => p.name === 'operation' && shownInVersion(p, version)) as Array<INodeProperties & { options: INodePropertyOptions[] }>;
+		description.properties
+			.filter((p) => p.name === 'operation' && shownInVersion(p, version))
+			.map((p) => ({ ...p, options: p.options as INodePropertyOptions[] }));
 
 	it('is the version new nodes get; version 1 stays loadable', () => {
 		expect(description.version).toEqual([1, 2]);

@@ -4,9 +4,15 @@
  * paging parameters, one call for a request or a paged list, and the paired
  * output.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
-import type { NodeApiError } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import {
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeProperties,
+	type INodePropertyOptions,
+	type NodeApiError,
+} from 'n8n-workflow';
 
 import { AUTO_MAP, autoMapNames, DEFINE_BELOW, FROM_V2, IN_V1, showFor } from '../fields/properties';
 import type { IdSpec } from '../fields/ids';
@@ -409,7 +415,11 @@ export function operationProperty(resource: string, options: OperationOption[], 
 		{
 			...base,
 			displayOptions: { show: { resource: [resource], ...IN_V1 } },
-			options: options.map(({ actionV2: _v2, ...option }) => option),
+			options: options.map((option) => {
+				const v1 = { ...option } as INodePropertyOptions & { actionV2?: string };
+				delete v1.actionV2;
+				return v1;
+			}),
 		},
 	];
 }

@@ -111,7 +111,8 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 		const mimeType = (typeof link.mime_type === 'string' && link.mime_type) || headerType || 'application/octet-stream';
 		const binary = await this.helpers.prepareBinaryData(bytes, fileName, mimeType);
 		// The signed link is left out: it is a one-hour credential for the file.
-		const { download_url: _link, ...json } = link;
+		const json = { ...link };
+		delete json.download_url;
 		return [{ json, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
 	};
 }
