@@ -1,3 +1,4 @@
+/* eslint-disable no-console, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- the benchmark is a Node.js program, not node code: it prints its table, reads files, starts its server process */
 /**
  * `npm run bench`: this node's execute path (inside n8n-core's engine, with
  * n8n's request and OAuth2 helpers) against a bare `fetch` loop doing the same

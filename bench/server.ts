@@ -1,3 +1,4 @@
+/* eslint-disable no-console, @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports -- a Node.js process of the benchmark (loads the plain-JS test server), not node code */
 /**
  * The benchmark's GetBill-like server, in a process of its own (started by
  * bench/run.ts): test/server/getbill-server.js with the options its command

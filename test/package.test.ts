@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs npm and reads the packed package; tests run in Node.js, not inside n8n Cloud: they read files, use timers and process */
 /** The package as npm packs it and n8n installs it. */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';

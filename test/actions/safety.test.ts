@@ -15,6 +15,7 @@ const { server } = gb;
 
 afterEach(async () => {
 	// A request cut short by a stop is still answered (and recorded) by the server after its latency: let it land here.
+	// eslint-disable-next-line @n8n/community-nodes/no-restricted-globals -- a test's own wait, not node code
 	await new Promise((resolve) => setTimeout(resolve, server.latencyMs + 20));
 	server.latencyMs = 0;
 });

@@ -217,6 +217,7 @@ describe('fault test: 300 updates under injected 429s, 503s and dropped connecti
 		expect(server.requests).toHaveLength(300 + injected.length - exhausted.size);
 		expect(server.tokenRequests).toHaveLength(1);
 		const lost = ids.filter((id, n) => !exhausted.has(id) && server.getFollowup(id)!.summary !== `batch ${n}`).length;
+		// eslint-disable-next-line no-console -- the fault test reports its figures
 		console.log(
 			`fault test: ${items.length} items, ${injected.length} injected faults (${byKind(429)}×429, ${byKind(503)}×503, ${byKind('drop')} dropped), ` +
 				`${server.requests.length - items.length} retries, ${failed.length} error items (retries ran out), ` +

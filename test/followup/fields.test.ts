@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the contract from ../shared; tests run in Node.js, not inside n8n Cloud: they read files, use timers and process */
 /**
  * The field table against the contract (../shared/api/update-followup.md) and
  * the UI derived from it: names, enum values and types cannot drift apart.

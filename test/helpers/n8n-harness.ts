@@ -59,6 +59,7 @@ export function credentialProperties(type: ICredentialType): INodeProperties[] {
 	return [...parent.filter((p) => !own.has(p.name)), ...type.properties];
 }
 
+// eslint-disable-next-line @n8n/community-nodes/node-usable-as-tool -- the test's input node, never a tool
 class InputNode implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Test Input',
@@ -299,8 +300,10 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		startNode: nodes[0],
 	});
 	// The engine's promise settles only when the node returns: how long that takes after a stop is what the tests measure.
+	/* eslint-disable @n8n/community-nodes/no-restricted-globals -- the test plays n8n's Stop button after a delay */
 	const stopTimer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
 	const run = await running.finally(() => clearTimeout(stopTimer));
+	/* eslint-enable @n8n/community-nodes/no-restricted-globals */
 	const taskData = run.data.resultData.runData.GetBill?.[0];
 	return {
 		run,

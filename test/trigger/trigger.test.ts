@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-hardcoded-secrets -- signs test requests with a made-up webhook secret; tests run in Node.js, not inside n8n Cloud: they read files, use timers and process */
 /**
  * The GetBill Trigger's webhook(): the signature of the raw body, the answers
  * n8n sends back, and which requests start the workflow. Driven through a fake

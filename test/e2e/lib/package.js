@@ -87,7 +87,6 @@ function installTarball(tarball, userFolder) {
 	sh('tar', ['-xzf', tarball, '-C', packageDir, '--strip-components=1']);
 
 	const pkgFile = path.join(packageDir, 'package.json');
-	// eslint-disable-next-line no-unused-vars
 	const { devDependencies, peerDependencies, optionalDependencies, ...pkg } = JSON.parse(
 		fs.readFileSync(pkgFile, 'utf8'),
 	);

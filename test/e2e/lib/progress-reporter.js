@@ -41,7 +41,6 @@ function duration(ms) {
 	return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
-// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
 const firstLine = (text) =>
 	String(text ?? '')
