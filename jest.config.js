@@ -7,7 +7,7 @@ module.exports = {
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'],
 	transform: {
-		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', }],
+		'^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json', }],
 	},
 	setupFiles: ['<rootDir>/test/helpers/env.ts'],
 	setupFilesAfterEnv: ['<rootDir>/test/helpers/teardown.ts'],

