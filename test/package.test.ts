@@ -30,6 +30,11 @@ describe('package.json', () => {
 		});
 	});
 
+	it('has a CHANGELOG entry (Keep a Changelog) for its version', () => {
+		const changelog = fs.readFileSync(path.join(root, 'CHANGELOG.md'), 'utf8');
+		expect(changelog).toMatch(new RegExp(`^## \\[${pkg.version.replace(/\./g, '\\.')}\\] - (\\d{4}-\\d{2}-\\d{2}|Unreleased)$`, 'm'));
+	});
+
 	it('pins the dev copies of n8n-workflow and n8n-core', () => {
 		expect(pkg.devDependencies['n8n-workflow']).toBe('2.8.0');
 		expect(pkg.devDependencies['n8n-core']).toBe('2.8.1');
