@@ -196,6 +196,19 @@ describe('A run of version 2', () => {
 		});
 		expect(failedV1.error!.message).toBe('GetBill had a server error (500): Internal error');
 	});
+
+	it('names the items of a failed Create Many batch', async () => {
+		server.faults.push({ status: 500, body: { error: true, message: 'Internal error', code: 500 } });
+		const debts = [0, 1, 2].map((n) => ({ firstname: `Jane${n}`, lastname: 'Smith', amount: 10, currency: 'EUR', email: `jane${n}@example.com` }));
+		const result = await runGetBill({
+			credentials: credentials(),
+			typeVersion: 2,
+			items: debts,
+			parameters: { resource: 'debt', operation: 'createMany', fieldsToSend: 'autoMapInputData' } as never,
+		});
+		expect(result.error!.message).toBe('GetBill failed on its side (500): Internal error [items 0 to 2]');
+		expect(api().map((r) => [r.method, r.path])).toEqual([['POST', '/external-api/v1/debts/batch']]);
+	});
 });
 
 describe('Simplify', () => {

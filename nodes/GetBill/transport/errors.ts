@@ -42,6 +42,8 @@ export interface ErrorContext {
 	notFound?: { message: string; description: string };
 	/** The node version's words: from 2, the message names the item (`[item 3]`) and never says "error" */
 	wording?: 1 | 2;
+	/** What the message names when the request was for many items, e.g. "items 0 to 999" (a batch) */
+	itemLabel?: string;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -372,7 +374,8 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 /** The NodeApiError thrown for a failed GetBill request. */
 export function failureToApiError(node: INode, failure: HttpFailure, ctx: ErrorContext): NodeApiError {
 	const described = describeFailure(failure, ctx);
-	const item = ctx.wording === 2 && ctx.itemIndex !== undefined ? ` [item ${ctx.itemIndex}]` : '';
+	const named = ctx.itemLabel ?? (ctx.itemIndex === undefined ? undefined : `item ${ctx.itemIndex}`);
+	const item = ctx.wording === 2 && named ? ` [${named}]` : '';
 	return new NodeApiError(node, described.body, {
 		message: `${described.message}${item}`,
 		description: described.description,

@@ -87,6 +87,7 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 			data = dataOf(
 				await request.call(this, run, chunk[0], { method: 'POST', path: apiPath`/debts/batch`, body }, {
 					action: `create ${chunk.length} debts (items ${chunk[0]} to ${chunk[chunk.length - 1]})`,
+					itemLabel: chunk.length === 1 ? `item ${chunk[0]}` : `items ${chunk[0]} to ${chunk[chunk.length - 1]}`,
 				}),
 			);
 		} catch (error) {
