@@ -22,8 +22,9 @@ export class GetBill implements INodeType {
 		name: 'getBill',
 		icon: { light: 'file:getbill.svg', dark: 'file:getbill.dark.svg' },
 		group: ['output'],
+		// No defaultVersion: the editor then gives a new node the highest version (2), and n8n
+		// still adds its "Custom API Call" (it skips a node whose defaultVersion is not its version).
 		version: [1, 2],
-		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Manage debts, followups, debtors, creditors, reports, company credits and users in GetBill, the debt-collection platform',
 		defaults: {

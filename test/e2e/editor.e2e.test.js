@@ -6,9 +6,19 @@
  * package installed, owner created over REST, sign-in through the UI, a new
  * workflow, GetBill from the node creator, every Update Field, the option
  * lists, the icons, the credential dialog; and the AI-tool variant registered.
- * Then the Debt resource: its actions in the node creator, Create a debt's
+ * Then the Debt resource: its actions in the node creator, Create debt's
  * parameters, Additional Fields and Auto-Map. Then the Report resource: every
- * resource's actions in the node creator, Download a report's panel.
+ * resource's actions in the node creator, Download report's panel. Nodes added
+ * from the node creator are version 2 (IDs as resource locators, actions
+ * without articles); the saved workflow says so.
+ *
+ * Then version 2's "From List" against the GetBill-like test server (a
+ * credential that really works): a debt found by its invoice reference on the
+ * list's second page and a followup found by its type, each picked, the node
+ * executed in the editor, the request GetBill received and the output pane
+ * checked. Last, a version-1 workflow (test/fixtures/workflow-v1.json) imported
+ * with the editor's "Import from file": its nodes keep version 1's parameters
+ * and UI, and stay version 1 once saved.
  *
  * Screenshots go to .e2e/screenshots/<version>/. The ones in docs/ (shown in the
  * README) are written from n8n DOCS_VERSION when missing, or always with
@@ -21,7 +31,9 @@ const path = require('path');
 const { N8n, freshUserFolder } = require('./lib/n8n');
 const { installTarball, ROOT } = require('./lib/package');
 const { readState, selectedVersions, keepFolders } = require('./lib/setup');
-const { launch, setupOwner, signIn, screenshot, tid } = require('./lib/browser');
+const { launch, signIn, screenshot, tid } = require('./lib/browser');
+const { ownerSession } = require('./lib/run');
+const W = require('./lib/workflows');
 
 jest.setTimeout(180000);
 
@@ -71,25 +83,35 @@ const RESOURCES = [
 	['Report', 'report'],
 	['User', 'user'],
 ].map(([name, value]) => ({ name, value }));
-/** The node creator lists each resource's operations by their `action`, under "<Resource> Actions", in the description's order. */
+/**
+ * The node creator lists each resource's operations by their `action`, under "<Resource> Actions", in the
+ * description's order: version 2's words (a node added from the node creator is version 2).
+ */
 const CREATOR_ACTIONS = {
+	Debt: ['Create debt', 'Create many debts', 'Delete debt', 'Get debt', 'Get many debts', 'Get debts of creditor', 'Get debts of debtor', 'Update debt'],
+	Followup: ['Create followup', 'Get followup', 'Get many followups', 'Get followups of debt', 'Update followup'],
+	Report: ['Download report', 'Get report', 'Get many reports'],
+};
+/** Version 1's words for the same operations (kept for saved v1 workflows). */
+const V1_ACTIONS = {
 	Debt: ['Create a debt', 'Create many debts', 'Delete a debt', 'Get a debt', 'Get many debts', 'Get many debts of a creditor', 'Get many debts of a debtor', 'Update a debt'],
 	Followup: ['Create a followup', 'Get a followup', 'Get many followups', 'Get many followups of a debt', 'Update a followup'],
-	Report: ['Download a report', 'Get a report', 'Get many reports'],
 };
-/** Operations of the read-only resources: name, value, action (nodes/GetBill/actions/<resource>/index.ts). */
+/** Operations of the read-only resources: name, value, action in version 2 and in version 1 (nodes/GetBill/actions/<resource>/index.ts). */
 const READ_ONLY_OPERATIONS = {
 	report: [
-		{ name: 'Download', value: 'download', action: 'Download a report' },
-		{ name: 'Get', value: 'get', action: 'Get a report' },
-		{ name: 'Get Many', value: 'getAll', action: 'Get many reports' },
+		{ name: 'Download', value: 'download', action: 'Download report', v1: 'Download a report' },
+		{ name: 'Get', value: 'get', action: 'Get report', v1: 'Get a report' },
+		{ name: 'Get Many', value: 'getAll', action: 'Get many reports', v1: 'Get many reports' },
 	],
 	company: [
-		{ name: 'Get Credits', value: 'getCredits', action: 'Get the company credits' },
-		{ name: 'Get Profile', value: 'getProfile', action: 'Get the company profile' },
+		{ name: 'Get Credits', value: 'getCredits', action: 'Get company credits', v1: 'Get the company credits' },
+		{ name: 'Get Profile', value: 'getProfile', action: 'Get company profile', v1: 'Get the company profile' },
 	],
-	user: [{ name: 'Get Many', value: 'getAll', action: 'Get many users' }],
+	user: [{ name: 'Get Many', value: 'getAll', action: 'Get many users', v1: 'Get many users' }],
 };
+const withoutV1 = (operations) => operations.map(({ v1: _v1, ...o }) => o);
+const asV1 = (operations) => operations.map(({ v1, ...o }) => ({ ...o, action: v1 }));
 /** The Debt operations: name, value, action (nodes/GetBill/actions/debt/index.ts). */
 const DEBT_OPERATIONS = [
 	['Create', 'create'],
@@ -101,6 +123,7 @@ const DEBT_OPERATIONS = [
 	['Get Many by Debtor', 'getAllByDebtor'],
 	['Update', 'update'],
 ].map(([name, value], i) => ({ name, value, action: CREATOR_ACTIONS.Debt[i] }));
+const DEBT_OPERATIONS_V1 = DEBT_OPERATIONS.map((o, i) => ({ ...o, action: V1_ACTIONS.Debt[i] }));
 /** Create a debt's own parameters under Define Below, in the panel's order (the rest is under Additional Fields). */
 const DEBT_CREATE_FIELDS = {
 	'First Name': 'firstname',
@@ -115,6 +138,48 @@ const DEBT_CREATE_VALUES = { firstname: 'Jane', lastname: 'Smith', amount: '750.
 const DEBT_DUE_DATE = '2026-12-31 00:00:00';
 /** What the Download panel's screenshot shows (docs/report-download.png). */
 const REPORT_ID_SHOWN = 'report_abc123';
+/** n8n's names of a resource locator's modes (version 2's ID parameters: "From List", "By ID"). */
+const LOCATOR_MODES = ['From list', 'By ID'];
+
+/** The GetBill-like server of the From List cases, and the credential (made over REST) that reaches it. */
+const SANDBOX = { name: 'GetBill sandbox', scopes: ['debts:read', 'followups:read', 'followups:write'] };
+/** The debt to find: on the list's second page (the server's own debt, then 150 more, 100 a page). */
+const JANE = { id: 'debt_e2e_0130', firstname: 'Jane', lastname: 'Smith', amount: 750.5, invoice_reference: 'INV-2024-002', email: 'jane.smith@example.com' };
+const JANE_LABEL = 'Jane Smith — 750.50 EUR — INV-2024-002';
+const FIRST_NAMES = ['Paul', 'Marie', 'Luc', 'Emma', 'Hugo', 'Alice', 'Louis'];
+const LAST_NAMES = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Petit', 'Durand', 'Leroy', 'Moreau'];
+/** The debts seeded, each with the label From List shows for it. */
+const DEBTS = Array.from({ length: 150 }, (_, i) => {
+	const n = i + 1;
+	const id = `debt_e2e_${String(n).padStart(4, '0')}`;
+	if (id === JANE.id) return { data: JANE, label: JANE_LABEL };
+	const data = { id, firstname: FIRST_NAMES[n % 7], lastname: LAST_NAMES[n % 9], amount: 100 + n * 7.25, invoice_reference: `INV-2023-${String(n).padStart(3, '0')}` };
+	return { data, label: `${data.firstname} ${data.lastname} — ${data.amount.toFixed(2)} EUR — ${data.invoice_reference}` };
+});
+/** The server's own debt (of its followup abc123def456) comes first: no invoice reference. */
+const DEBT_LABELS = ['John Doe — 1250.00 EUR', ...DEBTS.map((d) => d.label)];
+/** Followups of Jane's debt, labelled by type, status and date; the server's own followup first. */
+const FOLLOWUPS = [
+	['fu_e2e_0001', { type: 'call', status: 'deal_found', scheduled_at: '2024-01-25T10:00:00+00:00' }, 'Call — Deal Found — 2024-01-25 10:00'],
+	['fu_e2e_0002', { type: 'email', status: 'scheduled', scheduled_at: '2024-02-03T09:30:00+00:00' }, 'Email — Scheduled — 2024-02-03 09:30'],
+	['fu_e2e_0003', { type: 'sms', status: 'no_answer', scheduled_at: '2024-02-05T14:15:00+00:00' }, 'SMS — No Answer — 2024-02-05 14:15'],
+	['fu_e2e_0004', { type: 'whatsapp', status: 'delivered', scheduled_at: '2024-02-07T16:45:00+00:00' }, 'WhatsApp — Delivered — 2024-02-07 16:45'],
+];
+const FOLLOWUP_LABELS = ['Call — Scheduled — 2024-01-25 10:00', ...FOLLOWUPS.map(([, , label]) => label)];
+const [EMAIL_FOLLOWUP_ID, , EMAIL_FOLLOWUP_LABEL] = FOLLOWUPS[1];
+/** What Simplify keeps of a debt (nodes/GetBill/resources/debt.ts), in that order. */
+const SIMPLIFIED_DEBT = ['id', 'firstname', 'lastname', 'email', 'phone', 'amount', 'currency', 'status', 'due_date', 'invoice_reference', 'internal_id', 'company', 'followups_count', 'payment_link'];
+
+function seedServer(server) {
+	for (const { data } of DEBTS) {
+		const { id, ...fields } = data;
+		server.seedDebt(id, fields);
+	}
+	for (const [id, data] of FOLLOWUPS) server.seedFollowup(id, { debt_id: JANE.id, ...data });
+}
+
+/** The fixture: n8n's export (an array) of a workflow of 16 GetBill nodes of version 1. */
+const V1_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'workflow-v1.json');
 const ICON_SRC = /\/icons\/n8n-nodes-getbill\/dist\/(nodes\/GetBill|nodes\/GetBillTrigger|credentials)\/getbill(\.dark)?\.svg$/;
 
 /** Every <img> of our icon under `scope`, with whether it loaded. */
@@ -172,7 +237,11 @@ async function fieldsCollectionAdd(page, ndv) {
  * the list open, e.g. for a screenshot.
  */
 async function optionNames(page, ndv, field, whileOpen = async () => {}) {
-	const input = tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`);
+	return await listedOptions(page, tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`), whileOpen);
+}
+
+/** Opens the dropdown of the select `input` and returns the listed names (see optionNames). */
+async function listedOptions(page, input, whileOpen = async () => {}) {
 	await input.scrollIntoViewIfNeeded();
 	await input.click();
 	const options = page.locator('.el-select-dropdown__item:visible');
@@ -234,19 +303,115 @@ async function shownParameters(ndv) {
 		);
 }
 
-/** The operations of `resource` in a node's description (n8n appends its own "Custom API Call"). */
-function operationsOf(description, resource) {
-	const operation = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
+/** Whether a display condition's allowed values take `value` (a value, or n8n's `{_cnd: {gte}}` for `@version`). */
+const allows = (allowed, value) => allowed.some((a) => a === value || (a?._cnd?.gte !== undefined && value >= a._cnd.gte));
+
+/** The operations of `resource` in a node's description for a node `version` (n8n appends its own "Custom API Call"). */
+function operationsOf(description, resource, version = 2) {
+	const operation = propertiesOf(description, resource, undefined, {}, version).find((p) => p.name === 'operation');
 	return operation.options.filter((o) => o.value !== '__CUSTOM_API_CALL__').map(({ name, value, action }) => ({ name, value, action }));
 }
 
-/** The properties a description shows for `resource` and `operation`, with `extra` display conditions met. */
-function propertiesOf(description, resource, operation, extra = {}) {
-	const values = { resource, operation, ...extra };
+/** The properties a description shows for `resource` and `operation` in a node `version`, with `extra` display conditions met. */
+function propertiesOf(description, resource, operation, extra = {}, version = 2) {
+	const values = { resource, operation, ...extra, '@version': version };
 	return description.properties.filter((p) =>
-		Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) => key in values && allowed.includes(values[key])),
+		Object.entries(p.displayOptions?.show ?? {}).every(([key, allowed]) => values[key] !== undefined && allows(allowed, values[key])),
 	);
 }
+
+/** The name of the credential selected in the node panel. */
+async function selectedCredential(ndv) {
+	return await tid(ndv, 'node-credentials-select').evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
+}
+
+/** Selects the credential named `name` in the node panel. */
+async function selectCredential(page, ndv, name) {
+	await tid(ndv, 'node-credentials-select').click();
+	const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: name }).first();
+	await option.click();
+	await option.waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+/** A resource locator (version 2's ID parameters) in the node panel. */
+const resourceLocator = (ndv, field) => tid(tid(ndv, 'node-parameters'), `resource-locator-${field}`);
+
+/** The modes a resource locator offers (its mode dropdown opened, then closed). */
+async function locatorModes(page, ndv, field) {
+	return await listedOptions(page, tid(resourceLocator(ndv, field), 'rlc-mode-selector'));
+}
+
+/** Puts a resource locator in mode `name` ("By ID", "From list"). */
+async function pickLocatorMode(page, ndv, field, name) {
+	await tid(resourceLocator(ndv, field), 'rlc-mode-selector').click();
+	const option = page.locator('.el-select-dropdown__item:visible').filter({ hasText: new RegExp(`^${name}$`) }).first();
+	await option.click();
+	await option.waitFor({ state: 'hidden' }).catch(() => {});
+}
+
+/** The text box of a resource locator (By ID: the ID typed; From list: the picked record's label). */
+const locatorInput = (ndv, field) => tid(resourceLocator(ndv, field), 'rlc-input');
+
+/** Types `value` in a resource locator's By ID. */
+async function typeLocatorId(page, ndv, field, value) {
+	await pickLocatorMode(page, ndv, field, 'By ID');
+	const input = locatorInput(ndv, field);
+	await input.fill(value);
+	await input.blur();
+}
+
+/** Reads `read()` until it gives the same twice in a row, 200 ms apart (a list filled in over a few answers). */
+async function settled(page, read, { until = () => true, timeout = 20000 } = {}) {
+	const deadline = Date.now() + timeout;
+	let last = await read();
+	for (;;) {
+		await page.waitForTimeout(200);
+		const again = await read();
+		if (JSON.stringify(again) === JSON.stringify(last) && until(again)) return again;
+		if (Date.now() > deadline) return again;
+		last = again;
+	}
+}
+
+/** The records a From List dropdown shows. */
+const listedRecords = (page) => page.locator('[data-test-id="rlc-item"]:visible');
+
+/** Opens a resource locator's From List and returns the labels it lists once loaded. */
+async function openFromList(page, ndv, field) {
+	await locatorInput(ndv, field).click();
+	await listedRecords(page).first().waitFor({ state: 'visible' });
+	return await settled(page, () => listedRecords(page).allInnerTexts());
+}
+
+/** Types `text` in the open From List's search box; returns the labels listed once they are `expected` (or what is listed after 20 s). */
+async function searchFromList(page, text, expected) {
+	const search = page.locator('[data-test-id="rlc-search"]:visible').first();
+	const input = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
+	await input.fill(text);
+	const same = (labels) => JSON.stringify(labels) === JSON.stringify(expected);
+	return await settled(page, () => listedRecords(page).allInnerTexts(), { until: same });
+}
+
+/** Runs the node open in the panel ("Execute step"; its button's words differ between versions, its test id does not). */
+async function executeStep(ndv) {
+	await tid(ndv, 'node-execute-button').first().click();
+}
+
+/** The output pane's table: column names (n8n's last, empty column left out) and rows of cell texts. */
+async function outputTable(ndv) {
+	const out = tid(ndv, 'output-panel');
+	const tableButton = tid(out, 'radio-button-table');
+	await tableButton.first().waitFor({ state: 'visible' });
+	await tableButton.first().click();
+	const table = out.locator('table').first();
+	await table.waitFor({ state: 'visible' });
+	const columns = (await table.locator('thead th').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
+	const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.innerText.trim())));
+	return { columns, rows: rows.map((cells) => cells.slice(0, columns.length)) };
+}
+
+/** How a value shows in the output table. */
+const cellText = (value) => (value === null || value === undefined ? 'null' : String(value));
 
 /** Closes n8n's toasts ("Credential successfully created ..."), so they stay out of pictures. */
 async function closeToasts(page) {
@@ -256,7 +421,17 @@ async function closeToasts(page) {
 }
 
 /** The pictures the README shows. */
-const DOCS_SHOTS = ['node-panel.png', 'credential-dialog.png', 'node-operations.png', 'auto-map.png', 'trigger-panel.png', 'debt-create.png', 'report-download.png'];
+const DOCS_SHOTS = [
+	'node-panel.png',
+	'credential-dialog.png',
+	'node-operations.png',
+	'auto-map.png',
+	'trigger-panel.png',
+	'debt-create.png',
+	'report-download.png',
+	'debt-from-list.png',
+	'followup-from-list.png',
+];
 
 function saveShot(buffer, version, name) {
 	const dir = path.join(SHOTS_DIR, version);
@@ -279,15 +454,23 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 	let browser;
 	let page;
 	let baseUrl;
+	/** n8n's REST API as the owner (a session of its own) */
+	let rest;
+	/** The GetBill-like server of the From List cases */
+	let server;
 	const assetErrors = [];
 
 	beforeAll(async () => {
 		const { tarball } = readState();
 		userFolder = freshUserFolder(`getbill-e2e-editor-${version}-`);
 		installTarball(tarball, userFolder);
+		const { GetBillServer } = require('../server/getbill-server');
+		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SANDBOX.scopes }] });
+		await server.start();
+		seedServer(server);
 		n8n = await new N8n({ version, userFolder }).init();
 		baseUrl = await n8n.start({ env: { WEBHOOK_URL } });
-		await setupOwner(baseUrl);
+		rest = await ownerSession(baseUrl);
 		// Tall enough for the node panel and the credential dialog to show their fields in one picture.
 		browser = await launch({ viewport: VIEWPORT });
 		page = browser.page;
@@ -308,6 +491,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 	afterAll(async () => {
 		await browser?.close();
 		await n8n?.stop();
+		await server?.stop();
 		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
 	});
 
@@ -334,10 +518,14 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(tool.displayName).toBe('GetBill Tool');
 		expect(tool.outputs).toEqual(['ai_tool']);
 		expect(tool.properties.map((p) => p.name)).toEqual(expect.arrayContaining(['toolDescription', 'followupId', 'updateFields', 'debtId', 'firstname']));
+		expect(tool.version).toEqual([1, 2]);
 		expect(tool.credentials).toEqual([expect.objectContaining({ name: 'getBillOAuth2Api', required: true })]);
 		// Resource: exactly the seven resources, then n8n's own "Custom API Call" (which n8n appends to the
 		// Resource and Operation lists of a node with an OAuth2 credential), Followup by default.
 		const getBill = ours.find((n) => n.name === 'n8n-nodes-getbill.getBill');
+		// Both versions registered; the editor gives a new node defaultVersion, else the highest version: 2.
+		expect(getBill.version).toEqual([1, 2]);
+		expect(getBill.defaultVersion ?? Math.max(...getBill.version)).toBe(2);
 		for (const node of [getBill, tool]) {
 			const resource = node.properties.find((p) => p.name === 'resource');
 			const options = resource.options.map(({ name, value }) => ({ name, value }));
@@ -350,10 +538,15 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(operationsOf(getBill, 'debt')).toEqual(DEBT_OPERATIONS);
 		expect(operationsOf(getBill, 'followup').map((o) => o.action)).toEqual(CREATOR_ACTIONS.Followup);
 		expect(operationsOf(tool, 'debt')).toEqual(DEBT_OPERATIONS);
+		// Version 1 keeps its words (a saved v1 node shows them)
+		expect(operationsOf(getBill, 'debt', 1)).toEqual(DEBT_OPERATIONS_V1);
+		expect(operationsOf(getBill, 'followup', 1).map((o) => o.action)).toEqual(V1_ACTIONS.Followup);
 		// Report (Download, Get, Get Many), Company (Get Credits, Get Profile), User (Get Many)
-		for (const [resource, operations] of Object.entries(READ_ONLY_OPERATIONS)) {
+		for (const [resource, withV1] of Object.entries(READ_ONLY_OPERATIONS)) {
+			const operations = withoutV1(withV1);
 			expect({ resource, operations: operationsOf(getBill, resource) }).toEqual({ resource, operations });
 			expect({ resource, operations: operationsOf(tool, resource) }).toEqual({ resource, operations });
+			expect({ resource, v1: operationsOf(getBill, resource, 1) }).toEqual({ resource, v1: asV1(withV1) });
 		}
 		const credentials = await (await page.request.get(`${baseUrl}/types/credentials.json`)).json();
 		const cred = credentials.find((c) => c.name === 'getBillOAuth2Api');
@@ -444,10 +637,10 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await ndv.waitFor({ state: 'hidden' });
 	});
 
-	test('adds GetBill after the trigger and chooses Update', async () => {
+	test('adds GetBill after the trigger and chooses Update followup: Followup is a resource locator (From list, By ID)', async () => {
 		const item = await creatorItem(tid(page, 'canvas-handle-plus').first(), 'GetBill', 'GetBill');
 		await item.click();
-		const action = tid(page, 'item-iterator-item').filter({ hasText: 'Update a followup' }).first();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Update followup$/ }).first();
 		await action.waitFor({ state: 'visible' });
 		// The followup actions, now in a section of their own next to the other resources' (Debt).
 		const sections = await creatorActionSections();
@@ -455,9 +648,14 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(sections['Followup Actions']).toEqual(CREATOR_ACTIONS.Followup);
 		await action.click();
 		const ndv = tid(page, 'ndv');
-		await tid(ndv, 'parameter-input-followupId').waitFor({ state: 'visible' });
+		await resourceLocator(ndv, 'followupId').waitFor({ state: 'visible' });
 		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Followup');
 		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Update');
+		// Version 2's ID: a resource locator labelled by its noun, From list by default, no plain text field
+		expect((await tid(ndv, 'node-parameters').innerText()).split('\n').map((l) => l.trim())).toContain('Followup');
+		expect(await locatorModes(page, ndv, 'followupId')).toEqual(LOCATOR_MODES);
+		expect(await locatorInput(ndv, 'followupId').getAttribute('placeholder')).toBe('Select a followup...');
+		expect(await tid(ndv, 'node-parameters').locator('[data-test-id="parameter-input-followupId"] input[title*="followupId"]:not([data-test-id="rlc-input"])').count()).toBe(0);
 	});
 
 	test('offers every Update Field, and adds them all', async () => {
@@ -558,15 +756,23 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		}
 		const selected = tid(ndv, 'node-credentials-select');
 		await expect(selected).toBeVisibleSoon('credential selector');
-		const selectedName = await selected.evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
-		expect(selectedName).toBe('GetBill account');
+		expect(await selectedCredential(ndv)).toBe('GetBill account');
 		expect(assetErrors).toEqual([]);
 	});
 
 	test('shows the GetBill icon in the node panel and on the canvas; screenshot', async () => {
 		const ndv = tid(page, 'ndv');
-		// Values a user would enter, for the screenshot.
-		await fillText(ndv, 'followupId', 'abc123def456');
+		// Values a user would enter, for the screenshot. By ID refuses a "/": the field gets n8n's issue
+		// mark, whose tooltip gives the description's message.
+		await typeLocatorId(page, ndv, 'followupId', 'abc/123');
+		const issue = tid(resourceLocator(ndv, 'followupId'), 'parameter-issues').locator('svg').first();
+		await expect(issue).toBeVisibleSoon('By ID refusing "abc/123"');
+		await issue.hover();
+		await expect(page.getByText('Not a valid followup ID: an ID has no "/" and is not only dots (e.g. abc123def456)').first()).toBeVisibleSoon('the By ID message');
+		await page.mouse.move(1, 1);
+		await typeLocatorId(page, ndv, 'followupId', 'abc123def456');
+		await issue.waitFor({ state: 'hidden' });
+		expect(await locatorInput(ndv, 'followupId').inputValue()).toBe('abc123def456');
 		await pickOption(page, ndv, 'status', 'Deal Found');
 		await pickOption(page, ndv, 'type', 'Call');
 		await pickOption(page, ndv, 'direction', 'Outbound');
@@ -581,13 +787,13 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
-		const canvasNode = tid(page, 'canvas-node').filter({ hasText: 'Update a followup' }).first();
+		const canvasNode = tid(page, 'canvas-node').filter({ hasText: 'Update followup' }).first();
 		await expectGetBillIcon(canvasNode, 'canvas node');
 		expect(assetErrors).toEqual([]);
 	});
 
 	test('lists the five followup operations; screenshot', async () => {
-		await tid(page, 'canvas-node').filter({ hasText: 'Update a followup' }).first().dblclick();
+		await tid(page, 'canvas-node').filter({ hasText: 'Update followup' }).first().dblclick();
 		const ndv = tid(page, 'ndv');
 		await ndv.waitFor({ state: 'visible' });
 		const names = await optionNames(page, ndv, 'operation', async () => {
@@ -613,12 +819,12 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await ndv.waitFor({ state: 'hidden' });
 	});
 
-	test('adds GetBill again: the node creator lists the eight Debt actions as the description names them; chooses Create a debt', async () => {
+	test('adds GetBill again: the node creator lists the eight Debt actions as the description names them; chooses Create debt', async () => {
 		const description = await getBillDescription();
 		// The only free output is the followup node's: the new node comes after it.
 		const item = await creatorItem(tid(page, 'canvas-handle-plus').first(), 'GetBill', 'GetBill');
 		await item.click();
-		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Create a debt$/ }).first();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Create debt$/ }).first();
 		await action.waitFor({ state: 'visible' });
 		const sections = await creatorActionSections();
 		expect(Object.keys(sections)).toEqual(expect.arrayContaining(['Debt Actions', 'Followup Actions']));
@@ -631,10 +837,10 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Debt');
 		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Create');
 		expect(await tid(ndv, 'parameter-input-fieldsToSend').locator('input').inputValue()).toBe('Define Below');
-		await expectGetBillIcon(ndv, 'Create a debt panel (NDV)');
+		await expectGetBillIcon(ndv, 'Create debt panel (NDV)');
 	});
 
-	test('Create a debt shows First Name, Last Name, Amount, Currency (EUR), Email, Phone and Additional Fields; adds Civility (Mr, Ms) and Due Date', async () => {
+	test('Create debt shows First Name, Last Name, Amount, Currency (EUR), Email, Phone and Additional Fields; adds Civility (Mr, Ms) and Due Date', async () => {
 		const ndv = tid(page, 'ndv');
 		const params = tid(ndv, 'node-parameters');
 		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'fieldsToSend', ...Object.values(DEBT_CREATE_FIELDS)]);
@@ -660,7 +866,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(await offeredFields(page, ndv)).toEqual(offered.filter((n) => n !== 'Civility' && n !== 'Due Date'));
 	});
 
-	test('Create a debt with values typed in; screenshot', async () => {
+	test('Create debt with values typed in; screenshot', async () => {
 		const ndv = tid(page, 'ndv');
 		for (const [field, value] of Object.entries(DEBT_CREATE_VALUES)) await fillText(ndv, field, value);
 		await pickOption(page, ndv, 'civility', 'Ms');
@@ -677,8 +883,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(await value('civility')).toBe('Ms');
 		expect(await value('due_date')).toBe(DEBT_DUE_DATE);
 		// The credential saved before is the node's
-		const selectedName = await tid(ndv, 'node-credentials-select').evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
-		expect(selectedName).toBe('GetBill account');
+		expect(await selectedCredential(ndv)).toBe('GetBill account');
 		await closeToasts(page);
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
@@ -686,7 +891,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(assetErrors).toEqual([]);
 	});
 
-	test('Create a debt with Auto-Map Input Data: a notice naming every debt field, Input Fields to Ignore', async () => {
+	test('Create debt with Auto-Map Input Data: a notice naming every debt field, Input Fields to Ignore', async () => {
 		const ndv = tid(page, 'ndv');
 		const params = tid(ndv, 'node-parameters');
 		expect(await optionNames(page, ndv, 'fieldsToSend')).toEqual(['Auto-Map Input Data', 'Define Below']);
@@ -710,15 +915,15 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		saveShot(await screenshot(page), version, 'debt-auto-map.png');
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
-		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Create a debt' }).first(), 'canvas node Create a debt');
+		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Create debt' }).first(), 'canvas node Create debt');
 	});
 
-	test('adds GetBill again: the node creator lists every resource\'s actions, the three Report actions; chooses Download a report', async () => {
+	test('adds GetBill again: the node creator lists every resource\'s actions, the three Report actions; chooses Download report', async () => {
 		const description = await getBillDescription();
-		// The only free output is now Create a debt's: the new node comes after it.
+		// The only free output is now Create debt's: the new node comes after it.
 		const item = await creatorItem(tid(page, 'canvas-handle-plus').first(), 'GetBill', 'GetBill');
 		await item.click();
-		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Download a report$/ }).first();
+		const action = tid(page, 'item-iterator-item').filter({ hasText: /^Download report$/ }).first();
 		await action.waitFor({ state: 'visible' });
 		const sections = await creatorActionSections();
 		// A section per resource, each listing the resource's operations by their action, in the description's order.
@@ -730,40 +935,54 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		}
 		expect(sections['Report Actions']).toEqual(CREATOR_ACTIONS.Report);
 		expect(sections['Company Actions']).toEqual(READ_ONLY_OPERATIONS.company.map((o) => o.action));
+		expect(sections['Company Actions']).toEqual(['Get company credits', 'Get company profile']);
 		expect(sections['User Actions']).toEqual(READ_ONLY_OPERATIONS.user.map((o) => o.action));
 		await action.click();
 		const ndv = tid(page, 'ndv');
-		await tid(ndv, 'parameter-input-reportId').waitFor({ state: 'visible' });
+		await resourceLocator(ndv, 'reportId').waitFor({ state: 'visible' });
 		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Report');
 		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Download');
-		await expectGetBillIcon(ndv, 'Download a report panel (NDV)');
+		await expectGetBillIcon(ndv, 'Download report panel (NDV)');
 	});
 
-	test('Download a report shows Report ID and Put Output File in Field (data); Report ID typed in; screenshot', async () => {
+	test('Download report shows Report (From list, By ID) and Put Output File in Field (data); a report ID typed in By ID; screenshot', async () => {
 		const ndv = tid(page, 'ndv');
 		const params = tid(ndv, 'node-parameters');
 		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'reportId', 'binaryPropertyName']);
-		const labels = ['Resource', 'Operation', 'Report ID', 'Put Output File in Field', 'Options'];
+		const labels = ['Resource', 'Operation', 'Report', 'Put Output File in Field', 'Options'];
 		const lines = (await params.innerText()).split('\n').map((l) => l.trim());
 		expect(lines.filter((l) => labels.includes(l))).toEqual(labels);
+		expect(lines).not.toContain('Report ID'); // version 1's label
 		const input = (field) => tid(ndv, `parameter-input-${field}`).locator('input, textarea').first();
 		expect(await input('binaryPropertyName').inputValue()).toBe('data');
 		await expect(params.getByText('The name of the output binary field to put the file in').first()).toBeVisibleSoon('Put Output File in Field hint');
-		expect(await input('reportId').inputValue()).toBe('');
-		expect(await input('reportId').getAttribute('placeholder')).toBe('e.g. report_abc123');
-		// The description's own values
+		expect(await locatorModes(page, ndv, 'reportId')).toEqual(LOCATOR_MODES);
+		expect(await locatorInput(ndv, 'reportId').inputValue()).toBe('');
+		expect(await locatorInput(ndv, 'reportId').getAttribute('placeholder')).toBe('Select a report...');
+		// The description's own values: version 2's resource locator, version 1's text field of the same name
 		const description = await getBillDescription();
 		const props = propertiesOf(description, 'report', 'download');
-		expect(props.find((p) => p.name === 'reportId')).toMatchObject({ displayName: 'Report ID', type: 'string', required: true, default: '' });
+		expect(props.find((p) => p.name === 'reportId')).toMatchObject({
+			displayName: 'Report',
+			type: 'resourceLocator',
+			required: true,
+			default: { mode: 'list', value: '' },
+			modes: [
+				{ name: 'list', type: 'list', typeOptions: { searchListMethod: 'searchReports', searchable: true } },
+				{ name: 'id', type: 'string', placeholder: 'e.g. report_abc123', validation: [expect.objectContaining({ type: 'regex' })] },
+			],
+		});
 		expect(props.find((p) => p.name === 'binaryPropertyName')).toMatchObject({ displayName: 'Put Output File in Field', type: 'string', required: true, default: 'data' });
+		const v1 = propertiesOf(description, 'report', 'download', {}, 1);
+		expect(v1.find((p) => p.name === 'reportId')).toMatchObject({ displayName: 'Report ID', type: 'string', required: true, default: '' });
 
-		await fillText(ndv, 'reportId', REPORT_ID_SHOWN);
+		await typeLocatorId(page, ndv, 'reportId', REPORT_ID_SHOWN);
 		await page.evaluate(() => document.activeElement?.blur());
-		expect(await input('reportId').inputValue()).toBe(REPORT_ID_SHOWN);
+		expect(await locatorInput(ndv, 'reportId').inputValue()).toBe(REPORT_ID_SHOWN);
+		expect(await locatorInput(ndv, 'reportId').getAttribute('placeholder')).toBe('e.g. report_abc123');
 		expect(await input('binaryPropertyName').inputValue()).toBe('data');
 		// The credential saved before is the node's
-		const selectedName = await tid(ndv, 'node-credentials-select').evaluate((el) => (el.querySelector('input')?.value || el.textContent).trim());
-		expect(selectedName).toBe('GetBill account');
+		expect(await selectedCredential(ndv)).toBe('GetBill account');
 		await closeToasts(page);
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
@@ -772,6 +991,242 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 
 		await tid(page, 'ndv-close-button').click();
 		await ndv.waitFor({ state: 'hidden' });
-		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Download a report' }).first(), 'canvas node Download a report');
+		await expectGetBillIcon(tid(page, 'canvas-node').filter({ hasText: 'Download report' }).first(), 'canvas node Download report');
+	});
+
+	/**
+	 * Saves the workflow open in the editor (Ctrl+S) and returns it as n8n's REST API has it once
+	 * it has the nodes named `names` and `done(nodes by name)` holds: 2.41 also saves by itself
+	 * as the workflow changes, so an earlier state may be read first. After 20 s, what is saved.
+	 */
+	async function saveWorkflow(names, done = () => true) {
+		await page.keyboard.press('Control+s');
+		const deadline = Date.now() + 20000;
+		for (;;) {
+			const id = new URL(page.url()).pathname.match(/^\/workflow\/([^/]+)/)?.[1];
+			const saved = id && id !== 'new' ? (await rest(`/rest/workflows/${id}`).catch(() => undefined))?.data : undefined;
+			const savedNames = saved?.nodes?.map((n) => n.name) ?? [];
+			const complete = names.every((name) => savedNames.includes(name));
+			if (complete && done(nodesByName(saved))) return saved;
+			if (Date.now() > deadline) {
+				if (complete) return saved;
+				throw new Error(`workflow not saved with ${names.join(', ')} after 20 s (URL ${page.url()}, saved: ${savedNames.join(', ')})`);
+			}
+			await page.waitForTimeout(300);
+		}
+	}
+
+	/** The nodes of a saved workflow by name. */
+	const nodesByName = (workflow) => Object.fromEntries(workflow.nodes.map((n) => [n.name, n]));
+
+	test('saved, the workflow has the three GetBill nodes added from the node creator as version 2, their IDs as resource locators', async () => {
+		const saved = nodesByName(
+			await saveWorkflow(['Update followup', 'Create debt', 'Download report'], (nodes) => nodes['Download report'].parameters.reportId?.value === REPORT_ID_SHOWN),
+		);
+		const getBillNodes = Object.values(saved).filter((n) => n.type === W.GETBILL_TYPE);
+		expect(getBillNodes.map((n) => [n.name, n.typeVersion])).toEqual([
+			['Update followup', 2],
+			['Create debt', 2],
+			['Download report', 2],
+		]);
+		expect(Object.values(saved).filter((n) => n.type === 'n8n-nodes-getbill.getBillTrigger').map((n) => n.typeVersion)).toEqual([1]);
+		expect(saved['Update followup'].parameters.followupId).toEqual({ __rl: true, mode: 'id', value: 'abc123def456' });
+		expect(saved['Download report'].parameters.reportId).toEqual({ __rl: true, mode: 'id', value: REPORT_ID_SHOWN });
+		// (n8n leaves out a parameter at its default: Create is Debt's default operation)
+		expect(saved['Create debt'].parameters).toMatchObject({ resource: 'debt', fieldsToSend: 'autoMapInputData' });
+		expect(saved['Create debt'].parameters.operation ?? 'create').toBe('create');
+	});
+
+	/**
+	 * Adds GetBill to the open workflow from `open` (a plus button) and chooses the action named
+	 * `action`. On an empty canvas the node creator shows GetBill's triggers and folds its actions
+	 * away under "Actions (25)" (and n8n puts a Manual Trigger before the node).
+	 */
+	async function addGetBill(open, action, { emptyCanvas = false } = {}) {
+		await (await creatorItem(open, 'GetBill', 'GetBill')).click();
+		const item = tid(page, 'item-iterator-item').filter({ hasText: new RegExp(`^${action}$`) }).first();
+		if (emptyCanvas) await page.getByText(/^Actions \(\d+\)$/).first().click();
+		await item.click();
+		const ndv = tid(page, 'ndv');
+		await ndv.waitFor({ state: 'visible' });
+		return ndv;
+	}
+
+	/** The GetBill API requests the server got since `from` (an index in its request log). */
+	const apiRequestsSince = (from) =>
+		server.requests.slice(from).filter((q) => q.path.startsWith('/external-api/')).map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.rawBody ? JSON.parse(q.rawBody) : undefined }));
+
+	/** With From List open: the screenshot `shot`, then the record labelled `label` picked (the field then shows the label). */
+	async function pictureAndPick(ndv, field, label, shot) {
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, shot);
+		await listedRecords(page).filter({ hasText: label }).first().click();
+		await listedRecords(page).first().waitFor({ state: 'hidden' });
+		expect(await locatorInput(ndv, field).inputValue()).toBe(label);
+	}
+
+	/** Waits until the server got a request to `path` (method) after `from`. */
+	async function serverReceived(from, method, path) {
+		const deadline = Date.now() + 20000;
+		while (!apiRequestsSince(from).some((q) => q.method === method && q.path === path)) {
+			if (Date.now() > deadline) throw new Error(`no ${method} ${path} in 20 s; got ${JSON.stringify(apiRequestsSince(from))}`);
+			await page.waitForTimeout(200);
+		}
+	}
+
+	test('From list, a debt: a new workflow, Get debt with a working credential; the list shows debtor, amount and reference; a search finds INV-2024-002 on the second page; screenshot', async () => {
+		// A credential that reaches the test server, made over REST as a user's saved credential.
+		const { id: _id, ...credential } = W.credential({ name: SANDBOX.name, baseUrl: server.url, scope: SANDBOX.scopes.join(' ') });
+		await rest('/rest/credentials', { method: 'POST', body: credential });
+		await page.goto(`${baseUrl}/workflow/new`);
+		const ndv = await addGetBill(tid(page, 'canvas-plus-button'), 'Get debt', { emptyCanvas: true });
+		await resourceLocator(ndv, 'debtId').waitFor({ state: 'visible' });
+		await selectCredential(page, ndv, SANDBOX.name);
+		expect(await selectedCredential(ndv)).toBe(SANDBOX.name);
+		expect(await tid(ndv, 'parameter-input-resource').locator('input').inputValue()).toBe('Debt');
+		expect(await tid(ndv, 'parameter-input-operation').locator('input').inputValue()).toBe('Get');
+		expect(await locatorModes(page, ndv, 'debtId')).toEqual(LOCATOR_MODES);
+		expect(await locatorInput(ndv, 'debtId').getAttribute('placeholder')).toBe('Select a debt...');
+		// Version 2's Get has Simplify, on by default, naming the fields it keeps
+		await expect(tid(ndv, 'parameter-input-simple')).toBeVisibleSoon('Simplify');
+		expect(await tid(ndv, 'parameter-input-simple').locator('.is-checked').count()).toBeGreaterThan(0);
+		await expect(ndv.getByText(`On: only ${SIMPLIFIED_DEBT.join(', ')} (those GetBill returns). Off: every field.`).first()).toBeVisibleSoon('Simplify hint');
+
+		await closeToasts(page); // (closing one later would close the list)
+		const from = server.requests.length;
+		const listed = await openFromList(page, ndv, 'debtId');
+		// The first page (100) at least, each debt by its debtor, amount and reference, in the API's order
+		expect(listed.length).toBeGreaterThanOrEqual(100);
+		expect(listed).toEqual(DEBT_LABELS.slice(0, listed.length));
+		const found = await searchFromList(page, 'INV-2024-002', [JANE_LABEL]);
+		expect(found).toEqual([JANE_LABEL]);
+		// GetBill's list has no search: the node read the pages (100 each) and matched them itself, up to page 2.
+		const reads = apiRequestsSince(from);
+		expect(reads.every((q) => q.method === 'GET' && q.path === '/external-api/v1/debts' && q.query.limit === '100')).toBe(true);
+		expect(reads.map((q) => q.query.page)).toEqual(expect.arrayContaining(['1', '2']));
+		await pictureAndPick(ndv, 'debtId', JANE_LABEL, 'debt-from-list.png');
+	});
+
+	test('executes Get debt in the editor: GetBill receives GET /debts/<the debt picked>; the output pane shows the simplified debt', async () => {
+		const ndv = tid(page, 'ndv');
+		const from = server.requests.length;
+		await executeStep(ndv);
+		await serverReceived(from, 'GET', `/external-api/v1/debts/${JANE.id}`);
+		const { columns, rows } = await outputTable(ndv);
+		expect(apiRequestsSince(from)).toEqual([{ method: 'GET', path: `/external-api/v1/debts/${JANE.id}`, query: {}, body: undefined }]);
+		expect(columns).toEqual(SIMPLIFIED_DEBT);
+		const debt = server.getDebt(JANE.id);
+		expect(rows).toEqual([SIMPLIFIED_DEBT.map((field) => cellText(debt[field]))]);
+		expect(rows[0].slice(0, 3)).toEqual([JANE.id, 'Jane', 'Smith']);
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+	});
+
+	test('From list, a followup: Update followup after it; the list shows type, status and date; a search finds the email followup; Status Deal Found; screenshot; executed: PUT /followups/<the followup picked>', async () => {
+		const ndv = await addGetBill(tid(page, 'canvas-handle-plus').first(), 'Update followup');
+		await resourceLocator(ndv, 'followupId').waitFor({ state: 'visible' });
+		await selectCredential(page, ndv, SANDBOX.name);
+		expect(await selectedCredential(ndv)).toBe(SANDBOX.name);
+		await closeToasts(page); // (closing one later would close the list)
+		const from = server.requests.length;
+		expect(await openFromList(page, ndv, 'followupId')).toEqual(FOLLOWUP_LABELS);
+		expect(await searchFromList(page, 'email', [EMAIL_FOLLOWUP_LABEL])).toEqual([EMAIL_FOLLOWUP_LABEL]);
+		expect(apiRequestsSince(from).every((q) => q.method === 'GET' && q.path === '/external-api/v1/followups')).toBe(true);
+		await pictureAndPick(ndv, 'followupId', EMAIL_FOLLOWUP_LABEL, 'followup-from-list.png');
+		await addField(page, ndv, 'Status');
+		await pickOption(page, ndv, 'status', 'Deal Found');
+
+		const before = server.requests.length;
+		await executeStep(ndv);
+		const put = `/external-api/v1/followups/${EMAIL_FOLLOWUP_ID}`;
+		await serverReceived(before, 'PUT', put);
+		const { columns, rows } = await outputTable(ndv);
+		// (n8n may run Get debt again first: its own request, not this node's)
+		const sent = apiRequestsSince(before).filter((q) => q.path !== `/external-api/v1/debts/${JANE.id}`);
+		expect(sent).toEqual([{ method: 'PUT', path: put, query: {}, body: { status: 'deal_found' } }]);
+		expect(server.getFollowup(EMAIL_FOLLOWUP_ID)).toMatchObject({ status: 'deal_found', type: 'email', debt_id: JANE.id });
+		const row = Object.fromEntries(columns.map((c, i) => [c, rows[0]?.[i]]));
+		expect({ rows: rows.length, id: row.id, status: row.status, debt_id: row.debt_id }).toEqual({ rows: 1, id: EMAIL_FOLLOWUP_ID, status: 'deal_found', debt_id: JANE.id });
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+	});
+
+	test('saved, both nodes are version 2 with the records picked From list (mode list, the ID, the label)', async () => {
+		const saved = nodesByName(await saveWorkflow(['Get debt', 'Update followup'], (nodes) => nodes['Update followup'].parameters.updateFields?.status === 'deal_found'));
+		expect(saved['Get debt']).toMatchObject({ type: W.GETBILL_TYPE, typeVersion: 2, parameters: { resource: 'debt', operation: 'get' } });
+		expect(saved['Get debt'].parameters.debtId).toEqual({ __rl: true, mode: 'list', value: JANE.id, cachedResultName: JANE_LABEL });
+		expect(saved['Update followup']).toMatchObject({ type: W.GETBILL_TYPE, typeVersion: 2, parameters: { updateFields: { status: 'deal_found' } } });
+		expect(saved['Update followup'].parameters.followupId).toEqual({ __rl: true, mode: 'list', value: EMAIL_FOLLOWUP_ID, cachedResultName: EMAIL_FOLLOWUP_LABEL });
+		for (const name of ['Get debt', 'Update followup']) expect(saved[name].credentials[W.CREDENTIAL_TYPE].name).toBe(SANDBOX.name);
+	});
+
+	test('a version-1 workflow imported from a file keeps version 1: Update a followup shows a plain Followup ID (its expression), its Update Fields; Get a creditor a plain Creditor ID and no Simplify; saved, every node is still typeVersion 1 with its parameters', async () => {
+		const [fixture] = JSON.parse(fs.readFileSync(V1_FIXTURE, 'utf8'));
+		// n8n's editor imports one workflow (what its own Export JSON writes); the CLI's export is an
+		// array of them, which "Import from file" refuses: the file given is the array's one workflow.
+		const file = path.join(userFolder, 'GetBill v1 workflow.json');
+		fs.writeFileSync(file, JSON.stringify(fixture, null, 2));
+		await page.goto(`${baseUrl}/workflow/new`);
+		await tid(page, 'canvas-plus-button').waitFor({ state: 'visible' });
+		await tid(page, 'workflow-menu').click();
+		// 2.41 files "From file" under "Import", 2.8 lists "Import from file..." itself.
+		const importMenu = tid(page, 'workflow-menu-item-import');
+		if (await importMenu.isVisible()) await importMenu.hover();
+		const [chooser] = await Promise.all([page.waitForEvent('filechooser'), tid(page, 'workflow-menu-item-import-from-file').click()]);
+		await chooser.setFiles(file);
+		const fixtureNodes = fixture.nodes.map((n) => n.name);
+		const updateNode = tid(page, 'canvas-node').filter({ hasText: 'Update a followup' }).first();
+		await expect(updateNode).toBeVisibleSoon('imported node Update a followup');
+		expect(await tid(page, 'canvas-node').count()).toBe(fixtureNodes.length);
+		await closeToasts(page);
+
+		await updateNode.dblclick();
+		const ndv = tid(page, 'ndv');
+		await ndv.waitFor({ state: 'visible' });
+		const params = tid(ndv, 'node-parameters');
+		await expect(tid(params, 'parameter-input-followupId')).toBeVisibleSoon('v1 Followup ID');
+		expect(await resourceLocator(ndv, 'followupId').count()).toBe(0);
+		expect(await params.locator('[data-test-id="rlc-mode-selector"]').count()).toBe(0);
+		const lines = (await params.innerText()).split('\n').map((l) => l.trim());
+		expect(lines).toEqual(expect.arrayContaining(['Followup ID', 'Update Fields', 'Status', 'Summary']));
+		expect(lines).not.toContain('Followup');
+		// Its value: the expression saved in v1, and what it gives
+		const fixtureUpdate = fixture.nodes.find((n) => n.name === 'Update a followup');
+		expect(await tid(params, 'parameter-input-followupId').innerText()).toContain(fixtureUpdate.parameters.followupId.slice(1));
+		expect(lines).toContain('fu_v1_0001');
+		expect(await tid(params, 'parameter-input-operation').locator('input').inputValue()).toBe('Update');
+		expect(await tid(params, 'parameter-input-status').locator('input').first().inputValue()).toBe('Deal Found');
+		expect(await tid(params, 'parameter-input-summary').locator('input, textarea').first().inputValue()).toBe('Agreed to pay in two instalments');
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, 'v1-update-followup.png');
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+
+		await tid(page, 'canvas-node').filter({ hasText: 'Get a creditor' }).first().dblclick();
+		await ndv.waitFor({ state: 'visible' });
+		await expect(tid(params, 'parameter-input-creditorId')).toBeVisibleSoon('v1 Creditor ID');
+		expect(await shownParameters(ndv)).toEqual(['resource', 'operation', 'creditorId']);
+		expect(await resourceLocator(ndv, 'creditorId').count()).toBe(0);
+		expect(await tid(params, 'parameter-input-creditorId').locator('input, textarea').first().inputValue()).toBe('cred_v1_0001');
+		expect((await params.innerText()).split('\n').map((l) => l.trim())).toContain('Creditor ID');
+		expect(await tid(params, 'parameter-input-simple').count()).toBe(0);
+		expect(await tid(params, 'parameter-input-operation').locator('input').inputValue()).toBe('Get');
+		await tid(page, 'ndv-close-button').click();
+		await ndv.waitFor({ state: 'hidden' });
+
+		// Saved: every node still version 1, the parameters as in the file (the editor adds the
+		// empty collections it shows, e.g. Options); the credential is the one the editor chose,
+		// the file's own (another n8n's) not being here.
+		const saved = nodesByName(await saveWorkflow(fixtureNodes));
+		for (const node of fixture.nodes) {
+			const got = saved[node.name];
+			const added = Object.fromEntries(Object.entries(got.parameters).filter(([key]) => !(key in node.parameters)));
+			const kept = Object.fromEntries(Object.entries(got.parameters).filter(([key]) => key in node.parameters));
+			expect({ name: node.name, type: got.type, typeVersion: got.typeVersion, kept }).toEqual({ name: node.name, type: node.type, typeVersion: node.typeVersion, kept: node.parameters });
+			for (const [key, value] of Object.entries(added)) expect({ name: node.name, key, value }).toEqual({ name: node.name, key, value: {} });
+		}
+		expect(fixture.nodes.filter((n) => n.type === W.GETBILL_TYPE).map((n) => saved[n.name].typeVersion)).toEqual(Array(16).fill(1));
 	});
 });

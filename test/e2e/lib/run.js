@@ -59,7 +59,12 @@ async function tearDownSuite(suite, reportName, report) {
 	if (suite?.userFolder && !keepFolders()) fs.rmSync(suite.userFolder, { recursive: true, force: true });
 }
 
-/** Creates n8n's owner on a fresh `n8n start` and returns a GET of its REST API with that session. */
+/**
+ * Creates n8n's owner on a fresh `n8n start` and returns a call of its REST API with that
+ * session: `rest(path)` GETs, `rest(path, {method, body})` sends JSON; the answer's JSON
+ * (throws on an error status). A session of its own, not the browser's: n8n ties a
+ * browser's session to the editor's browser-id header.
+ */
 async function ownerSession(url) {
 	const { OWNER } = require('./browser');
 	const setup = await fetch(`${url}/rest/owner/setup`, {
@@ -69,7 +74,13 @@ async function ownerSession(url) {
 	});
 	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup answered ${setup.status}`);
 	const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-	return async (path) => await (await fetch(`${url}${path}`, { headers: { cookie } })).json();
+	return async (path, { method = 'GET', body } = {}) => {
+		const headers = body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' };
+		const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+		const text = await res.text();
+		if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+		return JSON.parse(text);
+	};
 }
 
 module.exports.setUpSuite = setUpSuite;
