@@ -32,6 +32,8 @@ import { GetBillOAuth2Api } from '../../credentials/GetBillOAuth2Api.credentials
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
 
 export const GETBILL_NODE_TYPE = 'n8n-nodes-getbill.getBill';
+/** The node as an AI Agent's tool: n8n's `…Tool` variant of the type, which runs the same `execute` */
+export const GETBILL_TOOL_TYPE = 'n8n-nodes-getbill.getBillTool';
 const INPUT_NODE_TYPE = 'test.input';
 
 /**
@@ -83,7 +85,7 @@ class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType>;
 
 	constructor(getBill: INodeType = new GetBill()) {
-		this.types = { [GETBILL_NODE_TYPE]: getBill, [INPUT_NODE_TYPE]: new InputNode() };
+		this.types = { [GETBILL_NODE_TYPE]: getBill, [GETBILL_TOOL_TYPE]: getBill, [INPUT_NODE_TYPE]: new InputNode() };
 	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {
@@ -205,6 +207,12 @@ export interface RunOptions {
 	cancelAfterMs?: number;
 	/** The GetBill node's version (1 by default: what the older tests were written for) */
 	typeVersion?: number;
+	/**
+	 * Runs the node as an AI Agent's tool (type `getBillTool`), as n8n's engine
+	 * does when the agent asks for it: the input item is the model's tool-call
+	 * arguments, which `$fromAI(...)` expressions read.
+	 */
+	asTool?: boolean;
 }
 
 export interface RunResult {
@@ -265,7 +273,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		{
 			id: 'getbill',
 			name: 'GetBill',
-			type: GETBILL_NODE_TYPE,
+			type: options.asTool ? GETBILL_TOOL_TYPE : GETBILL_NODE_TYPE,
 			typeVersion: options.typeVersion ?? 1,
 			position: [200, 0],
 			parameters: { resource: 'followup', operation: 'update', ...options.parameters },

@@ -12,7 +12,7 @@ import * as followup from './followup';
 import * as report from './report';
 import * as user from './user';
 import type { RunContext, Send } from './shared';
-import { noteDoneItems, simplify } from './shared';
+import { noteDoneItems, runsAsTool, simplify } from './shared';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
 export interface RunAllControl {
@@ -112,6 +112,21 @@ function asNodeError(
 	return error;
 }
 
+/**
+ * An error as an AI Agent's model reads it when the node runs as a tool: n8n
+ * hands the model the error's message only (not its description), so the
+ * description (for a value: the allowed values or the expected format) goes
+ * into the message, and the `[item N]` that names the item for a person goes.
+ * The same error, changed in place, is what n8n shows in the execution.
+ */
+export function forModel<E extends NodeApiError | NodeOperationError>(error: E): E {
+	const message = error.message.replace(/ \[item \d+\]/g, '').trim();
+	const description = error.description?.trim();
+	error.message = description ? `${message}${/[.!?]$/.test(message) ? '' : '.'} ${description}` : message;
+	error.description = null;
+	return error;
+}
+
 /** Says in n8n's log that the node ended because the execution was stopped, and how far it got. */
 function logStopped(this: IExecuteFunctions, done: number, total: number) {
 	this.logger?.info?.(`GetBill: the execution was stopped; ${done} of ${total} items done, no further request sent`, {
@@ -170,6 +185,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (items.length === 0) return [[]];
 	const continueOnFail = this.continueOnFail();
+	const asTool = runsAsTool(this);
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const oneAtATime = !op.safeToRepeat && !continueOnFail;
 	const concurrency = oneAtATime ? 1 : readConcurrency(this);
@@ -183,10 +199,15 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		version: this.getNode().typeVersion,
 	};
 	if (op.runAll) {
-		const output = await op.runAll.call(this, run, {
-			continueOnFail,
-			errorItem: (error, itemIndex) => errorItem(error, itemIndex, toErrorOutput),
-		});
+		let output: INodeExecutionData[];
+		try {
+			output = await op.runAll.call(this, run, {
+				continueOnFail,
+				errorItem: (error, itemIndex) => errorItem(asTool ? forModel(error) : error, itemIndex, toErrorOutput),
+			});
+		} catch (caught) {
+			throw asTool && (caught instanceof NodeApiError || caught instanceof NodeOperationError) ? forModel(caught) : caught;
+		}
 		addAutoMapHints.call(this, run);
 		return [output];
 	}
@@ -196,6 +217,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	const fail = (caught: unknown, itemIndex: number) => {
 		const error = asNodeError.call(this, caught, itemIndex);
+		if (asTool) forModel(error);
 		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
 		else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
 		return error;
@@ -256,7 +278,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 	if (stop) {
 		if (!op.safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
-		throw stop.error;
+		// As a tool, what was done before the failure goes into the message too.
+		throw asTool ? forModel(stop.error) : stop.error;
 	}
 	return [results.flat()];
 }

@@ -156,6 +156,16 @@ export function idProperty(
 	];
 }
 
+/**
+ * Whether the node runs as a tool of an AI Agent: n8n runs it as its `…Tool`
+ * variant (`n8n-nodes-getbill.getBillTool`), whether the agent calls it
+ * directly or asks the engine to run it. Its errors are then written for the
+ * model (see `forModel` in router.ts).
+ */
+export function runsAsTool(ctx: IExecuteFunctions): boolean {
+	return ctx.getNode().type.endsWith('Tool');
+}
+
 /** A resource locator's value (`{__rl, mode, value}`) or a plain one. */
 function locatorValue(raw: unknown): unknown {
 	return typeof raw === 'object' && raw !== null && '__rl' in raw ? (raw as { value?: unknown }).value : raw;
@@ -171,26 +181,43 @@ export function readId(ctx: IExecuteFunctions, itemIndex: number, id: IdSpec): s
 	const raw = locatorValue(ctx.getNodeParameter(id.name, itemIndex, '') as unknown);
 	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	const v2 = ctx.getNode().typeVersion >= 2;
+	const tool = runsAsTool(ctx);
 	if (value === '') {
 		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is empty [item ${itemIndex}]: ${showValue(raw)}`, {
 			itemIndex,
-			description: v2 ? `Pick the ${id.noun} from the list, or give its ID (e.g. ${id.example}), or map it from a previous node with an expression.` : id.hint,
+			description: tool
+				? `Give the ${id.noun} ID (e.g. ${id.example}).`
+				: v2
+					? `Pick the ${id.noun} from the list, or give its ID (e.g. ${id.example}), or map it from a previous node with an expression.`
+					: id.hint,
 		});
 	}
 	if (/^[.\s]+$/.test(value) || (v2 && !isValidId(value))) {
 		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is not a valid ID [item ${itemIndex}]: ${showValue(raw)}`, {
 			itemIndex,
-			description: v2
-				? `A GetBill ID has no "/" and is not only dots (such an ID would address another GetBill endpoint), so nothing was sent. ${id.hint}`
-				: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
+			description: tool
+				? `A GetBill ID has no "/" and is not only dots (e.g. ${id.example}); nothing was sent.`
+				: v2
+					? `A GetBill ID has no "/" and is not only dots (such an ID would address another GetBill endpoint), so nothing was sent. ${id.hint}`
+					: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
 		});
 	}
 	return value;
 }
 
-/** A field value the user must fix, as the item's error. */
+/**
+ * A field value the user must fix, as the item's error. As a tool, its
+ * description is what the model needs (allowed values, format), which the
+ * router puts in the message (see `forModel` in router.ts).
+ */
 export function valueError(ctx: IExecuteFunctions, error: unknown, itemIndex: number, autoMap = false, prefix = ''): NodeOperationError {
 	const isValueError = error instanceof FieldValueError;
+	if (isValueError && runsAsTool(ctx)) {
+		return new NodeOperationError(ctx.getNode(), `${prefix}${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: error.hintForModel,
+		});
+	}
 	const ignoreHint =
 		isValueError && autoMap
 			? ` If the input field "${error.fieldName}" is not meant for GetBill (e.g. a webhook's own event type), add it to "Input Fields to Ignore".`

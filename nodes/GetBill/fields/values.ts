@@ -19,6 +19,8 @@ export class FieldValueError extends Error {
 		readonly value: unknown,
 		readonly reason: string,
 		readonly hint: string,
+		/** What an AI model calling the node as a tool needs instead (allowed values, format), when `hint` speaks of the editor */
+		readonly hintForModel: string = hint,
 	) {
 		super(`${fieldLabel} (${fieldName}) ${reason}: ${showValue(value)}`);
 		this.name = 'FieldValueError';
@@ -45,11 +47,12 @@ export function showValue(value: unknown): string {
 	}
 }
 
-function fail(field: FieldSpec, value: unknown, reason: string, hint: string): never {
-	throw new FieldValueError(field.name, field.displayName, value, reason, hint);
+function fail(field: FieldSpec, value: unknown, reason: string, hint: string, hintForModel?: string): never {
+	throw new FieldValueError(field.name, field.displayName, value, reason, hint, hintForModel);
 }
 
 const UNSET_HINT = 'Remove the field if it should not be sent, or map a value to it.';
+const UNSET_FOR_MODEL = 'Give a value.';
 
 function toOption(field: FieldSpec, value: unknown): string {
 	const allowed = (field.values ?? []).map((o) => o.value);
@@ -66,11 +69,13 @@ function toOption(field: FieldSpec, value: unknown): string {
 		value,
 		'is not a value GetBill accepts',
 		`Allowed values: ${list}.${suggestion} Pick one from the list or map one of these exact values.`,
+		`Allowed values: ${list}.${suggestion}`,
 	);
 }
 
 const DATE_HINT =
 	'Use an ISO 8601 date such as 2024-01-25T10:15:00Z (a date without an offset is read in the workflow\'s timezone), a date from an expression like {{ $now }}, or epoch milliseconds.';
+const DATE_FOR_MODEL = 'Use an ISO 8601 date-time such as 2024-01-25T10:15:00Z.';
 
 function isLuxonDateTime(value: unknown): value is DateTime {
 	// Duck-typed on purpose: n8n's DateTime may come from another copy of luxon.
@@ -86,16 +91,17 @@ export function normaliseDate(field: FieldSpec, value: unknown, timezone: string
 function toCalendarDate(field: FieldSpec, value: unknown, timezone: string): string {
 	if (typeof value === 'string' && /^\s*\d{4}-\d{2}-\d{2}\s*$/.test(value)) {
 		const day = DateTime.fromISO(value.trim(), { zone: timezone });
-		if (!day.isValid) fail(field, value, 'is not a valid date', DAY_HINT);
+		if (!day.isValid) fail(field, value, 'is not a valid date', DAY_HINT, DAY_FOR_MODEL);
 		return value.trim();
 	}
-	return parseDate(field, value, timezone, DAY_HINT).setZone(timezone).toISODate() as string;
+	return parseDate(field, value, timezone, DAY_HINT, DAY_FOR_MODEL).setZone(timezone).toISODate() as string;
 }
 
 const DAY_HINT =
 	'Use a date such as 2024-01-25 (YYYY-MM-DD), or a date-time or {{ $now }}, which is taken as its day in the workflow\'s timezone.';
+const DAY_FOR_MODEL = 'Use a date such as 2024-01-25 (YYYY-MM-DD).';
 
-function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DATE_HINT): DateTime {
+function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DATE_HINT, forModel = DATE_FOR_MODEL): DateTime {
 	let dt: DateTime | undefined;
 	if (isLuxonDateTime(value)) {
 		dt = value.isValid ? DateTime.fromISO(value.toISO() as string, { setZone: true }) : undefined;
@@ -103,7 +109,7 @@ function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DA
 		dt = DateTime.fromJSDate(value, { zone: timezone });
 	} else if (typeof value === 'number') {
 		if (!Number.isFinite(value) || !Number.isInteger(value)) {
-			fail(field, value, 'is not a valid date', hint);
+			fail(field, value, 'is not a valid date', hint, forModel);
 		}
 		if (Math.abs(value) < SMALLEST_EPOCH_MS) {
 			fail(
@@ -111,18 +117,19 @@ function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DA
 				value,
 				'looks like epoch seconds, not milliseconds',
 				`Multiply it by 1000 (e.g. {{ $json.timestamp * 1000 }}). ${hint}`,
+				forModel,
 			);
 		}
 		dt = DateTime.fromMillis(value, { zone: timezone });
 	} else if (typeof value === 'string') {
 		const text = value.trim();
-		if (text === '') fail(field, value, 'is empty', `${UNSET_HINT} ${hint}`);
+		if (text === '') fail(field, value, 'is empty', `${UNSET_HINT} ${hint}`, forModel);
 		dt = DateTime.fromISO(text, { zone: timezone, setZone: true });
 		if (!dt.isValid) dt = DateTime.fromSQL(text, { zone: timezone, setZone: true });
 	} else if (value === null || value === undefined) {
-		fail(field, value, 'has no value', UNSET_HINT);
+		fail(field, value, 'has no value', UNSET_HINT, forModel);
 	}
-	if (!dt || !dt.isValid) fail(field, value, 'is not a valid date', hint);
+	if (!dt || !dt.isValid) fail(field, value, 'is not a valid date', hint, forModel);
 	return dt;
 }
 
@@ -134,7 +141,7 @@ function toInteger(field: FieldSpec, value: unknown): number {
 		fail(field, value, 'must be a whole number', 'Use a whole number of milliseconds, 0 or more (e.g. 240000 for 4 minutes).');
 	}
 	if (!Number.isInteger(num)) {
-		fail(field, value, 'must be a whole number', 'Round it, e.g. {{ Math.round($json.duration * 1000) }} for seconds.');
+		fail(field, value, 'must be a whole number', 'Round it, e.g. {{ Math.round($json.duration * 1000) }} for seconds.', 'Use a whole number of milliseconds, 0 or more (e.g. 240000 for 4 minutes).');
 	}
 	if (num < 0) fail(field, value, 'cannot be negative', 'Use 0 or more milliseconds.');
 	if (num > Number.MAX_SAFE_INTEGER) fail(field, value, 'is too large', 'Use a whole number of milliseconds, 0 or more.');
@@ -148,20 +155,20 @@ function toBoolean(field: FieldSpec, value: unknown): boolean {
 		if (text === 'true') return true;
 		if (text === 'false') return false;
 	}
-	fail(field, value, 'must be true or false', 'Use the toggle, or map a boolean (true or false).');
+	fail(field, value, 'must be true or false', 'Use the toggle, or map a boolean (true or false).', 'Use true or false.');
 }
 
 function toText(field: FieldSpec, value: unknown): string {
 	if (typeof value === 'string') return value;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	if (typeof value === 'bigint') return value.toString();
-	if (value === null || value === undefined) fail(field, value, 'has no value', UNSET_HINT);
-	fail(field, value, 'must be text', 'Map a text value (a string), not an object, list or boolean.');
+	if (value === null || value === undefined) fail(field, value, 'has no value', UNSET_HINT, UNSET_FOR_MODEL);
+	fail(field, value, 'must be text', 'Map a text value (a string), not an object, list or boolean.', 'Use a text value (a string), not an object, list or boolean.');
 }
 
 function toName(field: FieldSpec, value: unknown): string {
 	const text = toText(field, value);
-	if (text.trim() === '') fail(field, value, 'is empty', `Enter the ${field.displayName.toLowerCase()}, or map it from a previous node.`);
+	if (text.trim() === '') fail(field, value, 'is empty', `Enter the ${field.displayName.toLowerCase()}, or map it from a previous node.`, `Give the ${field.displayName.toLowerCase()}.`);
 	return text.trim();
 }
 
@@ -200,7 +207,7 @@ function toCurrency(field: FieldSpec, value: unknown): string {
 function toCountry(field: FieldSpec, value: unknown, loose: boolean): string {
 	const text = toText(field, value).trim();
 	if (loose && !/^[A-Za-z]{2}$/.test(text)) {
-		if (text === '') fail(field, value, 'is empty', UNSET_HINT);
+		if (text === '') fail(field, value, 'is empty', UNSET_HINT, UNSET_FOR_MODEL);
 		return text;
 	}
 	const code = text.toUpperCase();
@@ -213,14 +220,15 @@ function toCountry(field: FieldSpec, value: unknown, loose: boolean): string {
 function toJsonObject(field: FieldSpec, value: unknown): IDataObject {
 	let parsed = value;
 	const hint = 'Use a JSON object such as {"crm_id": "CRM-123"}, or an object from an expression.';
+	const forModel = 'Use a JSON object such as {"crm_id": "CRM-123"}.';
 	if (typeof value === 'string') {
 		try {
 			parsed = JSON.parse(value);
 		} catch {
-			fail(field, value, 'is not valid JSON', hint);
+			fail(field, value, 'is not valid JSON', hint, forModel);
 		}
 	}
-	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(field, value, 'must be a JSON object', hint);
+	if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) fail(field, value, 'must be a JSON object', hint, forModel);
 	return parsed as IDataObject;
 }
 
@@ -234,7 +242,7 @@ export function normaliseFieldValue(
 	timezone: string,
 	purpose: Purpose = 'update',
 ): string | number | boolean | IDataObject {
-	if (value === null || value === undefined) fail(field, value, 'has no value', UNSET_HINT);
+	if (value === null || value === undefined) fail(field, value, 'has no value', UNSET_HINT, UNSET_FOR_MODEL);
 	switch (field.kind) {
 		case 'options':
 			return toOption(field, value);

@@ -30,10 +30,11 @@ const fs = require('fs');
 /**
  * Sets up a resource suite for one n8n version: a fresh user folder with the
  * packed package installed, the GetBill-like server (a client with `scopes`)
- * seeded by `seed(server)`, the credential pointing at it and the workflows.
+ * seeded by `seed(server)`, the credential pointing at it (and any other
+ * `credentials`, as `n8n import:credentials` takes them) and the workflows.
  * @returns {Promise<{server: any, n8n: any, userFolder: string}>}
  */
-async function setUpSuite({ version, name, scopes, credential, seed = () => {}, workflows }) {
+async function setUpSuite({ version, name, scopes, credential, credentials = [], seed = () => {}, workflows }) {
 	const { GetBillServer } = require('../../server/getbill-server');
 	const { N8n, freshUserFolder } = require('./n8n');
 	const { installTarball } = require('./package');
@@ -45,7 +46,7 @@ async function setUpSuite({ version, name, scopes, credential, seed = () => {}, 
 	await server.start();
 	seed(server);
 	const n8n = await new N8n({ version, userFolder }).init();
-	await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') })]);
+	await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') }), ...credentials]);
 	await n8n.importWorkflows(workflows);
 	return { server, n8n, userFolder };
 }
