@@ -2,6 +2,9 @@
 # `npm run setup`: everything a fresh machine needs, then a build.
 # - the dev dependencies (npm ci; .npmrc keeps install scripts off)
 # - Debian's Chromium for the editor test (skipped when present)
+# - Debian's redis-server and postgresql for the queue-mode test (skipped when
+#   present; installed only as root with apt-get: elsewhere the queue-mode
+#   suite says loudly that it is skipped)
 # - the two pinned n8n versions for the end-to-end suite, in a cache outside
 #   the repo (~/.cache/n8n-nodes-getbill-e2e or $GETBILL_E2E_CACHE; later runs
 #   reuse it)
@@ -23,10 +26,10 @@ step() {
 }
 trap 'echo "setup: FAILED after $(elapsed) during: $STEP (see the lines above; npm run setup again keeps what is already installed)" >&2' ERR
 
-step "1/4 npm ci: the dev dependencies"
+step "1/5 npm ci: the dev dependencies"
 npm ci --no-audit --no-fund
 
-step "2/4 chromium for the editor test"
+step "2/5 chromium for the editor test"
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${GETBILL_E2E_CHROMIUM:-/usr/bin/chromium}" ]; then
 	if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
 		echo "setup: installing Debian's chromium for the editor test"
@@ -39,12 +42,29 @@ else
 	echo "setup: chromium is there"
 fi
 
+step "3/5 redis-server and PostgreSQL for the queue-mode test"
+# What test/e2e/lib/services.js looks for: redis-server on PATH, initdb and postgres on PATH or in
+# /usr/lib/postgresql/<major>/bin (Debian's layout). The test starts its own throwaway instances on
+# 127.0.0.1 and a free port; the services the packages set up themselves are not used.
+QUEUE_MISSING=()
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || QUEUE_MISSING+=(redis-server)
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then QUEUE_MISSING+=(postgresql); fi
+if [ "${#QUEUE_MISSING[@]}" -eq 0 ]; then
+	echo "setup: redis-server and PostgreSQL are there"
+elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+	echo "setup: installing Debian's ${QUEUE_MISSING[*]} for the queue-mode test"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${QUEUE_MISSING[@]}" >/dev/null
+else
+	echo "setup: ${QUEUE_MISSING[*]} not found and not installed (needs root and apt-get): the queue-mode test will be SKIPPED; install them (e.g. 'sudo apt-get install ${QUEUE_MISSING[*]}') to run it" >&2
+fi
+
 CACHE=$(node -e 'process.stdout.write(require("./test/e2e/install-n8n").cacheDir())')
-step "3/4 the pinned n8n versions into $CACHE (cold: the longest step, 6 to 15 minutes; cached: seconds)"
+step "4/5 the pinned n8n versions into $CACHE (cold: the longest step, 6 to 15 minutes; cached: seconds)"
 # Its stdout is one JSON line per version (for scripts); its progress goes to stderr.
 node test/e2e/install-n8n.js >/dev/null
 
-step "4/4 npm run build"
+step "5/5 npm run build"
 npm run build
 
 SIZE=$(du -sh "$CACHE" 2>/dev/null | cut -f1 | sed -E 's/^([0-9.,]+)([KMGT])$/\1 \2B/' || echo '?')

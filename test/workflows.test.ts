@@ -149,6 +149,8 @@ describe('ci.yml', () => {
 			runs(/^node test\/e2e\/install-n8n\.js\b/),
 			(s: Step) => s === save,
 			runs(/GETBILL_E2E_CHROMIUM=/),
+			// The queue-mode test's Redis and PostgreSQL (setup.sh installs them only as root).
+			runs(/apt-get install .*"\$\{missing\[@\]\}"/),
 			runs(/^npm run test:e2e$/),
 		].map((m) => index(steps, m));
 		expect([...order].sort((a, b) => a - b)).toEqual(order);

@@ -12,7 +12,6 @@
  * under the node that runs it).
  */
 
-const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { execFile } = require('child_process');
@@ -22,43 +21,18 @@ const { installTarball } = require('./lib/package');
 const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
 const W = require('./lib/workflows');
 const { ownerSession } = require('./lib/run');
+const { SECRET, sign, FOLLOWUP_COMPLETED } = require('./lib/events');
+const { executionsOf, waitForExecutions, outputsOf } = require('./lib/executions');
 
 jest.setTimeout(120000);
 
-const SECRET = 'whsec_test_e2e_7d1c4b9a2f6e';
 const CRED = { id: 'gbWebhookCred001', name: 'GetBill webhook' };
 const WORKFLOW_ID = 'gbTriggerFlow001';
 const WEBHOOK_ID = '6f0e7c1a-4c1e-4f7b-9a43-2b7d0f3c9e11';
 const TRIGGER = 'GetBill Trigger';
 
-const sign = (body, secret = SECRET) => crypto.createHmac('sha256', secret).update(body).digest('hex');
-
-/** Pretty-printed, non-ASCII: n8n parses it, so only the raw bytes carry this signature. */
-const FOLLOWUP_COMPLETED = JSON.stringify(
-	{
-		type: 'followup.completed',
-		data: {
-			id: 'hTBN7n6lkmkhMb6LYqEBZw',
-			debt_id: 'abc123def456',
-			status: 'deal_found',
-			summary: 'Zoë a accepté un échéancier de 500 €',
-			duration_ms: 180000,
-		},
-		changes: { status: { old: 'in_progress', new: 'deal_found' } },
-		created_at: '2024-01-25T10:15:00Z',
-	},
-	null,
-	2,
-);
-
 function workflow() {
-	const trigger = W.node(
-		TRIGGER,
-		'n8n-nodes-getbill.getBillTrigger',
-		1,
-		{ events: ['followup.completed', 'payment.received'] },
-		{ webhookId: WEBHOOK_ID, credentials: { getBillWebhookApi: CRED } },
-	);
+	const trigger = W.getBillTrigger(TRIGGER, { events: ['followup.completed', 'payment.received'], webhookId: WEBHOOK_ID, credential: CRED });
 	return W.chain(WORKFLOW_ID, 'E2E: GetBill Trigger', [trigger, W.noOp('Received')]);
 }
 
@@ -90,8 +64,8 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 	let expectedExecutions = 0;
 	const report = { version, webhookPath: `/webhook/${WEBHOOK_ID}/webhook`, cases: [] };
 
-	const executions = async () =>
-		await query(n8n, `SELECT id, status, mode, finished FROM execution_entity WHERE workflowId = '${WORKFLOW_ID}' ORDER BY id`);
+	const sql = (text) => query(n8n, text);
+	const executions = async () => await executionsOf(sql, WORKFLOW_ID);
 
 	/** POSTs like GetBill: JSON body, signature header (omitted when undefined). */
 	async function post(name, body, { signature, contentType = 'application/json' } = {}) {
@@ -114,22 +88,9 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 		return result;
 	}
 
-	/** Waits for n executions of the workflow, all finished; returns them. */
-	async function waitForExecutions(n, timeoutMs = 30000) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const rows = await executions();
-			if (rows.length >= n && rows.every((r) => r.finished || ['success', 'error', 'crashed'].includes(r.status))) return rows;
-			if (Date.now() > deadline) throw new Error(`expected ${n} finished executions, have ${JSON.stringify(rows)}`);
-			await sleep(250);
-		}
-	}
-
-	/** What the execution's nodes output, from n8n's (flatted) run data. */
+	/** What the execution's trigger and NoOp output. */
 	async function runDataOf(executionId) {
-		const [row] = await query(n8n, `SELECT data FROM execution_data WHERE executionId = ${Number(executionId)}`);
-		const runData = flatted.parse(row.data).resultData.runData;
-		const items = (node) => runData[node]?.[0]?.data?.main?.[0]?.map((i) => i.json);
+		const items = await outputsOf(sql, flatted, executionId);
 		return { trigger: items(TRIGGER), received: items('Received') };
 	}
 
@@ -139,7 +100,7 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 		installTarball(tarball, userFolder);
 		n8n = await new N8n({ version, userFolder }).init();
 		flatted = require(path.join(n8n.installDir, 'node_modules', 'flatted'));
-		await n8n.importCredentials([{ ...CRED, type: 'getBillWebhookApi', data: { secret: SECRET } }]);
+		await n8n.importCredentials([W.webhookCredential({ ...CRED, secret: SECRET })]);
 		await n8n.importWorkflows([workflow()]);
 		// n8n 2.x imports workflows inactive; publishing is how the CLI activates one.
 		await n8n.cliOk(['publish:workflow', `--id=${WORKFLOW_ID}`]);
@@ -236,7 +197,7 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 		expect(r.status).toBe(200);
 		expect(r.body).toEqual({ error: false, message: 'Event followup.completed received' });
 		expectedExecutions += 1;
-		const rows = await waitForExecutions(expectedExecutions);
+		const rows = await waitForExecutions(sql, WORKFLOW_ID, expectedExecutions);
 		expect(rows).toHaveLength(expectedExecutions);
 		const execution = rows[rows.length - 1];
 		expect(execution).toMatchObject({ status: 'success', mode: 'webhook' });
@@ -251,7 +212,7 @@ describe.each(versions)('GetBill Trigger in n8n %s', (version) => {
 		const r = await post('valid payment.received (upper-case hex)', body, { signature: sign(body).toUpperCase() });
 		expect(r.status).toBe(200);
 		expectedExecutions += 1;
-		const rows = await waitForExecutions(expectedExecutions);
+		const rows = await waitForExecutions(sql, WORKFLOW_ID, expectedExecutions);
 		expect((await runDataOf(rows[rows.length - 1].id)).trigger).toEqual([JSON.parse(body)]);
 	});
 

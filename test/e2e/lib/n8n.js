@@ -149,6 +149,55 @@ function waitForExit(child, timeoutMs) {
 	});
 }
 
+/** The line each long-lived n8n command logs when it is up (then its /healthz/readiness is asked). */
+const READY = {
+	start: /Editor is now accessible via/,
+	webhook: /Webhook listener waiting for requests/,
+	worker: /n8n worker is now ready/,
+};
+
+/**
+ * Spawns a long-lived process (n8n, Redis, PostgreSQL) in a process group of its own, guarded
+ * by a watchdog (guardGroup) and killed when this process exits; keeps the last 100 to 200 kB of
+ * its output and hands each chunk to `onOutput`.
+ * @returns {{child: import('child_process').ChildProcess, watchdog: any, output: () => string}}
+ */
+function spawnGuarded(command, args, options = {}, onOutput) {
+	const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], ...options, detached: true });
+	const watchdog = guardGroup(child);
+	const killOnExit = () => killGroup(child, 'SIGKILL');
+	process.on('exit', killOnExit);
+	child.once('exit', () => process.removeListener('exit', killOnExit));
+	let output = '';
+	const onData = (d) => {
+		output += d;
+		if (output.length > 200000) output = output.slice(-100000);
+		if (onOutput) {
+			try {
+				onOutput(String(d));
+			} catch {
+				/* a failing log sink must not take the process down */
+			}
+		}
+	};
+	child.on('error', (error) => onData(`[e2e] ${command} could not be started: ${error.message}\n`));
+	child.stdout.on('data', onData);
+	child.stderr.on('data', onData);
+	return { child, watchdog, output: () => output };
+}
+
+/** Stops a spawnGuarded process group: `signal`, SIGKILL after `timeoutMs`, then SIGKILL to what is left of the group. */
+async function stopGroup(child, { signal = 'SIGTERM', timeoutMs = 20000 } = {}) {
+	if (!child) return;
+	killGroup(child, signal);
+	if (!(await waitForExit(child, timeoutMs))) {
+		killGroup(child, 'SIGKILL');
+		await waitForExit(child, 5000);
+	}
+	// A child (n8n's task runner, a PostgreSQL backend) may outlive the leader by a moment.
+	killGroup(child, 'SIGKILL');
+}
+
 class N8n {
 	/**
 	 * @param {object} opts
@@ -288,53 +337,44 @@ class N8n {
 		return { ...r, ok: r.code === 0 || crashedAfterRun, crashedAfterRun, run };
 	}
 
-	/** Starts `n8n start` on 127.0.0.1 and resolves when the editor is ready. */
-	async start({ port, timeoutMs = 180000, env = {}, onOutput } = {}) {
+	/**
+	 * Starts a long-lived n8n command on 127.0.0.1 and resolves when it is ready (its log line,
+	 * then `/healthz/readiness` answers 200): `n8n start` (the editor, the default), or in queue
+	 * mode `n8n webhook` (a webhook processor) or `n8n worker` (its health server on `port`).
+	 * @param {object} [opts]
+	 * @param {'start'|'webhook'|'worker'} [opts.command]
+	 * @param {string[]} [opts.args] e.g. ['--concurrency=10'] for a worker
+	 * @param {number} [opts.port] the HTTP port (N8N_PORT; a worker's QUEUE_HEALTH_CHECK_PORT); a free one by default
+	 * @returns {Promise<string>} its base URL
+	 */
+	async start({ command = 'start', args = [], port, timeoutMs = 180000, env = {}, onOutput } = {}) {
 		if (this.server) throw new Error('n8n is already started');
+		if (!READY[command]) throw new Error(`n8n ${command} is not a long-lived command (${Object.keys(READY).join(', ')})`);
 		this.port = port ?? (await freePort());
 		const brokerPort = await freePort();
-		const child = spawn(this.nodeBin, [this.n8nBin, 'start'], {
-			cwd: this.userFolder,
-			env: this.env({
-				N8N_PORT: String(this.port),
-				N8N_HOST: '127.0.0.1',
-				N8N_EDITOR_BASE_URL: `http://127.0.0.1:${this.port}/`,
-				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-				...env,
-			}),
-			stdio: ['ignore', 'pipe', 'pipe'],
-			detached: true,
-		});
-		this.server = child;
-		this.watchdog = guardGroup(child);
-		// n8n runs in its own process group (so a stop takes its task runner too); make sure it
+		const portEnv =
+			command === 'worker'
+				? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+				: { N8N_PORT: String(this.port), N8N_HOST: '127.0.0.1', N8N_EDITOR_BASE_URL: `http://127.0.0.1:${this.port}/` };
+		const { child, watchdog, output } = spawnGuarded(
+			this.nodeBin,
+			[this.n8nBin, command, ...args],
+			{ cwd: this.userFolder, env: this.env({ ...portEnv, N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env }) },
+			onOutput,
+		);
+		// n8n runs in its own process group (so a stop takes its task runner too), guarded so that it
 		// does not outlive this process if it ends without calling stop() (crash, process.exit).
-		const killOnExit = () => killGroup(child, 'SIGKILL');
-		process.on('exit', killOnExit);
-		child.once('exit', () => process.removeListener('exit', killOnExit));
-		let output = '';
-		const onData = (d) => {
-			output += d;
-			if (output.length > 200000) output = output.slice(-100000);
-			if (onOutput) {
-				try {
-					onOutput(String(d));
-				} catch {
-					/* a failing log sink must not take the process down */
-				}
-			}
-		};
-		child.stdout.on('data', onData);
-		child.stderr.on('data', onData);
-		this.serverOutput = () => output;
+		this.server = child;
+		this.watchdog = watchdog;
+		this.serverOutput = output;
 		const url = `http://127.0.0.1:${this.port}`;
 		const deadline = Date.now() + timeoutMs;
 		for (;;) {
 			if (child.exitCode !== null || child.signalCode !== null) {
 				this.server = undefined;
-				throw new Error(`n8n start exited (${child.exitCode ?? child.signalCode}) on n8n ${this.version}:\n${output.slice(-5000)}`);
+				throw new Error(`n8n ${command} exited (${child.exitCode ?? child.signalCode}) on n8n ${this.version}:\n${output().slice(-5000)}`);
 			}
-			if (/Editor is now accessible via/.test(output)) {
+			if (READY[command].test(output())) {
 				try {
 					const res = await fetch(`${url}/healthz/readiness`);
 					if (res.ok) break;
@@ -344,7 +384,7 @@ class N8n {
 			}
 			if (Date.now() > deadline) {
 				await this.stop();
-				throw new Error(`n8n start not ready after ${timeoutMs} ms on n8n ${this.version}:\n${output.slice(-5000)}`);
+				throw new Error(`n8n ${command} not ready after ${timeoutMs} ms on n8n ${this.version}:\n${output().slice(-5000)}`);
 			}
 			await sleep(500);
 		}
@@ -353,7 +393,7 @@ class N8n {
 	}
 
 	/**
-	 * Stops `n8n start`: SIGTERM to its process group, SIGKILL after `timeoutMs`.
+	 * Stops what start() started: SIGTERM to its process group, SIGKILL after `timeoutMs`.
 	 * @param {object} [opts]
 	 * @param {number} [opts.timeoutMs] how long n8n may take to shut down (20 s)
 	 */
@@ -361,13 +401,8 @@ class N8n {
 		const child = this.server;
 		this.server = undefined;
 		if (!child) return;
-		killGroup(child, 'SIGTERM');
-		if (!(await waitForExit(child, timeoutMs))) {
-			killGroup(child, 'SIGKILL');
-			await waitForExit(child, 5000);
-		}
-		// The runner may outlive n8n's own shutdown by a moment: take down the whole group.
-		killGroup(child, 'SIGKILL');
+		// SIGKILL after the timeout; the runner may outlive n8n's own shutdown by a moment: the whole group goes.
+		await stopGroup(child, { timeoutMs });
 		// n8n's group is gone: the watchdog exits by itself within a second; closing its pipe
 		// now would only make it signal a group that no longer exists.
 		this.watchdog = undefined;
@@ -380,4 +415,4 @@ function freshUserFolder(prefix = 'getbill-e2e-', base = os.tmpdir()) {
 	return fs.mkdtempSync(path.join(base, prefix));
 }
 
-module.exports = { N8n, freePort, parseJsonOutput, freshUserFolder, killGroup, sleep, ENCRYPTION_KEY };
+module.exports = { N8n, freePort, parseJsonOutput, freshUserFolder, killGroup, spawnGuarded, stopGroup, sleep, ENCRYPTION_KEY };

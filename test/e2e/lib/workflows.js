@@ -10,6 +10,8 @@ const crypto = require('crypto');
 
 const GETBILL_TYPE = 'n8n-nodes-getbill.getBill';
 const CREDENTIAL_TYPE = 'getBillOAuth2Api';
+const TRIGGER_TYPE = 'n8n-nodes-getbill.getBillTrigger';
+const WEBHOOK_CREDENTIAL_TYPE = 'getBillWebhookApi';
 
 /** A sandbox credential as `n8n import:credentials` accepts it (decrypted `data`). */
 function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecret = 'test-client-secret', scope = 'followups:read followups:write' }) {
@@ -26,6 +28,9 @@ function credential({ id, name, baseUrl, clientId = 'test-client-id', clientSecr
 		},
 	};
 }
+
+/** A "GetBill Webhook API" credential (the trigger's signing secret) as `n8n import:credentials` accepts it. */
+const webhookCredential = ({ id, name, secret }) => ({ id, name, type: WEBHOOK_CREDENTIAL_TYPE, data: { secret } });
 
 function node(name, type, typeVersion, parameters = {}, extra = {}) {
 	return { id: crypto.randomUUID(), name, type, typeVersion, position: [0, 0], parameters, ...extra };
@@ -85,6 +90,16 @@ function getBill(name, { followupId, fields, credential, onError, typeVersion })
 }
 
 /**
+ * The GetBill Trigger with a fixed webhook ID (its Production URL is /webhook/<webhookId>/webhook).
+ * @param {object} o
+ * @param {string[]} o.events the events it starts the workflow for
+ * @param {string} o.webhookId
+ * @param {{id: string, name: string}} o.credential a "GetBill Webhook API" credential
+ */
+const getBillTrigger = (name, { events, webhookId, credential: cred }) =>
+	node(name, TRIGGER_TYPE, 1, { events }, { webhookId, credentials: { [WEBHOOK_CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } } });
+
+/**
  * A workflow from nodes and edges. `edges`: [from, to, fromOutput = 0].
  * Nodes are laid out left to right in the order given.
  */
@@ -123,7 +138,10 @@ function chain(id, name, nodes) {
 module.exports = {
 	GETBILL_TYPE,
 	CREDENTIAL_TYPE,
+	TRIGGER_TYPE,
+	WEBHOOK_CREDENTIAL_TYPE,
 	credential,
+	webhookCredential,
 	node,
 	manualTrigger,
 	noOp,
@@ -131,6 +149,7 @@ module.exports = {
 	setFields,
 	getBill,
 	getBillNode,
+	getBillTrigger,
 	workflow,
 	chain,
 };
