@@ -4,7 +4,7 @@
  * resource locators read in a run, Simplify, and the version-2 wording. Version
  * 1 keeps its parameters and output: checked here next to each change.
  */
-import type { IDataObject, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
 
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
 import { CREDITOR } from '../../nodes/GetBill/resources/creditor';
@@ -300,5 +300,33 @@ describe('The node description of version 2', () => {
 			const first = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
 			expect(first?.displayOptions?.show?.['@version']).toEqual([2]);
 		}
+	});
+});
+
+describe('Every listSearch method pages the same way', () => {
+	const resources: Array<[string, () => Iterable<string>, (id: string) => unknown]> = [
+		['searchCreditors', () => server.creditors.keys(), (id) => server.seedCreditor(id, { name: `Creditor ${id}` })],
+		['searchDebtors', () => server.debtors.keys(), (id) => server.seedDebtor(id)],
+		['searchDebts', () => server.debts.values(), (id) => server.seedDebt(id)],
+		['searchFollowups', () => server.followups.keys(), (id) => server.seedFollowup(id)],
+		['searchReports', () => server.reports.keys(), (id) => server.seedReport(id)],
+	];
+
+	it.each(resources)('%s: pages of 100 with n8n\'s token until the last, every record once, labelled', async (method, ids, seed) => {
+		for (let i = 0; i < 150; i++) seed(`page_${method}_${String(i).padStart(3, '0')}`);
+		const all = [...ids()];
+		const pages: INodeListSearchResult[] = [];
+		let token: unknown;
+		do {
+			const page = await search(method, undefined, token);
+			pages.push(page);
+			token = page.paginationToken;
+		} while (token !== undefined && pages.length < 10);
+		expect(pages.length).toBe(Math.ceil(all.length / 100));
+		expect(pages.slice(0, -1).every((p) => p.results.length === 100)).toBe(true);
+		const listed = pages.flatMap((p) => p.results);
+		expect(listed.map((r) => String(r.value)).sort()).toEqual(all.sort());
+		expect(listed.every((r) => typeof r.name === 'string' && r.name !== '' && r.name !== r.value)).toBe(true);
+		expect(api().map((r) => [r.query.page, r.query.limit])).toEqual(pages.map((_, i) => [String(i + 1), '100']));
 	});
 });
