@@ -10,7 +10,7 @@
 
 const { selectedVersions } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, setUpSuite, succeeded, tearDownSuite } = require('./lib/run');
+const { succeeded, useSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -127,40 +127,29 @@ function workflows() {
 const versions = selectedVersions();
 
 describe.each(versions)('resource Debt in n8n %s', (version) => {
-	let suite;
-	let server;
-	let n8n;
-	const report = { version, cases: {} };
-
-	const execute = (id) => executeRecorded(n8n, server, id);
-
-	beforeAll(async () => {
-		suite = await setUpSuite({
-			version,
-			name: 'debt',
-			scopes: SCOPES,
-			credential: CRED,
-			workflows: workflows(),
-			seed: (server) => {
-				server.seedTimeline(TIMELINE);
-				server.seedCreditor(CREDITOR);
-				server.seedDebtor(DEBTOR);
-				server.seedDebt('debt_e2e_paid', { firstname: 'Paul', lastname: 'Martin' });
-				server.seedDebt('debt_e2e_delete');
-				server.seedFollowup('fu_of_deleted', { debt_id: 'debt_e2e_delete' });
-				for (let i = 0; i < LISTED; i++) {
-					server.seedDebt(`debt_e2e_list_${String(i).padStart(3, '0')}`, {
-						creditor_id: i % 3 === 0 ? CREDITOR : undefined,
-						debtor_id: i < 5 ? DEBTOR : undefined,
-						status: i % 2 ? 'status.default.pending' : 'status.default.paid',
-					});
-				}
-			},
-		});
-		({ server, n8n } = suite);
-	}, 300000);
-
-	afterAll(async () => await tearDownSuite(suite, `debt-${version}.json`, report));
+	const suite = useSuite({
+		version,
+		name: 'debt',
+		scopes: SCOPES,
+		credential: CRED,
+		workflows: workflows(),
+		seed: (server) => {
+			server.seedTimeline(TIMELINE);
+			server.seedCreditor(CREDITOR);
+			server.seedDebtor(DEBTOR);
+			server.seedDebt('debt_e2e_paid', { firstname: 'Paul', lastname: 'Martin' });
+			server.seedDebt('debt_e2e_delete');
+			server.seedFollowup('fu_of_deleted', { debt_id: 'debt_e2e_delete' });
+			for (let i = 0; i < LISTED; i++) {
+				server.seedDebt(`debt_e2e_list_${String(i).padStart(3, '0')}`, {
+					creditor_id: i % 3 === 0 ? CREDITOR : undefined,
+					debtor_id: i < 5 ? DEBTOR : undefined,
+					status: i % 2 ? 'status.default.pending' : 'status.default.paid',
+				});
+			}
+		},
+	});
+	const { execute, report } = suite;
 
 
 	test('Create with every field: the body GetBill receives, the new debt in the output', async () => {
@@ -197,7 +186,7 @@ describe.each(versions)('resource Debt in n8n %s', (version) => {
 		const created = out.filter((o) => o.json.debt_id);
 		expect(created).toHaveLength(2498);
 		expect(out[2499].json).toMatchObject({ firstname: 'Jane2499', amount: 2509, import_id: expect.any(String) });
-		expect(server.getDebt(out[2499].json.debt_id)).toMatchObject({ firstname: 'Jane2499' });
+		expect(suite.server.getDebt(out[2499].json.debt_id)).toMatchObject({ firstname: 'Jane2499' });
 		report.cases.createMany = { requests: r.api.length, created: created.length, failed: out[1200].json.error, skipped: out[2100].json.error };
 	});
 
@@ -220,14 +209,14 @@ describe.each(versions)('resource Debt in n8n %s', (version) => {
 		const out = succeeded(r);
 		expect(r.api.map((q) => [q.method, q.path, q.status])).toEqual([['DELETE', '/external-api/v1/debts/debt_e2e_delete', 200]]);
 		expect(out.map((o) => o.json)).toEqual([{ id: 'debt_e2e_delete', deleted: true }]);
-		expect(server.getDebt('debt_e2e_delete')).toBeUndefined();
-		expect(server.getFollowup('fu_of_deleted')).toBeUndefined();
+		expect(suite.server.getDebt('debt_e2e_delete')).toBeUndefined();
+		expect(suite.server.getFollowup('fu_of_deleted')).toBeUndefined();
 	});
 
 	test('Get Many with Return All reads every page', async () => {
 		const r = await execute('gbDebtList000001');
 		const out = succeeded(r);
-		const total = server.debts.size;
+		const total = suite.server.debts.size;
 		expect(out).toHaveLength(total);
 		expect(new Set(out.map((o) => o.json.id)).size).toBe(total);
 		expect(r.api.map((q) => q.query.page)).toEqual(Array.from({ length: Math.ceil(total / 100) }, (_, i) => String(i + 1)));

@@ -10,7 +10,7 @@ const fs = require('fs');
 
 const { selectedVersions } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, setUpSuite, succeeded, tearDownSuite } = require('./lib/run');
+const { succeeded, useSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -50,40 +50,29 @@ function workflows() {
 const versions = selectedVersions();
 
 describe.each(versions)('Debtor, Creditor, Report, Company, User in n8n %s', (version) => {
-	let suite;
-	let server;
-	let n8n;
-	const report = { version, cases: {} };
-
-	const execute = (id) => executeRecorded(n8n, server, id);
-
-	beforeAll(async () => {
-		suite = await setUpSuite({
-			version,
-			name: 'rest',
-			scopes: SCOPES,
-			credential: CRED,
-			workflows: workflows(),
-			seed: (server) => {
-				server.seedReport('report_e2e_xlsx', {
-					type: 'collection',
-					title: 'Collection statistics',
-					filename: 'collection_2024_01.xlsx',
-					mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-					content: FILE,
-				});
-				server.seedReport('report_e2e_pdf');
-				server.seedDebtor('dbtr_e2e_1', { firstName: 'Jane', lastName: 'Smith', dateOfBirth: '1985-03-12' });
-				for (let i = 0; i < 150; i++) server.seedDebtor(`dbtr_e2e_list_${String(i).padStart(3, '0')}`);
-				server.seedCreditor('cred_e2e_1', { name: 'Acme Collections', city: 'Lyon', country: 'France' });
-				for (let i = 0; i < 5; i++) server.seedCreditor(`cred_e2e_list_${i}`);
-				for (let i = 0; i < 4; i++) server.seedUser(`user_e2e_${i}`, { email: `agent${i}@example.com` });
-			},
-		});
-		({ server, n8n } = suite);
-	}, 300000);
-
-	afterAll(async () => await tearDownSuite(suite, `rest-${version}.json`, report));
+	const suite = useSuite({
+		version,
+		name: 'rest',
+		scopes: SCOPES,
+		credential: CRED,
+		workflows: workflows(),
+		seed: (server) => {
+			server.seedReport('report_e2e_xlsx', {
+				type: 'collection',
+				title: 'Collection statistics',
+				filename: 'collection_2024_01.xlsx',
+				mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+				content: FILE,
+			});
+			server.seedReport('report_e2e_pdf');
+			server.seedDebtor('dbtr_e2e_1', { firstName: 'Jane', lastName: 'Smith', dateOfBirth: '1985-03-12' });
+			for (let i = 0; i < 150; i++) server.seedDebtor(`dbtr_e2e_list_${String(i).padStart(3, '0')}`);
+			server.seedCreditor('cred_e2e_1', { name: 'Acme Collections', city: 'Lyon', country: 'France' });
+			for (let i = 0; i < 5; i++) server.seedCreditor(`cred_e2e_list_${i}`);
+			for (let i = 0; i < 4; i++) server.seedUser(`user_e2e_${i}`, { email: `agent${i}@example.com` });
+		},
+	});
+	const { execute, report } = suite;
 
 
 	test('Report Download: the binary equals the served file; no Authorization header reached the file host', async () => {
@@ -108,7 +97,7 @@ describe.each(versions)('Debtor, Creditor, Report, Company, User in n8n %s', (ve
 	/** Where n8n's filesystem binary mode keeps a file (`filesystem-v2:<path>`). */
 	function binaryPath(id) {
 		const rel = String(id).replace(/^filesystem(-v2)?:/, '');
-		return [`${n8n.dataDir}/binaryData/${rel}`, `${n8n.dataDir}/storage/${rel}`].find((p) => fs.existsSync(p)) ?? rel;
+		return [`${suite.n8n.dataDir}/binaryData/${rel}`, `${suite.n8n.dataDir}/storage/${rel}`].find((p) => fs.existsSync(p)) ?? rel;
 	}
 
 	test('Report Get and Get Many (type filter)', async () => {
@@ -141,7 +130,7 @@ describe.each(versions)('Debtor, Creditor, Report, Company, User in n8n %s', (ve
 
 	test('Debtor Get Many reads every page', async () => {
 		const r = await execute('gbRestDebtors001');
-		expect(succeeded(r)).toHaveLength(server.debtors.size);
+		expect(succeeded(r)).toHaveLength(suite.server.debtors.size);
 		expect(r.api.map((q) => q.query.page)).toEqual(['1', '2']);
 	});
 

@@ -10,7 +10,7 @@
 
 const { selectedVersions } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, setUpSuite, succeeded, tearDownSuite } = require('./lib/run');
+const { succeeded, useSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -48,44 +48,33 @@ function workflows() {
 const versions = selectedVersions();
 
 describe.each(versions)('GetBill version 2 in n8n %s', (version) => {
-	let suite;
-	let server;
-	let n8n;
-	const report = { version, cases: {} };
-
-	const execute = (id) => executeRecorded(n8n, server, id);
-
-	beforeAll(async () => {
-		suite = await setUpSuite({
-			version,
-			name: 'version2',
-			scopes: SCOPES,
-			credential: CRED,
-			workflows: workflows(),
-			seed: (s) => {
-				s.seedDebt('debt_v2_jane', { firstname: 'Jane', lastname: 'Smith', amount: 750.5, invoice_reference: 'INV-2024-002' });
-				s.seedFollowup('fu_v2_0001', { debt_id: 'debt_v2_jane' });
-				s.seedFollowup('fu_v2_0002', { debt_id: 'debt_v2_jane', type: 'sms' });
-			},
-		});
-		({ server, n8n } = suite);
-	}, 300000);
-
-	afterAll(async () => await tearDownSuite(suite, `version2-${version}.json`, report));
+	const suite = useSuite({
+		version,
+		name: 'version2',
+		scopes: SCOPES,
+		credential: CRED,
+		workflows: workflows(),
+		seed: (s) => {
+			s.seedDebt('debt_v2_jane', { firstname: 'Jane', lastname: 'Smith', amount: 750.5, invoice_reference: 'INV-2024-002' });
+			s.seedFollowup('fu_v2_0001', { debt_id: 'debt_v2_jane' });
+			s.seedFollowup('fu_v2_0002', { debt_id: 'debt_v2_jane', type: 'sms' });
+		},
+	});
+	const { execute, report } = suite;
 
 	test('Get debt picked From List: the chosen ID is requested and Simplify (on by default) keeps the main fields', async () => {
 		const r = await execute('gbV2DebtGet00001');
 		const [item, ...more] = succeeded(r);
 		expect(more).toEqual([]);
 		expect(r.api.map((q) => [q.method, q.path])).toEqual([['GET', '/external-api/v1/debts/debt_v2_jane']]);
-		expect(Object.keys(item.json)).toEqual(SIMPLE_DEBT.filter((f) => f in server.getDebt('debt_v2_jane')));
+		expect(Object.keys(item.json)).toEqual(SIMPLE_DEBT.filter((f) => f in suite.server.getDebt('debt_v2_jane')));
 		expect(item.json).toMatchObject({ id: 'debt_v2_jane', firstname: 'Jane', amount: 750.5, invoice_reference: 'INV-2024-002' });
 		report.cases.simplified = item.json;
 	});
 
 	test('Simplify off: every field GetBill returned', async () => {
 		const [item] = succeeded(await execute('gbV2DebtGetFull1'));
-		expect(Object.keys(item.json)).toEqual(Object.keys(server.getDebt('debt_v2_jane')));
+		expect(Object.keys(item.json)).toEqual(Object.keys(suite.server.getDebt('debt_v2_jane')));
 		expect(item.json).toMatchObject({ amount_text: '750.50', nb_reminders: 0 });
 	});
 

@@ -61,6 +61,32 @@ async function tearDownSuite(suite, reportName, report) {
 }
 
 /**
+ * A resource suite for one n8n version, inside its `describe`: setUpSuite
+ * before the tests, tearDownSuite after them, writing the report
+ * `<name>-<version>.json`. `server` and `n8n` are there once the set-up ran;
+ * `execute(id)` runs a workflow and gives what executeRecorded gives.
+ * @returns {{server: any, n8n: any, report: {version: string, cases: object}, execute: (id: string) => Promise<any>}}
+ */
+function useSuite(options) {
+	const report = { version: options.version, cases: {} };
+	let suite;
+	beforeAll(async () => {
+		suite = await setUpSuite(options);
+	}, 300000);
+	afterAll(async () => await tearDownSuite(suite, `${options.name}-${options.version}.json`, report));
+	return {
+		report,
+		get server() {
+			return suite.server;
+		},
+		get n8n() {
+			return suite.n8n;
+		},
+		execute: (id) => executeRecorded(suite.n8n, suite.server, id),
+	};
+}
+
+/**
  * Creates n8n's owner on a fresh `n8n start` and returns a call of its REST API with that
  * session: `rest(path)` GETs, `rest(path, {method, body})` sends JSON; the answer's JSON
  * (throws on an error status). A session of its own, not the browser's: n8n ties a
@@ -86,4 +112,5 @@ async function ownerSession(url) {
 
 module.exports.setUpSuite = setUpSuite;
 module.exports.tearDownSuite = tearDownSuite;
+module.exports.useSuite = useSuite;
 module.exports.ownerSession = ownerSession;
