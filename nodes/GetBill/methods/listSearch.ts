@@ -12,7 +12,7 @@ import { DEBT_ID } from '../resources/debt';
 import { DEBTOR_ID } from '../resources/debtor';
 import { FOLLOWUP_ID } from '../resources/followup';
 import { REPORT_ID } from '../resources/report';
-import { API_PREFIX, getBaseUrl, getBillApiRequest, MAX_PAGE_SIZE } from '../transport';
+import { API_PREFIX, getBaseUrl, getBillApiRequestPage, MAX_PAGE_SIZE } from '../transport';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 
@@ -42,21 +42,21 @@ export function searchMethod(id: IdSpec) {
 		const first = Math.max(1, Number.parseInt(paginationToken ?? '', 10) || 1);
 		const results: INodeListSearchItems[] = [];
 		for (let page = first; ; page++) {
-			const response = await getBillApiRequest.call(
+			const { entries, last } = await getBillApiRequestPage.call(
 				this,
-				{ method: 'GET', path: `${API_PREFIX}${id.picker.path}`, qs: { page, limit: MAX_PAGE_SIZE } },
+				{ method: 'GET', path: `${API_PREFIX}${id.picker.path}` },
 				{ action: `list ${plural}`, noun: id.noun, wording: 2 },
 				baseUrl,
 				LIST_RETRY_POLICY,
+				page,
+				MAX_PAGE_SIZE,
 			);
-			const data = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
-			for (const entry of data) {
+			for (const entry of entries) {
 				if (entry?.id === undefined || entry.id === null || entry.id === '') continue;
 				const item = { name: id.picker.label(entry) || String(entry.id), value: String(entry.id) };
 				if (!needle || matches(entry, item, id, needle)) results.push(item);
 			}
-			const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
-			if (data.length === 0 || !Number.isFinite(pages) || page >= pages) return { results };
+			if (last) return { results };
 			const readEnough = !needle || results.length >= ENOUGH_MATCHES || page - first + 1 >= PAGES_PER_SEARCH;
 			if (readEnough) return { results, paginationToken: String(page + 1) };
 		}

@@ -11,7 +11,8 @@ const WAIT_SLICE_MS = 250;
 /** Where GetBill is called from: a run of the node, or the editor's lists ("From List"), which have no cancel signal. */
 export type GetBillContext = IExecuteFunctions | ILoadOptionsFunctions;
 
-const signalOf = (ctx: GetBillContext): AbortSignal | undefined =>
+/** n8n's cancel signal of the execution (none in the editor's lists). */
+export const signalOf = (ctx: GetBillContext): AbortSignal | undefined =>
 	'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal?.() : undefined;
 
 /** Whether n8n asked this execution to stop. */

@@ -5,7 +5,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { GetBillContext } from './cancel';
-import { cancellableWait, cancelledError, isCancelled } from './cancel';
+import { cancellableWait, cancelledError, isCancelled, signalOf } from './cancel';
 import type { ErrorContext, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { RetryPolicy } from './retry';
@@ -68,7 +68,7 @@ export async function getBillApiRequest(
 	const root = baseUrl ?? (await getBaseUrl.call(this));
 	const kind = kindOf(request);
 	const safeToRepeat = isSafeToRepeat(kind);
-	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal?.() : undefined;
+	const signal = signalOf(this);
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
 		const options: IHttpRequestOptions = {
@@ -113,6 +113,26 @@ export async function getBillApiRequest(
 export const MAX_PAGE_SIZE = 100;
 
 /**
+ * One page of a paged list (`{data: [...], pagination: {page, pages}}`): its
+ * entries, and whether it is the last (`pagination.pages` reached, or an empty
+ * or unpaged answer).
+ */
+export async function getBillApiRequestPage(
+	this: GetBillContext,
+	request: GetBillRequest,
+	ctx: ErrorContext,
+	baseUrl: string,
+	policy: RetryPolicy,
+	page: number,
+	pageSize: number,
+): Promise<{ entries: IDataObject[]; last: boolean }> {
+	const response = await getBillApiRequest.call(this, { ...request, qs: { ...request.qs, page, limit: pageSize } }, ctx, baseUrl, policy);
+	const entries = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
+	const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
+	return { entries, last: entries.length === 0 || !Number.isFinite(pages) || page >= pages };
+}
+
+/**
  * Reads a paged list (`{data: [...], pagination: {page, pages}}`), page after
  * page from 1, until `limit` entries are read (all when undefined) or the last
  * page. Every page goes through getBillApiRequest (retries included).
@@ -128,21 +148,9 @@ export async function getBillApiRequestPages(
 	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit);
 	const entries: IDataObject[] = [];
 	for (let page = 1; ; page++) {
-		const response = await getBillApiRequest.call(
-			this,
-			{ ...request, qs: { ...request.qs, page, limit: pageSize } },
-			ctx,
-			baseUrl,
-			policy,
-		);
-		const data = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
-		entries.push(...data);
-		const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
-		const done =
-			(limit !== undefined && entries.length >= limit) ||
-			data.length === 0 ||
-			!Number.isFinite(pages) ||
-			page >= pages;
+		const read = await getBillApiRequestPage.call(this, request, ctx, baseUrl, policy, page, pageSize);
+		entries.push(...read.entries);
+		const done = (limit !== undefined && entries.length >= limit) || read.last;
 		if (done) return limit === undefined ? entries : entries.slice(0, limit);
 	}
 }
