@@ -181,26 +181,27 @@ export function readId(ctx: IExecuteFunctions, itemIndex: number, id: IdSpec): s
 	const raw = locatorValue(ctx.getNodeParameter(id.name, itemIndex, '') as unknown);
 	const value = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' ? String(raw) : '';
 	const v2 = ctx.getNode().typeVersion >= 2;
-	const tool = runsAsTool(ctx);
-	if (value === '') {
-		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is empty [item ${itemIndex}]: ${showValue(raw)}`, {
+	/** The error, with what to do for a person in that version or for a model (only built when an ID is refused). */
+	const refuse = (problem: string, forTool: string, forV2: string, forV1: string) =>
+		new NodeOperationError(ctx.getNode(), `${id.displayName} ${problem} [item ${itemIndex}]: ${showValue(raw)}`, {
 			itemIndex,
-			description: tool
-				? `Give the ${id.noun} ID (e.g. ${id.example}).`
-				: v2
-					? `Pick the ${id.noun} from the list, or give its ID (e.g. ${id.example}), or map it from a previous node with an expression.`
-					: id.hint,
+			description: runsAsTool(ctx) ? forTool : v2 ? forV2 : forV1,
 		});
+	if (value === '') {
+		throw refuse(
+			'is empty',
+			`Give the ${id.noun} ID (e.g. ${id.example}).`,
+			`Pick the ${id.noun} from the list, or give its ID (e.g. ${id.example}), or map it from a previous node with an expression.`,
+			id.hint,
+		);
 	}
 	if (/^[.\s]+$/.test(value) || (v2 && !isValidId(value))) {
-		throw new NodeOperationError(ctx.getNode(), `${id.displayName} is not a valid ID [item ${itemIndex}]: ${showValue(raw)}`, {
-			itemIndex,
-			description: tool
-				? `A GetBill ID has no "/" and is not only dots (e.g. ${id.example}); nothing was sent.`
-				: v2
-					? `A GetBill ID has no "/" and is not only dots (such an ID would address another GetBill endpoint), so nothing was sent. ${id.hint}`
-					: `An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
-		});
+		throw refuse(
+			'is not a valid ID',
+			`A GetBill ID has no "/" and is not only dots (e.g. ${id.example}); nothing was sent.`,
+			`A GetBill ID has no "/" and is not only dots (such an ID would address another GetBill endpoint), so nothing was sent. ${id.hint}`,
+			`An ID made only of dots would address another GetBill endpoint, so nothing was sent. ${id.hint}`,
+		);
 	}
 	return value;
 }
