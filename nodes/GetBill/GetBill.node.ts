@@ -13,6 +13,7 @@ import * as debtor from './actions/debtor';
 import * as followup from './actions/followup';
 import * as report from './actions/report';
 import * as user from './actions/user';
+import { WRITE_OPERATIONS } from './actions/options';
 import { router } from './actions/router';
 import { listSearch } from './methods/listSearch';
 
@@ -32,7 +33,8 @@ export class GetBill implements INodeType {
 		},
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
-		outputs: [NodeConnectionTypes.Main],
+		// A second output, Unsent, only where a write operation's "When Write Quota Runs Out" is Output Unsent Items.
+		outputs: `={{ $parameter.options?.whenQuotaRunsOut === 'outputUnsent' && ${JSON.stringify(WRITE_OPERATIONS)}.includes($parameter.operation) ? [{ type: '${NodeConnectionTypes.Main}', displayName: 'Done' }, { type: '${NodeConnectionTypes.Main}', displayName: 'Unsent' }] : ['${NodeConnectionTypes.Main}'] }}`,
 		credentials: [
 			{
 				name: 'getBillOAuth2Api',

@@ -1,8 +1,50 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { WhenQuotaRunsOut } from '../transport/quota';
+import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
+
+/** The operations that write (every resource names them alike): they count against GetBill's write quota. */
+export const WRITE_OPERATIONS = ['create', 'createMany', 'delete', 'update'] as const;
+
+export const isWriteOperation = (operation: string): boolean => (WRITE_OPERATIONS as readonly string[]).includes(operation);
+
+const WHEN_QUOTA_RUNS_OUT: Array<{ name: string; value: WhenQuotaRunsOut; description: string }> = [
+	{
+		name: 'Output Unsent Items',
+		value: 'outputUnsent',
+		description: `The node gets a second output, Unsent: the items not sent, each with ${QUOTA_FREES_AT_FIELD} (when the quota frees up), for a Wait node that loops them back into this node`,
+	},
+	{
+		name: 'Stop',
+		value: 'stop',
+		description: 'Stop with an error that lists the items done and the items not sent, and when the quota frees up',
+	},
+	{
+		name: 'Wait',
+		value: 'wait',
+		description: 'Wait until the quota frees up if that is within Max Rate-Limit Wait, then go on; otherwise stop',
+	},
+];
+
+/**
+ * The choice for a write operation when GetBill's write quota runs out with
+ * items left. The node's second output exists only with Output Unsent Items
+ * (see the node's `outputs`).
+ */
+const WHEN_QUOTA_RUNS_OUT_OPTION: INodeProperties = {
+	displayName: 'When Write Quota Runs Out',
+	name: 'whenQuotaRunsOut',
+	type: 'options',
+	noDataExpression: true,
+	options: WHEN_QUOTA_RUNS_OUT,
+	default: 'stop',
+	description:
+		'What to do when GetBill\'s write quota (500 writes per hour per OAuth client) is spent with items left. The node never sends a write that GetBill\'s answers say the quota has no room for.',
+	displayOptions: { show: { '/operation': [...WRITE_OPERATIONS] } },
+};
 
 export const DEFAULT_CONCURRENCY = 5;
 const MAX_CONCURRENCY = 20;
@@ -12,7 +54,7 @@ export const MAX_RATE_LIMIT_WAIT_SECONDS = 3600;
 
 /** The "Options" collection of an operation: retries, rate-limit wait, concurrency. */
 export function optionsProperty(resource: string, operations: string[]): INodeProperties {
-	return optionsCollection(resource, operations, [CONCURRENCY_OPTION, ...RETRY_OPTIONS]);
+	return optionsCollection(resource, operations, [CONCURRENCY_OPTION, ...RETRY_OPTIONS, WHEN_QUOTA_RUNS_OUT_OPTION]);
 }
 
 function optionsCollection(resource: string, operations: string[], options: INodeProperties[]): INodeProperties {
@@ -47,6 +89,7 @@ export function batchOptionsProperty(resource: string, operation: string): INode
 			description: 'How many debts go in one request (at most 1,000, GetBill\'s limit). Each request counts as one write against the 500 writes per hour.',
 		},
 		...RETRY_OPTIONS,
+		WHEN_QUOTA_RUNS_OUT_OPTION,
 	]);
 }
 
@@ -164,4 +207,18 @@ function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPoli
 /** Concurrency is one value for the whole run: the first item's. */
 export function readConcurrency(ctx: IExecuteFunctions): number {
 	return wholeNumber(ctx, readOptions(ctx, 0), 'concurrency', 'Concurrency', DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY, 0);
+}
+
+/** "When Write Quota Runs Out" of a write operation (one value for the run: the first item's); a read never writes. */
+export function readWhenQuotaRunsOut(ctx: IExecuteFunctions, operation: string): WhenQuotaRunsOut {
+	if (!isWriteOperation(operation)) return 'stop';
+	const value = readOptions(ctx, 0).whenQuotaRunsOut ?? 'stop';
+	const allowed = WHEN_QUOTA_RUNS_OUT.map((o) => o.value as string);
+	if (typeof value !== 'string' || !allowed.includes(value)) {
+		throw new NodeOperationError(ctx.getNode(), `When Write Quota Runs Out is not a known choice: ${JSON.stringify(value)} [item 0]`, {
+			itemIndex: 0,
+			description: `Choose one of: ${WHEN_QUOTA_RUNS_OUT.map((o) => o.name).join(', ')} (values ${allowed.join(', ')}).`,
+		});
+	}
+	return value as WhenQuotaRunsOut;
 }

@@ -3,7 +3,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { getBaseUrl } from '../transport';
 import { isCancelled } from '../transport/cancel';
-import { readConcurrency, retryPolicyReader } from './options';
+import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
+import { isoTime, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf, windowText } from '../transport/quota';
+import { isWriteOperation, readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
 import * as company from './company';
 import * as creditor from './creditor';
 import * as debt from './debt';
@@ -13,12 +15,25 @@ import * as report from './report';
 import * as user from './user';
 import type { RunContext, Send } from './shared';
 import { noteDoneItems, runsAsTool, simplify } from './shared';
+import { Tries } from './tries';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
 export interface RunAllControl {
 	continueOnFail: boolean;
 	/** The paired error item of Continue On Fail (or of the error output) */
 	errorItem: (error: NodeApiError | NodeOperationError, itemIndex: number) => INodeExecutionData;
+	/** What earlier tries of this run did (Retry On Fail): their items are not sent again */
+	tries: Tries;
+}
+
+/**
+ * What a whole-run operation did: each item's output (undefined for an item
+ * not sent), and, when GetBill's write quota ran out, the items not sent.
+ */
+export interface RunAllResult {
+	results: INodeExecutionData[][];
+	spent?: QuotaSpent;
+	unsent: number[];
 }
 
 /**
@@ -28,7 +43,7 @@ export interface RunAllControl {
  */
 interface Operation {
 	prepare?: (this: IExecuteFunctions, itemIndex: number, run: RunContext) => Send;
-	runAll?: (this: IExecuteFunctions, run: RunContext, control: RunAllControl) => Promise<INodeExecutionData[]>;
+	runAll?: (this: IExecuteFunctions, run: RunContext, control: RunAllControl) => Promise<RunAllResult>;
 	/**
 	 * Whether its request may be sent again without harm (reads, updates). One
 	 * that is not (a create, a delete) never runs concurrently in a run that a
@@ -139,9 +154,12 @@ function logStopped(this: IExecuteFunctions, done: number, total: number) {
  * are not in any output: the error says which they are, so that nobody sends
  * them again.
  */
+/** The IDs GetBill gave an item's output (a create's new ID). */
+const idsOf = (output: INodeExecutionData[] | undefined): unknown[] => (output ?? []).map((o) => o.json.id).filter((id) => id !== undefined);
+
 function reportDone(error: NodeApiError | NodeOperationError, results: INodeExecutionData[][], failedItem: number): void {
 	const done = results
-		.map((output, itemIndex) => ({ itemIndex, ids: (output ?? []).map((o) => o.json.id).filter((id) => id !== undefined) }))
+		.map((output, itemIndex) => ({ itemIndex, ids: idsOf(output) }))
 		.filter(({ itemIndex }) => itemIndex < failedItem && results[itemIndex] !== undefined);
 	if (done.length === 0) return;
 	noteDoneItems(
@@ -153,6 +171,81 @@ function reportDone(error: NodeApiError | NodeOperationError, results: INodeExec
 			`which are not in the output because the run stopped: ${listed}. ` +
 			`Do not send them again: run again only for item ${failedItem} and the items after it (no request was sent for those).`,
 	);
+}
+
+/** What the run's end needs to know to answer for the items the write quota left unsent. */
+interface QuotaEnd {
+	whenSpent: WhenQuotaRunsOut;
+	continueOnFail: boolean;
+	toErrorOutput: boolean;
+	asTool: boolean;
+	safeToRepeat: boolean;
+}
+
+/** "GetBill allows 500 writes per hour per OAuth client": the limit and window GetBill announced. */
+function allowance(spent: QuotaSpent): string {
+	return spent.limit === undefined
+		? 'GetBill limits the writes of each OAuth client'
+		: `GetBill allows ${spent.limit} writes ${windowText(spent.windowSeconds)} per OAuth client`;
+}
+
+/**
+ * The items the write quota left unsent, as the option says: a second output
+ * (each item with the time the quota frees up), paired error items (Continue
+ * On Fail), or one error that names every item done and not sent.
+ */
+function answerUnsent(
+	this: IExecuteFunctions,
+	results: INodeExecutionData[][],
+	spent: QuotaSpent,
+	unsent: number[],
+	end: QuotaEnd,
+): INodeExecutionData[][] {
+	const items = this.getInputData();
+	const timezone = this.getTimezone();
+	const freesAt = localTime(spent.resetAt, timezone);
+	if (end.whenSpent === 'outputUnsent') {
+		const at = isoTime(spent.resetAt, timezone);
+		const handedOn = unsent.map((itemIndex) => ({
+			...items[itemIndex],
+			json: { ...items[itemIndex].json, [QUOTA_FREES_AT_FIELD]: at },
+			pairedItem: { item: itemIndex },
+		}));
+		return [results.flat(), handedOn];
+	}
+	const fix = end.asTool
+		? `Do not send these writes again before ${freesAt}.`
+		: 'Nothing was sent twice. Run again with only the items not sent after that time, or choose "Wait" or "Output Unsent Items" under Options > When Write Quota Runs Out.';
+	const quotaText = `${allowance(spent)}, and its answers say none is left until ${freesAt}. ${fix}`;
+	if (end.continueOnFail) {
+		for (const itemIndex of unsent) {
+			const error =
+				itemIndex === spent.itemIndex && spent.refusal
+					? spent.refusal
+					: new NodeOperationError(this.getNode(), `GetBill's write quota is spent: item ${itemIndex} was not sent [item ${itemIndex}]`, {
+							itemIndex,
+							description: quotaText,
+						});
+			results[itemIndex] = [errorItem(end.asTool ? forModel(error) : error, itemIndex, end.toErrorOutput)];
+		}
+		return [results.flat()];
+	}
+	const doneItems = results.map((output, itemIndex) => (output === undefined ? -1 : itemIndex)).filter((i) => i >= 0);
+	const counts = `${doneItems.length} of ${items.length} items done, ${unsent.length} not sent`;
+	const lists = `Not sent: items ${itemRanges(unsent)}.` + (doneItems.length ? ` Done: items ${itemRanges(doneItems)}.` : '');
+	// Where GetBill answered 429, its words stay the message (a NodeApiError); otherwise the headers said it.
+	const error: NodeApiError | NodeOperationError = spent.refusal ?? new NodeOperationError(this.getNode(), `GetBill's write quota is spent: ${counts}`, { itemIndex: unsent[0] });
+	error.description = spent.refusal
+		? `${counts}. ${lists}\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
+		: `${lists} ${quotaText}`;
+	error.context.itemIndex = unsent[0];
+	error.context.itemsNotSent = unsent;
+	error.context.quotaFreesAt = new Date(spent.resetAt).toISOString();
+	if (!end.safeToRepeat) {
+		const done = doneItems.map((itemIndex) => ({ itemIndex, ids: idsOf(results[itemIndex]) }));
+		noteDoneItems(error, done, 'ID', (listed) => `What GetBill did before the quota ran out (not in the output, as the run stopped): ${listed}.`);
+	}
+	throw end.asTool ? forModel(error) : error;
 }
 
 /**
@@ -170,6 +263,11 @@ function reportDone(error: NodeApiError | NodeOperationError, results: INodeExec
  * the error lists what was already created. With Continue On Fail every item
  * is sent anyway, so those run concurrently too.
  *
+ * Every request waits for room in GetBill's quota (see the transport); when
+ * the write quota runs out, no further item is taken and "When Write Quota
+ * Runs Out" says what becomes of the items left. A write done in an earlier
+ * try of this run (Retry On Fail) is not sent again: its output is kept.
+ *
  * A stopped execution (n8n's cancel signal) takes no further item.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -183,12 +281,16 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	if (items.length === 0) return [[]];
+	const whenSpent = readWhenQuotaRunsOut(this, operation);
+	// The second output (Unsent) exists only with Output Unsent Items: every answer has as many outputs as the node.
+	const outputs = (done: INodeExecutionData[][]): INodeExecutionData[][] => (whenSpent === 'outputUnsent' ? [done.flat(), []] : [done.flat()]);
+	if (items.length === 0) return outputs([]);
 	const continueOnFail = this.continueOnFail();
 	const asTool = runsAsTool(this);
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
 	const oneAtATime = !op.safeToRepeat && !continueOnFail;
 	const concurrency = oneAtATime ? 1 : readConcurrency(this);
+	const tries = new Tries(this, isWriteOperation(operation));
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),
 		noun: resource,
@@ -197,23 +299,37 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		skippedInputKeys: new Set(),
 		retryPolicy: retryPolicyReader(this),
 		version: this.getNode().typeVersion,
+		gate: { quotas: tries.quotas(), whenSpent },
+	};
+	const end: QuotaEnd = { whenSpent, continueOnFail, toErrorOutput, asTool, safeToRepeat: op.safeToRepeat };
+	/** The run's answer when it did not stop: the items the quota left unsent as the option says. */
+	const finish = (results: INodeExecutionData[][], spent: QuotaSpent | undefined, unsent: number[]): INodeExecutionData[][] => {
+		tries.keepQuotas(run.gate.quotas);
+		const answer = spent && unsent.length ? answerUnsent.call(this, results, spent, unsent, end) : outputs(results);
+		tries.forget();
+		return answer;
 	};
 	if (op.runAll) {
-		let output: INodeExecutionData[];
+		let done: RunAllResult;
 		try {
-			output = await op.runAll.call(this, run, {
+			done = await op.runAll.call(this, run, {
 				continueOnFail,
 				errorItem: (error, itemIndex) => errorItem(asTool ? forModel(error) : error, itemIndex, toErrorOutput),
+				tries,
 			});
 		} catch (caught) {
+			tries.keepQuotas(run.gate.quotas);
 			throw asTool && (caught instanceof NodeApiError || caught instanceof NodeOperationError) ? forModel(caught) : caught;
 		}
 		addAutoMapHints.call(this, run);
-		return [output];
+		return finish(done.results, done.spent, done.unsent);
 	}
 	const prepare = op.prepare!;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+	/** The first refusal of the write quota, and the items it left unsent */
+	let spent: QuotaSpent | undefined;
+	const unsent = new Set<number>();
 
 	const fail = (caught: unknown, itemIndex: number) => {
 		const error = asNodeError.call(this, caught, itemIndex);
@@ -229,7 +345,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		for (let itemIndex = 0; itemIndex < items.length && !stop; itemIndex++) {
 			if (isCancelled(this)) {
 				logStopped.call(this, 0, items.length);
-				return [[]];
+				return outputs([]);
 			}
 			try {
 				prepared[itemIndex] = prepare.call(this, itemIndex, run);
@@ -245,21 +361,33 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
+		const doneBefore = tries.doneOutput(itemIndex);
+		if (doneBefore) {
+			results[itemIndex] = doneBefore;
+			return false;
+		}
 		try {
 			const send = prepared[itemIndex] ?? prepare.call(this, itemIndex, run);
 			const simple = op.simplified && run.version >= 2 && this.getNodeParameter('simple', itemIndex, true) === true;
 			const output = await send();
 			results[itemIndex] = simple ? output.map((o) => ({ ...o, json: simplify(o.json, op.simplified!) })) : output;
+			tries.remember(itemIndex, results[itemIndex]);
 			return true;
 		} catch (caught) {
+			const quotaSpent = quotaSpentOf(caught);
+			if (quotaSpent) {
+				unsent.add(itemIndex);
+				spent ??= quotaSpent;
+				return false;
+			}
 			const error = fail(caught, itemIndex);
 			return error instanceof NodeApiError && /^\d{3}$/.test(String(error.httpCode));
 		}
 	};
 
 	let next = 0;
-	/** The next item to run, or undefined when the run is over, stopped or cancelled. */
-	const take = (): number | undefined => (stop || next >= items.length || isCancelled(this) ? undefined : next++);
+	/** The next item to run, or undefined when the run is over, stopped, out of write quota or cancelled. */
+	const take = (): number | undefined => (stop || spent || next >= items.length || isCancelled(this) ? undefined : next++);
 	let reachedGetBill = false;
 	for (let itemIndex = take(); itemIndex !== undefined; itemIndex = reachedGetBill ? undefined : take()) {
 		reachedGetBill = await runItem(itemIndex);
@@ -273,13 +401,21 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	addAutoMapHints.call(this, run);
 	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen.
 	if (isCancelled(this)) {
+		tries.keepQuotas(run.gate.quotas);
 		logStopped.call(this, results.filter((r) => r !== undefined).length, items.length);
-		return [results.flat()];
+		return outputs(results);
 	}
+	// Items the quota refused, and those never taken after it ran out.
+	for (let itemIndex = next; spent && itemIndex < items.length; itemIndex++) unsent.add(itemIndex);
+	const notSent = [...unsent].sort((a, b) => a - b);
 	if (stop) {
+		tries.keepQuotas(run.gate.quotas);
 		if (!op.safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
+		if (spent && notSent.length) {
+			stop.error.description = `${stop.error.description ?? ''}\n\nNot sent either, as GetBill's write quota is spent until ${localTime(spent.resetAt, this.getTimezone())}: items ${itemRanges(notSent)}.`.trim();
+		}
 		// As a tool, what was done before the failure goes into the message too.
 		throw asTool ? forModel(stop.error) : stop.error;
 	}
-	return [results.flat()];
+	return finish(results, spent, notSent);
 }

@@ -24,6 +24,8 @@ import { buildBody, FieldValueError, normaliseFieldValue, pickFields, showValue 
 import type { GetBillRequest } from '../transport';
 import { getBillApiRequest, getBillApiRequestPages } from '../transport';
 import type { ErrorContext } from '../transport/errors';
+import type { QuotaGate } from '../transport/quota';
+import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 
 /** What every item of one run shares. */
@@ -41,6 +43,8 @@ export interface RunContext {
 	retryPolicy: (itemIndex: number) => RetryPolicy;
 	/** The node's version: from 2, API failures name the item in their message */
 	version: number;
+	/** GetBill's read and write quotas as its answers announce them, and what to do when the write quota runs out */
+	gate: QuotaGate;
 }
 
 /**
@@ -68,7 +72,7 @@ export async function request(
 	req: GetBillRequest,
 	about: About,
 ): Promise<IDataObject> {
-	return await getBillApiRequest.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex));
+	return await getBillApiRequest.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), run.gate);
 }
 
 /** Reads a paged list for an item: all entries, or `limit`. */
@@ -80,7 +84,7 @@ export async function requestPages(
 	about: About,
 	limit: number | undefined,
 ): Promise<IDataObject[]> {
-	return await getBillApiRequestPages.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit);
+	return await getBillApiRequestPages.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit, run.gate);
 }
 
 /** The `data` of GetBill's envelope (or the answer itself). */
@@ -263,7 +267,10 @@ export function readFields(
 	const autoMap = mode === AUTO_MAP;
 	let fields: IDataObject;
 	if (autoMap) {
-		const mapped = pickFields(table, ctx.getInputData()[itemIndex]?.json ?? {}, purpose, readIgnoredInputFields(ctx, itemIndex));
+		// The time an unsent item carried through a Wait node is the node's own, never a field to send.
+		const input = { ...ctx.getInputData()[itemIndex]?.json };
+		delete input[QUOTA_FREES_AT_FIELD];
+		const mapped = pickFields(table, input, purpose, readIgnoredInputFields(ctx, itemIndex));
 		mapped.ignored.forEach((key) => run.ignoredInputKeys.add(key));
 		mapped.empty.forEach((key) => run.emptyInputKeys.add(key));
 		mapped.skipped.forEach((key) => run.skippedInputKeys.add(key));
@@ -458,12 +465,10 @@ export interface DoneItem {
 	ids: unknown[];
 }
 
-const LISTED_AT_MOST = 20;
-
 /**
  * Adds to the error that stops a create (or delete) run which items GetBill
- * had already done, with their IDs (the first 20, then how many more), so
- * nobody sends them again: `item 0 (ID "abc"), item 1 (ID "def") and 3 more`.
+ * had already done, with their IDs, every one of them, so nobody sends them
+ * again: `item 0 (ID "abc"), item 1 (ID "def")`.
  */
 export function noteDoneItems(
 	error: NodeApiError | NodeOperationError,
@@ -473,9 +478,8 @@ export function noteDoneItems(
 ): void {
 	const listed =
 		done
-			.slice(0, LISTED_AT_MOST)
 			.map(({ itemIndex, ids }) => `item ${itemIndex}${ids.length ? ` (${idLabel} ${ids.map((id) => `"${String(id)}"`).join(', ')})` : ''}`)
-			.join(', ') + (done.length > LISTED_AT_MOST ? ` and ${done.length - LISTED_AT_MOST} more` : '');
+			.join(', ');
 	const note = sentence(listed);
 	error.description = error.description ? `${error.description}\n\n${note}` : note;
 	error.context.itemsDoneBeforeFailure = done.map(({ itemIndex, ids }) => ({ item: itemIndex, ids }));

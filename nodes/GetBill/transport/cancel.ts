@@ -40,6 +40,18 @@ function aborted(signal: AbortSignal | undefined): { promise: Promise<void>; dis
 	return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
 
+/** Waits for `promise`, or throws at once when the execution is stopped. */
+export async function untilSettledOrStopped<T>(ctx: GetBillContext, promise: Promise<T>, itemIndex: number, what: string): Promise<T> {
+	const stop = aborted(signalOf(ctx));
+	try {
+		const result = await Promise.race([promise.then((value) => ({ value })), stop.promise.then(() => undefined)]);
+		if (result === undefined || isCancelled(ctx)) throw cancelledError(ctx, itemIndex, what);
+		return result.value;
+	} finally {
+		stop.dispose();
+	}
+}
+
 /**
  * Waits `ms`, ending at once when the execution is stopped (then throws). No
  * timer longer than a slice stays behind after a stop.

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { windowText } from './quota';
 import { retryAfterSeconds } from './retry';
 
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
@@ -44,30 +45,31 @@ export interface ErrorContext {
 	wording?: 1 | 2;
 	/** What the message names when the request was for many items, e.g. "items 0 to 999" (a batch) */
 	itemLabel?: string;
+	/** The limit and window of the quota as GetBill's last answers announced them (X-RateLimit-Limit, -Window) */
+	quotaLimit?: number;
+	quotaWindowSeconds?: number;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
 
 /** What a request of that kind needs and does, for a resource (`noun`: "followup", "debt"). */
-function kindText(kind: RequestKind, noun: string): { scope: string; purpose: string; limit: string; repeat: string } {
+function kindText(kind: RequestKind, noun: string): { scope: string; purpose: string; repeat: string } {
 	const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
 	switch (kind) {
 		case 'read':
-			return { scope: `${plural}:read`, purpose: `read ${plural}`, limit: '1,000 reads', repeat: 'Reads are safe to repeat.' };
+			return { scope: `${plural}:read`, purpose: `read ${plural}`, repeat: 'Reads are safe to repeat.' };
 		case 'update':
-			return { scope: `${plural}:write`, purpose: `update ${plural}`, limit: '500 updates', repeat: 'Updates are safe to repeat.' };
+			return { scope: `${plural}:write`, purpose: `update ${plural}`, repeat: 'Updates are safe to repeat.' };
 		case 'create':
 			return {
 				scope: `${plural}:write`,
 				purpose: `create ${plural}`,
-				limit: '500 writes (creates and updates)',
 				repeat: `Before running again, check in GetBill whether the ${noun} was created: a create sent twice makes two ${plural}.`,
 			};
 		case 'delete':
 			return {
 				scope: `${plural}:write`,
 				purpose: `delete ${plural}`,
-				limit: '500 writes',
 				repeat: `Before running again, check in GetBill whether the ${noun} was deleted.`,
 			};
 	}
@@ -227,6 +229,14 @@ export interface DescribedError {
 	body: JsonObject;
 }
 
+/** The limit GetBill announced (the 429's `details.limit`, or the headers'), never a constant: "GetBill allows 25 writes per 5 minutes per OAuth client." */
+function allowance(details: Record<string, unknown> | undefined, ctx: ErrorContext): string {
+	const announced = Number(details?.limit ?? ctx.quotaLimit);
+	const what = ctx.kind === 'read' ? 'reads' : 'writes (creates, updates and deletes)';
+	if (!Number.isFinite(announced) || announced <= 0) return `GetBill limits the ${what} of each OAuth client.`;
+	return `GetBill allows ${announced} ${what} ${windowText(ctx.quotaWindowSeconds)} per OAuth client.`;
+}
+
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
@@ -348,7 +358,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 						: ` Retry after ${waitText(seconds)}.`;
 			return {
 				message: `GetBill rate limit reached${said}`,
-				description: `GetBill allows ${kind.limit} per hour per OAuth client.${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
+				description: `${allowance(body.details, ctx)}${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
 				httpCode,
 				body: safeBody,
 			};

@@ -2,14 +2,18 @@ import type {
 	IDataObject,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
+	IN8nHttpFullResponse,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import type { GetBillContext } from './cancel';
-import { cancellableWait, cancelledError, isCancelled, signalOf } from './cancel';
-import type { ErrorContext, RequestKind } from './errors';
+import { cancellableWait, cancelledError, isCancelled, signalOf, untilSettledOrStopped } from './cancel';
+import type { ErrorContext, HttpFailure, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
+import type { Quota, QuotaClass, QuotaGate } from './quota';
+import { localTime, quotaSpentError, windowText } from './quota';
 import type { RetryPolicy } from './retry';
-import { decideRetry, DEFAULT_RETRY_POLICY } from './retry';
+import { decideRetry, DEFAULT_RETRY_POLICY, retryAfterSeconds } from './retry';
 
 export const CREDENTIAL_TYPE = 'getBillOAuth2Api';
 export const DEFAULT_BASE_URL = 'https://getbill.io';
@@ -43,6 +47,7 @@ const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = {
 	GET: 'read',
 	POST: 'create',
 	PUT: 'update',
+	PATCH: 'update',
 	DELETE: 'delete',
 };
 const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.method] ?? 'create';
@@ -50,13 +55,111 @@ const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.
 /** Requests that may be sent again, and cut short when the execution stops: GetBill then did nothing a retry would not redo. */
 export const isSafeToRepeat = (kind: RequestKind): boolean => kind === 'read' || kind === 'update';
 
+/** When a 429 says the quota frees up (ms): `details.retry_after`, or `details.reset_time`, whichever is later; undefined when it says neither. */
+function spentUntilOf(failure: HttpFailure, now: number): number | undefined {
+	const seconds = retryAfterSeconds(failure);
+	const body = failure.body as { details?: { reset_time?: unknown } } | undefined;
+	const resetTime = typeof body?.details?.reset_time === 'string' ? Date.parse(body.details.reset_time) : NaN;
+	const times = [seconds === undefined ? NaN : now + seconds * 1000, resetTime].filter(Number.isFinite);
+	return times.length ? Math.max(...times) : undefined;
+}
+
+/** The limit a 429 names (`details.limit`). */
+function limitOf(failure: HttpFailure): number | undefined {
+	const limit = Number((failure.body as { details?: { limit?: unknown } } | undefined)?.details?.limit);
+	return Number.isFinite(limit) && limit > 0 ? limit : undefined;
+}
+
+/** Past the reset, the margin before the next request leaves (GetBill's Reset is in whole seconds). */
+const RESET_MARGIN_MS = 200;
+
+/** GetBill's 429 as the NodeApiError of the request, with the limit GetBill announced. */
+function refusalError(
+	this: GetBillContext,
+	refusal: HttpFailure,
+	quota: Quota,
+	cls: QuotaClass,
+	ctx: ErrorContext,
+	policy: RetryPolicy,
+	root: string,
+	attempts?: number,
+) {
+	return failureToApiError(this.getNode(), refusal, {
+		...ctx,
+		baseUrl: root,
+		attempts,
+		maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
+		kind: cls === 'read' ? 'read' : (ctx.kind ?? 'update'),
+		quotaLimit: quota.limit,
+		quotaWindowSeconds: quota.windowSeconds,
+	});
+}
+
+/**
+ * Lets a request of the class leave only when its quota has room: requests in
+ * flight count against what the last answer said was left; until an answer
+ * has said, one request goes at a time. When the quota is spent, a read waits
+ * for it if it frees up within Max Rate-Limit Wait; a write does as "When
+ * Write Quota Runs Out" says (Wait: the same; Stop: only where GetBill itself
+ * answered 429, as the node always did; Output Unsent Items: never), and
+ * otherwise is not sent (a `quotaSpentError` for a write). Returns the request's
+ * place in the send order.
+ */
+async function admit(
+	this: GetBillContext,
+	quota: Quota,
+	cls: QuotaClass,
+	gate: QuotaGate,
+	policy: RetryPolicy,
+	ctx: ErrorContext,
+	refusal: HttpFailure | undefined,
+	root: string,
+): Promise<number> {
+	const itemIndex = ctx.itemIndex ?? 0;
+	for (;;) {
+		if (isCancelled(this)) throw cancelledError(this, itemIndex, `before the request to ${ctx.action}`);
+		const now = Date.now();
+		const check = quota.check(now);
+		if ('go' in check) return quota.start();
+		if ('waitForAnswer' in check) {
+			await untilSettledOrStopped(this, quota.nextAnswer(), itemIndex, `while waiting for GetBill's rate limit before the request to ${ctx.action}`);
+			continue;
+		}
+		const waitMs = check.spentUntil - now + RESET_MARGIN_MS;
+		const mode = cls === 'read' ? 'wait' : gate.whenSpent;
+		const mayWait = mode === 'wait' || (mode === 'stop' && quota.spentBy === '429');
+		if (mayWait && waitMs <= policy.maxRateLimitWaitSeconds * 1000 + RESET_MARGIN_MS) {
+			this.logger?.debug?.(`GetBill's ${cls} quota is spent; waiting ${Math.ceil(waitMs / 1000)} s until it frees up`);
+			await cancellableWait(this, waitMs, itemIndex, `while waiting for GetBill's rate limit before the request to ${ctx.action}`);
+			continue;
+		}
+		// GetBill's own 429 in its words, as before; otherwise what the headers said.
+		const apiError = refusal ? refusalError.call(this, refusal, quota, cls, ctx, policy, root) : undefined;
+		if (cls === 'write') {
+			throw quotaSpentError(this.getNode(), { itemIndex, resetAt: check.spentUntil, limit: quota.limit, windowSeconds: quota.windowSeconds, refusal: apiError });
+		}
+		if (apiError) throw apiError;
+		const timezone = 'getTimezone' in this ? this.getTimezone() : 'UTC';
+		throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${localTime(check.spentUntil, timezone)} [item ${itemIndex}]`, {
+			itemIndex,
+			description:
+				`GetBill allows ${quota.limit ?? 'a limited number of'} reads ${windowText(quota.windowSeconds)} per OAuth client, and its last answer said none is left. ` +
+				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
+		});
+	}
+}
+
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
  * refreshes the OAuth2 token. Temporary failures (429, 502, 503, 504, broken
- * connections) are retried as the policy says: reads and updates (GET, PUT)
- * are safe to send again; a create (POST) is retried only after a 429, which
- * GetBill answers without creating anything. Any final failure becomes a NodeApiError that carries
- * GetBill's message and field details, and nothing of the request's headers.
+ * connections) are retried as the policy says: reads and updates (GET, PUT,
+ * PATCH) are safe to send again; a create (POST) is retried only after a 429,
+ * which GetBill answers without creating anything. Any final failure becomes a
+ * NodeApiError that carries GetBill's message and field details, and nothing
+ * of the request's headers.
+ *
+ * With a gate (a node run), every answer's X-RateLimit headers are read and no
+ * request leaves into a quota they say is spent (see `admit`).
  */
 export async function getBillApiRequest(
 	this: GetBillContext,
@@ -64,32 +167,55 @@ export async function getBillApiRequest(
 	ctx: ErrorContext,
 	baseUrl?: string,
 	policy: RetryPolicy = DEFAULT_RETRY_POLICY,
+	gate?: QuotaGate,
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
 	const kind = kindOf(request);
 	const safeToRepeat = isSafeToRepeat(kind);
+	const cls: QuotaClass = kind === 'read' ? 'read' : 'write';
+	const quota = gate?.quotas[cls];
 	const signal = signalOf(this);
+	let refusal: HttpFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
+		const seq = quota ? await admit.call(this, quota, cls, gate!, policy, { ...ctx, kind }, refusal, root) : -1;
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
 			json: true,
 			headers: { Accept: 'application/json' },
+			returnFullResponse: true,
 		};
 		if (request.body !== undefined) options.body = request.body;
 		if (request.qs !== undefined) options.qs = request.qs;
 		// A read or an update under way is cut short by a stop; a create or delete is let finish, so its outcome is known.
 		if (signal && safeToRepeat) options.abortSignal = signal;
 		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL_TYPE,
-				options,
-			)) as IDataObject;
+			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+			quota?.answered(seq, response?.headers);
+			return response?.body as IDataObject;
 		} catch (error) {
-			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			const failure = extractHttpFailure(error);
+			const spentUntil = failure.status === 429 ? spentUntilOf(failure, Date.now()) : undefined;
+			if (quota && spentUntil !== undefined) quota.refused(seq, spentUntil, limitOf(failure));
+			else quota?.failed();
+			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
+			if (quota && spentUntil !== undefined) {
+				// GetBill did nothing: the quota decides whether to wait and send again (at most Max Retries times).
+				refusal = failure;
+				if (attempt - 1 < policy.maxRetries) continue;
+				const apiError = refusalError.call(this, failure, quota, cls, { ...ctx, kind }, policy, root, attempt);
+				if (cls === 'write') {
+					throw quotaSpentError(this.getNode(), {
+						itemIndex: ctx.itemIndex ?? 0,
+						resetAt: spentUntil,
+						limit: quota.limit,
+						windowSeconds: quota.windowSeconds,
+						refusal: apiError,
+					});
+				}
+				throw apiError;
+			}
 			const decision = decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);
 			if (decision.retry) {
 				this.logger?.debug?.(
@@ -125,8 +251,9 @@ export async function getBillApiRequestPage(
 	policy: RetryPolicy,
 	page: number,
 	pageSize: number,
+	gate?: QuotaGate,
 ): Promise<{ entries: IDataObject[]; last: boolean }> {
-	const response = await getBillApiRequest.call(this, { ...request, qs: { ...request.qs, page, limit: pageSize } }, ctx, baseUrl, policy);
+	const response = await getBillApiRequest.call(this, { ...request, qs: { ...request.qs, page, limit: pageSize } }, ctx, baseUrl, policy, gate);
 	const entries = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
 	const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
 	return { entries, last: entries.length === 0 || !Number.isFinite(pages) || page >= pages };
@@ -144,11 +271,12 @@ export async function getBillApiRequestPages(
 	baseUrl: string,
 	policy: RetryPolicy,
 	limit: number | undefined,
+	gate?: QuotaGate,
 ): Promise<IDataObject[]> {
 	const pageSize = limit === undefined ? MAX_PAGE_SIZE : Math.min(MAX_PAGE_SIZE, limit);
 	const entries: IDataObject[] = [];
 	for (let page = 1; ; page++) {
-		const read = await getBillApiRequestPage.call(this, request, ctx, baseUrl, policy, page, pageSize);
+		const read = await getBillApiRequestPage.call(this, request, ctx, baseUrl, policy, page, pageSize, gate);
 		entries.push(...read.entries);
 		const done = (limit !== undefined && entries.length >= limit) || read.last;
 		if (done) return limit === undefined ? entries : entries.slice(0, limit);

@@ -4,8 +4,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
 import { isCancelled } from '../../transport/cancel';
+import type { QuotaSpent } from '../../transport/quota';
+import { itemsLabel, quotaSpentOf } from '../../transport/quota';
 import { batchOptionsProperty, readBatchOptions } from '../options';
-import type { RunAllControl } from '../router';
+import type { RunAllControl, RunAllResult } from '../router';
 import type { RunContext } from '../shared';
 import { dataOf, noteDoneItems, readFields, request } from '../shared';
 import { CREATE_SOURCES, createProperties } from './create.operation';
@@ -44,21 +46,32 @@ function rowReason(row: BatchRow): string {
 	return 'GetBill gave no reason';
 }
 
+/** A row GetBill refused or skipped: the item and GetBill's reason. */
+interface Refusal {
+	itemIndex: number;
+	reason: string;
+	skipped: boolean;
+}
+
 /**
  * Create Many: every item is checked first (an invalid one stops the run
  * before any request, unless On Error continues); the valid items are sent
  * in requests of Batch Size, one at a time, each debt with `temp_id` = its
  * item's index; GetBill's `created`, `failed` and `skipped` rows are mapped
- * back, so the output has one item per input item, paired. A failed or
- * skipped row stops the run (no later batch is sent) with an error that
- * names every debt created so far, or becomes an error item with Continue On
- * Fail.
+ * back, so the output has one item per input item, paired, with the debt's
+ * `id` (as Create's) and `debt_id`. A failed or skipped row stops the run (no
+ * later batch is sent) with an error that names every refused row with
+ * GetBill's reason and every debt created, or becomes an error item with
+ * Continue On Fail. Items created in an earlier try of the run (Retry On
+ * Fail) are not sent again. When GetBill's write quota runs out, the items of
+ * the batches not sent are returned as unsent.
  */
-export async function runAll(this: IExecuteFunctions, run: RunContext, control: RunAllControl): Promise<INodeExecutionData[]> {
+export async function runAll(this: IExecuteFunctions, run: RunContext, control: RunAllControl): Promise<RunAllResult> {
 	const items = this.getInputData();
 	const results: INodeExecutionData[][] = new Array(items.length);
 	const { batchSize, batchName } = readBatchOptions(this);
 	let stop: { itemIndex: number; error: NodeError } | undefined;
+	const refusals: Refusal[] = [];
 	const fail = (error: NodeError, itemIndex: number) => {
 		if (control.continueOnFail) results[itemIndex] = [control.errorItem(error, itemIndex)];
 		else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
@@ -67,7 +80,10 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	const bodies = new Map<number, IDataObject>();
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
-			bodies.set(itemIndex, readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false));
+			const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);
+			const doneBefore = control.tries.doneOutput(itemIndex);
+			if (doneBefore) results[itemIndex] = doneBefore;
+			else bodies.set(itemIndex, body);
 		} catch (error) {
 			fail(error as NodeError, itemIndex);
 		}
@@ -75,6 +91,8 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	if (stop) throw (stop as { error: NodeError }).error; // nothing was sent
 
 	const valid = [...bodies.keys()];
+	let spent: QuotaSpent | undefined;
+	let unsent: number[] = [];
 	for (let start = 0; start < valid.length && !stop; start += batchSize) {
 		if (isCancelled(this)) break;
 		const chunk = valid.slice(start, start + batchSize);
@@ -86,11 +104,16 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 		try {
 			data = dataOf(
 				await request.call(this, run, chunk[0], { method: 'POST', path: apiPath`/debts/batch`, body }, {
-					action: `create ${chunk.length} debts (items ${chunk[0]} to ${chunk[chunk.length - 1]})`,
-					itemLabel: chunk.length === 1 ? `item ${chunk[0]}` : `items ${chunk[0]} to ${chunk[chunk.length - 1]}`,
+					action: `create ${chunk.length} debt${chunk.length === 1 ? '' : 's'} (${itemsLabel(chunk)})`,
+					itemLabel: itemsLabel(chunk),
 				}),
 			);
 		} catch (error) {
+			spent = quotaSpentOf(error);
+			if (spent) {
+				unsent = valid.slice(start);
+				break;
+			}
 			chunk.forEach((itemIndex) => fail(error as NodeError, itemIndex));
 			continue;
 		}
@@ -102,27 +125,28 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 			const echo = (row.data as IDataObject | undefined) ?? {};
 			results[itemIndex] = [
 				{
-					json: { debt_id: row.debt_id, import_id: data.import_id, temp_id: row.temp_id, status: row.status, ...echo },
+					json: { id: row.debt_id, debt_id: row.debt_id, import_id: data.import_id, temp_id: row.temp_id, status: row.status, ...echo },
 					pairedItem: { item: itemIndex },
 				},
 			];
+			control.tries.remember(itemIndex, results[itemIndex]);
 		}
-		for (const [rows, what] of [
-			[asRows(data.failed), 'did not create'],
-			[asRows(data.skipped), 'skipped'],
+		for (const [rows, skipped] of [
+			[asRows(data.failed), false],
+			[asRows(data.skipped), true],
 		] as const) {
 			for (const row of rows) {
 				const itemIndex = itemOfRow(row, chunk);
 				if (itemIndex === undefined) continue;
 				reported.add(itemIndex);
 				const reason = rowReason(row);
+				refusals.push({ itemIndex, reason, skipped });
 				fail(
 					new NodeApiError(this.getNode(), { message: reason, ...(row.errors ? { details: row.errors as JsonObject } : {}) } as JsonObject, {
-						message: `GetBill ${what} the debt of item ${itemIndex}: ${reason}`,
-						description:
-							what === 'skipped'
-								? 'GetBill skips rows that look like template or instruction lines (values with * or "champs obligatoires"). Correct the row if it is a real debt.'
-								: 'GetBill checked this debt on its own and refused it; the other debts of the batch were handled. Correct the fields named and create this one again.',
+						message: `GetBill ${skipped ? 'skipped' : 'did not create'} the debt of item ${itemIndex}: ${reason}`,
+						description: skipped
+							? 'GetBill skips rows that look like template or instruction lines (values with * or "champs obligatoires"). Correct the row if it is a real debt.'
+							: 'GetBill checked this debt on its own and refused it; the other debts of the batch were handled. Correct the fields named and create this one again.',
 						itemIndex,
 					}),
 					itemIndex,
@@ -142,28 +166,50 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	// (assigned in `fail`, which TypeScript does not follow)
 	const stopped = stop as { itemIndex: number; error: NodeError } | undefined;
 	if (stopped) {
-		reportCreated(stopped.error, results, stopped.itemIndex);
-		throw stopped.error;
+		const notSent = valid.filter((itemIndex) => results[itemIndex] === undefined && !refusals.some((r) => r.itemIndex === itemIndex));
+		throw stoppingError(stopped, refusals, results, notSent);
 	}
-	return results.filter((r) => r !== undefined).flat();
+	return { results, spent, unsent };
 }
 
-/** The stopping error names every debt created in this run, so that nobody creates them again. */
-function reportCreated(error: NodeError, results: INodeExecutionData[][], failedItem: number): void {
+/**
+ * The error that stops the run: every refused or skipped row with GetBill's
+ * reason, every debt created (item → debt ID) and the items not sent, none
+ * left out, so that nobody creates a debt twice or misses one.
+ */
+function stoppingError(
+	stopped: { itemIndex: number; error: NodeError },
+	refusals: Refusal[],
+	results: INodeExecutionData[][],
+	notSent: number[],
+): NodeError {
+	const { error } = stopped;
+	error.context.itemIndex = stopped.itemIndex;
+	if (refusals.length > 1) {
+		const refused = refusals.map((r) => r.itemIndex);
+		error.message = `GetBill did not create the debts of ${refusals.length} items (${itemsLabel(refused)}): item ${refusals[0].itemIndex}: ${refusals[0].reason}`;
+		error.description = 'GetBill checked each debt on its own and refused these; the other debts of their batch were handled. Correct the fields named and create only these again.';
+	}
+	if (refusals.length) {
+		const lines = refusals.map((r) => `- item ${r.itemIndex}${r.skipped ? ' (skipped)' : ''}: ${r.reason}`);
+		error.description = `${error.description ?? ''}\n\nRefused by GetBill (${refusals.length}):\n${lines.join('\n')}`;
+		error.context.refusedItems = refusals.map((r) => ({ item: r.itemIndex, reason: r.reason, skipped: r.skipped }));
+	}
 	const created = results
 		.map((output, itemIndex) => ({ itemIndex, ids: output?.[0]?.json.debt_id === undefined ? [] : [output[0].json.debt_id] }))
 		.filter(({ ids }) => ids.length > 0);
-	error.context.itemIndex = failedItem;
 	if (created.length === 0) {
-		error.description = error.description ? `${error.description}\n\nNo debt was created in this run.` : 'No debt was created in this run.';
-		return;
+		error.description = `${error.description ?? ''}\n\nNo debt was created in this run.`.trim();
+	} else {
+		noteDoneItems(
+			error,
+			created,
+			'debt',
+			(listed) =>
+				`GetBill created the debts of ${created.length} item(s) in this run before it stopped: ${listed}. ` +
+				'They are not in the output because the run stopped: do not create them again.',
+		);
 	}
-	noteDoneItems(
-		error,
-		created,
-		'debt',
-		(listed) =>
-			`GetBill created the debts of ${created.length} item(s) in this run before it stopped: ${listed}. ` +
-			'They are not in the output because the run stopped: do not create them again. No later batch was sent.',
-	);
+	if (notSent.length) error.description = `${error.description}\n\nNot sent (no later batch is sent after a refused row): ${itemsLabel(notSent)}.`;
+	return error;
 }

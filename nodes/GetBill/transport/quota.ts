@@ -1,0 +1,232 @@
+import { DateTime } from 'luxon';
+import type { INode, NodeApiError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+/**
+ * GetBill's rate limits, as its answers announce them: per OAuth client, a
+ * sliding window for reads and another for writes (create, update, delete).
+ * Every answer carries `X-RateLimit-Limit`, `-Remaining`, `-Reset` (Unix
+ * time) and `-Window` (seconds) of its class; past the limit GetBill answers
+ * 429 with `details.retry_after` and `details.reset_time`.
+ *
+ * A `Quota` is what the node knows of one class in one run, so that no request
+ * leaves into a quota the headers say is spent: requests in flight count
+ * against `Remaining`, and until an answer has told how much is left (at the
+ * start, or after a reset) one request goes at a time.
+ */
+export type QuotaClass = 'read' | 'write';
+
+/** What the node knows of a quota, kept across the tries of one execution (Retry On Fail). */
+export interface QuotaSnapshot {
+	limit?: number;
+	remaining: number;
+	/** When the spent quota frees up (ms since epoch) */
+	resetAt: number;
+	windowSeconds?: number;
+	/** Why the node counts it spent: the headers said 0, or GetBill answered 429 */
+	spentBy?: 'headers' | '429';
+}
+
+/** What a request of the class may do now. */
+export type QuotaCheck = { go: true } | { waitForAnswer: true } | { spentUntil: number };
+
+/** The four headers of an answer, when it has them (header names in any case). */
+export function readQuotaHeaders(headers: unknown): { limit: number; remaining: number; resetAt?: number; windowSeconds?: number } | undefined {
+	if (typeof headers !== 'object' || headers === null) return undefined;
+	const get = (name: string): number | undefined => {
+		const h = headers as Record<string, unknown>;
+		const raw = h[name] ?? h[name.toLowerCase()];
+		const value = Number(Array.isArray(raw) ? raw[0] : raw);
+		return raw === undefined || raw === null || raw === '' || !Number.isFinite(value) ? undefined : value;
+	};
+	const limit = get('x-ratelimit-limit');
+	const remaining = get('x-ratelimit-remaining');
+	if (limit === undefined || remaining === undefined) return undefined;
+	const reset = get('x-ratelimit-reset');
+	// Unix seconds as documented; a value in milliseconds is taken as it is.
+	const resetAt = reset === undefined ? undefined : reset > 1e12 ? reset : reset * 1000;
+	return { limit, remaining: Math.max(0, Math.floor(remaining)), resetAt, windowSeconds: get('x-ratelimit-window') };
+}
+
+export class Quota {
+	/** unknown: no answer has told yet (one request at a time); known; untracked: GetBill sends no such headers */
+	private state: 'unknown' | 'known' | 'untracked' = 'unknown';
+	limit?: number;
+	windowSeconds?: number;
+	remaining = 0;
+	resetAt = 0;
+	spentBy?: 'headers' | '429';
+	private inFlight = 0;
+	private nextSeq = 0;
+	/** The send order of the request whose answer last set `remaining`: an older answer does not override it */
+	private lastSeq = -1;
+	private waiters: Array<() => void> = [];
+
+	constructor(snapshot?: QuotaSnapshot, now = Date.now()) {
+		if (snapshot) {
+			this.limit = snapshot.limit;
+			this.windowSeconds = snapshot.windowSeconds;
+			// Still spent: known until it frees up; otherwise the next answer tells.
+			if (snapshot.remaining <= 0 && snapshot.resetAt > now) {
+				Object.assign(this, { state: 'known', remaining: 0, resetAt: snapshot.resetAt, spentBy: snapshot.spentBy });
+			}
+		}
+	}
+
+	/** What the node knows now, to keep for a later try. */
+	snapshot(): QuotaSnapshot | undefined {
+		if (this.state !== 'known') return undefined;
+		return { limit: this.limit, remaining: this.remaining, resetAt: this.resetAt, windowSeconds: this.windowSeconds, spentBy: this.spentBy };
+	}
+
+	/** Whether a request may leave now, must wait for an answer in flight, or the quota is spent until a time. */
+	check(now = Date.now()): QuotaCheck {
+		if (this.state === 'untracked') return { go: true };
+		if (this.state === 'known') {
+			if (this.remaining - this.inFlight > 0) return { go: true };
+			if (this.inFlight > 0) return { waitForAnswer: true };
+			if (now < this.resetAt) return { spentUntil: this.resetAt };
+			// Freed up: how much is left is unknown until the next answer.
+			this.state = 'unknown';
+			this.spentBy = undefined;
+		}
+		return this.inFlight > 0 ? { waitForAnswer: true } : { go: true };
+	}
+
+	/** A request leaves: it counts against what is left until its answer. */
+	start(): number {
+		this.inFlight++;
+		return this.nextSeq++;
+	}
+
+	/** An answer arrived, with its headers (undefined where the helper did not pass them on). */
+	answered(seq: number, headers: unknown): void {
+		const read = readQuotaHeaders(headers);
+		if (read && seq > this.lastSeq) {
+			this.lastSeq = seq;
+			this.state = 'known';
+			this.limit = read.limit;
+			this.windowSeconds = read.windowSeconds ?? this.windowSeconds;
+			this.remaining = read.remaining;
+			this.resetAt = read.resetAt ?? Date.now();
+			this.spentBy = read.remaining <= 0 ? 'headers' : undefined;
+		} else if (!read && headers !== undefined && this.state === 'unknown') {
+			this.state = 'untracked';
+		}
+		this.settle();
+	}
+
+	/** GetBill answered 429: nothing was done; the quota is spent until `until` (ms). */
+	refused(seq: number, until: number, limit?: number): void {
+		const spentUntil = this.state === 'known' && this.remaining <= 0 ? this.resetAt : 0;
+		this.lastSeq = Math.max(this.lastSeq, seq);
+		this.state = 'known';
+		this.remaining = 0;
+		this.resetAt = Math.max(until, spentUntil);
+		if (limit !== undefined) this.limit = limit;
+		this.spentBy = '429';
+		this.settle();
+	}
+
+	/** The request failed without telling anything of the quota. */
+	failed(): void {
+		this.settle();
+	}
+
+	/** Resolves at the next answer of a request in flight. */
+	nextAnswer(): Promise<void> {
+		return new Promise((resolve) => this.waiters.push(resolve));
+	}
+
+	private settle(): void {
+		this.inFlight = Math.max(0, this.inFlight - 1);
+		const waiters = this.waiters;
+		this.waiters = [];
+		waiters.forEach((wake) => wake());
+	}
+}
+
+/**
+ * The field an unsent item carries on the "Unsent" output: when the quota
+ * frees up, for a Wait node's "At Specified Time". When the item comes back
+ * to the node, the field is not sent (Auto-Map included).
+ */
+export const QUOTA_FREES_AT_FIELD = 'getbill_quota_frees_at';
+
+/** What the node does when the write quota runs out with items left (the option "When Write Quota Runs Out"). */
+export type WhenQuotaRunsOut = 'stop' | 'wait' | 'outputUnsent';
+
+/** The write and read quotas of a run, and what to do when the write quota runs out. */
+export interface QuotaGate {
+	quotas: Record<QuotaClass, Quota>;
+	whenSpent: WhenQuotaRunsOut;
+}
+
+/** "per hour", "per 5 minutes", "per 10 seconds": GetBill's window as announced. */
+export function windowText(seconds: number | undefined): string {
+	if (seconds === undefined || seconds === 3600) return 'per hour';
+	if (seconds % 3600 === 0) return `per ${seconds / 3600} hours`;
+	if (seconds % 60 === 0) return seconds === 60 ? 'per minute' : `per ${seconds / 60} minutes`;
+	return `per ${seconds} seconds`;
+}
+
+/** A time for a person: in the workflow's time zone, e.g. "2026-12-02 10:35:12 (Europe/Paris)". */
+export function localTime(ms: number, timezone: string): string {
+	const time = DateTime.fromMillis(ms, { zone: timezone });
+	return time.isValid ? `${time.toFormat('yyyy-MM-dd HH:mm:ss')} (${timezone})` : new Date(ms).toISOString();
+}
+
+/** A time for a Wait node's "At Specified Time": ISO 8601 with the workflow time zone's offset. */
+export function isoTime(ms: number, timezone: string): string {
+	const time = DateTime.fromMillis(ms, { zone: timezone });
+	return (time.isValid ? time.toISO({ suppressMilliseconds: true }) : null) ?? new Date(ms).toISOString();
+}
+
+/**
+ * A write the node did not send because GetBill's write quota is spent (known
+ * from the headers or a 429 that GetBill answered without doing anything).
+ * The router turns the items left into the run's answer (stop, wait, output).
+ */
+export interface QuotaSpent {
+	itemIndex: number;
+	/** When the quota frees up (ms since epoch) */
+	resetAt: number;
+	limit?: number;
+	windowSeconds?: number;
+	/** GetBill's own 429 for this write, in its words, where GetBill answered one */
+	refusal?: NodeApiError;
+}
+
+const spentErrors = new WeakMap<object, QuotaSpent>();
+
+/** The error a write gets when the quota leaves no room for it: what the router needs rides along (see `quotaSpentOf`). */
+export function quotaSpentError(node: INode, spent: QuotaSpent): NodeOperationError {
+	const error = new NodeOperationError(node, `GetBill's write quota is spent: the write was not sent [item ${spent.itemIndex}]`, {
+		itemIndex: spent.itemIndex,
+	});
+	spentErrors.set(error, spent);
+	return error;
+}
+
+/** What a `quotaSpentError` says, or undefined for any other error. */
+export function quotaSpentOf(error: unknown): QuotaSpent | undefined {
+	return typeof error === 'object' && error !== null ? spentErrors.get(error) : undefined;
+}
+
+/** Item numbers as ranges: "0 to 3, 5, 7 to 9" (none left out). */
+export function itemRanges(items: number[]): string {
+	const sorted = [...new Set(items)].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let i = 0; i < sorted.length; ) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+		parts.push(j === i ? `${sorted[i]}` : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]} to ${sorted[j]}`);
+		i = j + 1;
+	}
+	return parts.join(', ');
+}
+
+/** "item 4" or "items 0 to 3, 5" */
+export function itemsLabel(items: number[]): string {
+	return `${new Set(items).size === 1 ? 'item' : 'items'} ${itemRanges(items)}`;
+}
