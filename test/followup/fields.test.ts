@@ -194,13 +194,17 @@ describe('node description', () => {
 			['concurrency', 5],
 			['maxRateLimitWait', 60],
 			['maxRetries', 3],
+			['whenQuotaRunsOut', 'stop'],
 		]);
 		// The editor's defaults are literals (n8n's lint wants them so); what the node falls back to must match.
 		expect(options.map((o) => o.default)).toEqual([
 			DEFAULT_CONCURRENCY,
 			DEFAULT_RETRY_POLICY.maxRateLimitWaitSeconds,
 			DEFAULT_RETRY_POLICY.maxRetries,
+			'stop',
 		]);
+		// The quota choice is shown only on the write operations (Create and Update of a followup, not the reads)
+		expect(options[3].displayOptions).toEqual({ show: { '/operation': ['create', 'createMany', 'delete', 'update'] } });
 	});
 
 	it('derives Create\'s Additional Fields from the same field table as Update Fields', () => {

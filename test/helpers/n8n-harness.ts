@@ -213,6 +213,8 @@ export interface RunOptions {
 	 * arguments, which `$fromAI(...)` expressions read.
 	 */
 	asTool?: boolean;
+	/** Node settings of the GetBill node, e.g. n8n's Retry On Fail: `{ retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }` */
+	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
 }
 
 export interface RunResult {
@@ -279,6 +281,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 			parameters: { resource: 'followup', operation: 'update', ...options.parameters },
 			credentials: { getBillOAuth2Api: { id: 'cred-1', name: 'GetBill account' } },
 			...(options.onError ? { onError: options.onError } : {}),
+			...options.settings,
 		},
 	];
 	const workflow = new Workflow({

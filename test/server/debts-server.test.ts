@@ -12,6 +12,8 @@ const READER: Client = { clientId: 'debts-reader', clientSecret: 'reader-secret'
 const server = new GetBillServer({ followupIds: [], clients: [FULL, READER, DEFAULT_CLIENT] });
 let url = '';
 let token = '';
+/** Writes counted in the quota window of FULL (the client of `token`); every authenticated write counts, whatever its answer */
+const writesCounted = (client: Client = FULL) => server.quotaState('writes', client.clientId).count;
 
 async function getToken(client: Client): Promise<string> {
 	const response = await fetch(`${url}/token`, {
@@ -109,7 +111,7 @@ describe('POST /debts', () => {
 		expect(server.getDebt(debt.id)).toEqual(debt);
 		expect(server.debts.has(debt.id)).toBe(true);
 		expect(server.getDebtLinks(debt.id)).toEqual({ accept_expensive_destination: false, timeline_start_mode: 'next_day' });
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect(headers.get('x-ratelimit-remaining')).toBe('499');
 		const [request] = server.requests;
 		expect(request).toMatchObject({ method: 'POST', path: `${API}/debts`, rawPath: `${API}/debts`, body, status: 201 });
@@ -193,7 +195,8 @@ describe('POST /debts', () => {
 		expect(status).toBe(400);
 		expect(body).toMatchObject({ error: true, message: 'Validation failed', code: 400 });
 		expect(body.details[field]).toEqual([message]);
-		expect(server.rateLimit.used).toBe(0);
+		// refused, but counted: GetBill counts every write, whatever its answer
+		expect(writesCounted()).toBe(1);
 		expect(server.requests[0].status).toBe(400);
 	});
 
@@ -240,7 +243,7 @@ describe('expensive destinations', () => {
 			});
 			expect(headers.get('x-ratelimit-limit')).toBe('500');
 		}
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(2);
 	});
 
 	it.each([
@@ -295,7 +298,7 @@ describe('GET /debts/{id}', () => {
 			metadata: {},
 		});
 		expect(body.data.import_date).toMatch(ISO_OFFSET);
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(0);
 	});
 
 	it('seedDebt data overrides the defaults and recomputes amount_text; a followup debt has a debt object with followups_count', async () => {
@@ -447,7 +450,7 @@ describe('PUT /debts/{id}', () => {
 			email: 'john.doe@example.com',
 		});
 		expect(server.getDebt(id)).toEqual(body.data);
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect(server.requests[0]).toMatchObject({ method: 'PUT', rawPath: `${API}/debts/${id}`, body: change, status: 200 });
 	});
 
@@ -501,7 +504,7 @@ describe('PUT /debts/{id}', () => {
 		expect(body).toMatchObject({ error: true, message: 'Validation failed', code: 400 });
 		expect(body.details[field]).toEqual([message]);
 		expect(server.getDebt(id)).toEqual(before);
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(1);
 	});
 
 	it('404 Debt not found', async () => {
@@ -525,7 +528,7 @@ describe('DELETE /debts/{id}', () => {
 		expect(server.getFollowup('fu_doomed_1')).toBeUndefined();
 		expect(server.getFollowup('fu_doomed_2')).toBeUndefined();
 		expect(server.getFollowup('fu_kept')).toBeDefined();
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect((await api('GET', '/debts/debt_doomed')).status).toBe(404);
 		expect((await api('GET', '/followups/fu_doomed_1')).status).toBe(404);
 		expect((await api('GET', '/followups/debt/debt_doomed')).body).toMatchObject({ message: 'Debt not found' });
@@ -589,7 +592,7 @@ describe('POST /debts/batch', () => {
 			{ index: 5, temp_id: 'row-6', reason: expect.stringContaining('Template') },
 		]);
 		expect(body.data.summary).toEqual({ total: 7, created: 2, failed: 3, skipped: 2 });
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect(headers.get('x-ratelimit-remaining')).toBe('499');
 
 		const stored = server.getDebt(body.data.created[0].debt_id)!;
@@ -638,14 +641,14 @@ describe('POST /debts/batch', () => {
 		const tooMany = await api('POST', '/debts/batch', { debts: Array.from({ length: BATCH_MAX + 1 }, (_, i) => row(i)) });
 		expect(tooMany.status).toBe(400);
 		expect(tooMany.body).toEqual({ error: true, message: 'Validation failed', code: 400, details: { debts: ['A batch accepts at most 1000 debts (got 1001)'] } });
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(1);
 		const before = server.debts.size;
 		const full = await api('POST', '/debts/batch', { debts: Array.from({ length: BATCH_MAX }, (_, i) => row(i)) });
 		expect(full.status).toBe(200);
 		expect(full.body.data.summary).toEqual({ total: 1000, created: 1000, failed: 0, skipped: 0 });
 		expect(full.body.data.created[999]).toMatchObject({ index: 999, temp_id: 'r999' });
 		expect(server.debts.size).toBe(before + 1000);
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(2);
 	});
 
 	it.each<[string, Record<string, unknown>, string]>([
@@ -691,7 +694,9 @@ describe('scopes, authentication and rate limit', () => {
 			expect(answer.body).toEqual({ error: true, message: 'Required scope "debts:write" not found in token', code: 403 });
 		}
 		expect(server.getDebt('debt_scope')).toBeDefined();
-		expect(server.rateLimit.used).toBe(0);
+		// the 403s count against the reader's quota, not against FULL's
+		expect(writesCounted(READER)).toBe(4);
+		expect(writesCounted()).toBe(0);
 	});
 
 	it('401 without a valid token', async () => {
@@ -700,14 +705,15 @@ describe('scopes, authentication and rate limit', () => {
 		expect(body).toEqual({ error: true, message: 'Authentication credentials are missing or invalid', code: 401 });
 	});
 
-	it('writes count against the write limit and get 429 past it; reads do not count', async () => {
+	it('writes count against the write limit and get 429 past it; reads count against the read limit only', async () => {
 		server.seedDebt('debt_limit');
 		await api('GET', '/debts');
 		await api('GET', '/debts/debt_limit');
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(0);
+		expect(server.quotaState('reads', FULL.clientId).count).toBe(2);
 		expect((await api('PUT', '/debts/debt_limit', { amount: 3 })).status).toBe(200);
-		expect(server.rateLimit.used).toBe(1);
-		server.rateLimit.used = server.rateLimit.limit;
+		expect(writesCounted()).toBe(1);
+		server.setQuota('writes', { used: 500, usedAgoSeconds: 1800 }, FULL.clientId);
 		for (const [method, path, body] of [
 			['POST', '/debts', minimal()],
 			['POST', '/debts/batch', { debts: [minimal({ temp_id: 'x' })] }],
@@ -716,9 +722,13 @@ describe('scopes, authentication and rate limit', () => {
 		] as const) {
 			const answer = await api(method, path, body);
 			expect(answer.status).toBe(429);
-			expect(answer.body).toMatchObject({ error: true, message: 'Rate limit exceeded. Please try again later.', code: 429, details: { retry_after: 1800, limit: 500 } });
+			expect(answer.body).toMatchObject({ error: true, message: 'Rate limit exceeded. Please try again later.', code: 429, details: { limit: 500 } });
+			// the oldest counted write leaves the window 1800 s after it was counted
+			expect(answer.body.details.retry_after).toBeGreaterThan(1790);
+			expect(answer.body.details.retry_after).toBeLessThanOrEqual(1800);
 			expect(answer.headers.get('x-ratelimit-remaining')).toBe('0');
 		}
+		expect(writesCounted()).toBe(500);
 		expect(server.getDebt('debt_limit')!.amount).toBe(3);
 	});
 

@@ -11,6 +11,8 @@ export interface RecordedRequest {
 	status: number;
 	token?: string;
 	fault?: number | 'drop';
+	/** The quota the request was counted against and what it left (absent when not counted: 401, 429, injected faults) */
+	quota?: { kind: QuotaKind; remaining: number };
 	/** When the request arrived and when its answer was sent (ms since epoch) */
 	startedAt: number;
 	endedAt?: number;
@@ -31,6 +33,28 @@ export interface Fault {
 	headers?: Record<string, string>;
 	drop?: boolean;
 	match?: (request: RecordedRequest) => boolean;
+}
+/** The request classes of GetBill's rate limits: writes are POST, PUT, PATCH and DELETE; reads the rest (GET). */
+export type QuotaKind = 'writes' | 'reads';
+/** A quota's limit and sliding window, the same for every client */
+export interface QuotaLimits {
+	/** Requests allowed per client within the window (GetBill: writes 500, reads 1000) */
+	limit: number;
+	/** The sliding window in seconds (GetBill: 3600) */
+	windowSeconds: number;
+}
+export interface QuotaSettings extends Partial<QuotaLimits> {
+	/** That many requests already counted for the client (replaces its window) */
+	used?: number;
+}
+/** A client's quota of a class right now (quotaState). */
+export interface QuotaState extends QuotaLimits {
+	/** Requests counted in the window */
+	count: number;
+	/** max(0, limit - count) */
+	remaining: number;
+	/** When the oldest counted request leaves the window (ms since epoch); now + window when none is counted */
+	resetAt: number;
 }
 export interface Client {
 	clientId: string;
@@ -215,7 +239,13 @@ export class GetBillServer {
 		clients?: Client[];
 		followupIds?: string[];
 		tokenLifetimeSeconds?: number;
+		/** The writes limit (as quota.writes.limit, which wins if both are given) */
 		rateLimit?: number;
+		/**
+		 * The sliding-window quotas per OAuth client (default: writes 500, reads 1000, window 3600 s); the limits and windows
+		 * apply to every client, `used` counts that many requests for DEFAULT_CLIENT now (again after each reset()).
+		 */
+		quota?: { writes?: QuotaSettings; reads?: QuotaSettings };
 		/** Timelines of the company: the valid `timeline_id` values */
 		timelineIds?: string[];
 		/** Port of the report file host (default 0: a free port) */
@@ -252,12 +282,26 @@ export class GetBillServer {
 	company: CompanyProfile;
 	credits: Credits;
 	users: Map<string, CompanyUser>;
-	rateLimit: { limit: number; window: number; used: number };
+	/** The current limit and window of each class (setQuota changes them, reset restores the constructor's) */
+	quotas: Record<QuotaKind, QuotaLimits>;
+	/**
+	 * @deprecated the writes quota in the shape of the old single counter: a frozen snapshot, `used` = writes counted
+	 * in the window by all clients together. Use quotaState / setQuota.
+	 */
+	readonly rateLimit: Readonly<{ limit: number; window: number; used: number }>;
 	inFlight: number;
 	maxInFlight: number;
 	start(): Promise<string>;
 	stop(): Promise<void>;
+	/** Clears the records, faults and every quota window, and restores the constructor's quotas. */
 	reset(): void;
+	/**
+	 * Changes a quota: `limit` / `windowSeconds` for every client; `used` replaces `clientId`'s window (default
+	 * DEFAULT_CLIENT's) with that many counted requests stamped `usedAgoSeconds` (default 0) before now.
+	 */
+	setQuota(kind: QuotaKind, settings?: QuotaSettings & { usedAgoSeconds?: number }, clientId?: string): void;
+	/** A client's quota (default DEFAULT_CLIENT's; null: a fresh one, nothing counted) as of `now` (ms, default now). */
+	quotaState(kind: QuotaKind, clientId?: string | null, now?: number): QuotaState;
 	seedFollowup(id: string, data?: Record<string, unknown>): Record<string, unknown>;
 	/**
 	 * A debt of the company: Create's defaults (status.default.pending, counters 0, import_date now) with a sample
@@ -329,6 +373,14 @@ export const REST_MESSAGES: {
 export const DEFAULT_COMPANY: CompanyProfile;
 export const DEFAULT_CREDITS: Credits;
 export const DEFAULT_CLIENT: Client;
+/** GetBill's quotas: writes 500 and reads 1000 per client per 3600 s */
+export const QUOTA_DEFAULTS: Readonly<Record<QuotaKind, Readonly<QuotaLimits>>>;
+/** The methods counted as writes: POST, PUT, PATCH, DELETE */
+export const WRITE_METHODS: string[];
+/** The 429's message: 'Rate limit exceeded. Please try again later.' */
+export const RATE_LIMIT_MESSAGE: string;
+/** The quota a request of this method counts against */
+export function quotaKind(method: string): QuotaKind;
 export const STATUSES: string[];
 export const TYPES: string[];
 export const DIRECTIONS: string[];

@@ -6,6 +6,10 @@
  * with client credentials in the form body and scopes, the followup endpoints
  * with GetBill's validation and error shape, rate-limit headers. It records
  * what it receives (never a client secret) and can inject faults.
+ * Rate limits as documented: per OAuth client, two sliding windows (writes:
+ * POST/PUT/PATCH/DELETE, 500 per hour; reads: GET, 1,000 per hour), checked in
+ * one place for every authenticated request, with the four X-RateLimit-*
+ * headers on every API answer and GetBill's 429 body past a limit.
  * Besides followups and debts it serves debtors, creditors, reports (with a
  * separate signed-URL file host for downloads), the company profile and
  * credits, and the company's users, each as documented in ../shared/api.
@@ -193,6 +197,43 @@ const CLIENT_CREDENTIALS_TOKEN_REQUEST = {
 	status: 200,
 };
 
+// --- Rate limits (getbill-api.md "Rate limits") --------------------------------------
+/** The quota of each request class: requests allowed per client within a sliding window of `windowSeconds`. */
+const QUOTA_DEFAULTS = Object.freeze({ writes: Object.freeze({ limit: 500, windowSeconds: 3600 }), reads: Object.freeze({ limit: 1000, windowSeconds: 3600 }) });
+const QUOTA_KINDS = ['writes', 'reads'];
+/** Methods counted as writes (create, update, delete); every other method counts as a read. */
+const WRITE_METHODS = ['POST', 'PUT', 'PATCH', 'DELETE'];
+const RATE_LIMIT_MESSAGE = 'Rate limit exceeded. Please try again later.';
+
+/** 'writes' or 'reads': the quota a request of this method counts against. */
+function quotaKind(method) {
+	return WRITE_METHODS.includes(String(method).toUpperCase()) ? 'writes' : 'reads';
+}
+
+function checkQuotaKind(kind) {
+	if (!QUOTA_KINDS.includes(kind)) throw new TypeError(`Unknown quota "${kind}" (expected ${QUOTA_KINDS.join(' or ')})`);
+}
+
+/** A quota setting: `limit` (whole, >= 0) and `windowSeconds` (> 0) checked; undefined keeps `base`'s. */
+function quotaSettings(base, change = {}, what = 'quota') {
+	const limit = change.limit ?? base.limit;
+	const windowSeconds = change.windowSeconds ?? base.windowSeconds;
+	if (!Number.isInteger(limit) || limit < 0) throw new TypeError(`${what}: limit must be a whole number >= 0, got ${limit}`);
+	if (typeof windowSeconds !== 'number' || !Number.isFinite(windowSeconds) || windowSeconds <= 0) {
+		throw new TypeError(`${what}: windowSeconds must be a number > 0, got ${windowSeconds}`);
+	}
+	return { limit, windowSeconds };
+}
+
+function checkUsed(used, what) {
+	if (!Number.isInteger(used) || used < 0) throw new TypeError(`${what}: used must be a whole number >= 0, got ${used}`);
+}
+
+/** ISO 8601 UTC with `Z`, no milliseconds (GetBill's reset_time) */
+function isoSeconds(ms) {
+	return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 function toOffsetIso(value) {
 	const date = new Date(value);
 	return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
@@ -229,7 +270,10 @@ class GetBillServer {
 	 * @param {Array<{clientId:string,clientSecret:string,scopes:string[]}>} [options.clients]
 	 * @param {string[]} [options.followupIds] followups that exist from the start
 	 * @param {number} [options.tokenLifetimeSeconds]
-	 * @param {number} [options.rateLimit] writes allowed before 429 (GetBill: 500 per hour)
+	 * @param {number} [options.rateLimit] the writes limit (same as `quota.writes.limit`, which wins if both are given)
+	 * @param {{writes?: {limit?: number, windowSeconds?: number, used?: number}, reads?: {limit?: number, windowSeconds?: number, used?: number}}} [options.quota]
+	 *   the sliding-window quotas per OAuth client (GetBill: writes 500, reads 1000, window 3600 s). The limits and windows apply
+	 *   to every client; `used` is that many requests already counted, now, for DEFAULT_CLIENT (again after each `reset()`).
 	 * @param {string[]} [options.timelineIds] timelines of the company (valid `timeline_id` values)
 	 * @param {number} [options.fileHostPort] port of the report file host (0, the default, picks a free port)
 	 * @param {number} [options.downloadLinkLifetimeSeconds] how long a report download link stays valid (GetBill: 1 hour)
@@ -276,7 +320,20 @@ class GetBillServer {
 		this.fileRequests = [];
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
-		this.rateLimit = { limit: options.rateLimit ?? 500, window: 3600, used: 0 };
+		/** The quotas as given to the constructor (restored by reset): {limit, windowSeconds, used} per class */
+		this.initialQuota = {};
+		for (const kind of QUOTA_KINDS) {
+			const given = options.quota?.[kind] ?? {};
+			const base = kind === 'writes' && options.rateLimit !== undefined ? { ...QUOTA_DEFAULTS.writes, limit: options.rateLimit } : QUOTA_DEFAULTS[kind];
+			const used = given.used ?? 0;
+			checkUsed(used, `quota.${kind}`);
+			this.initialQuota[kind] = { ...quotaSettings(base, given, `quota.${kind}`), used };
+		}
+		/** The current limit and window of each class ({limit, windowSeconds}), the same for every client */
+		this.quotas = {};
+		/** Per class, client ID → the times (ms) of the requests counted in its window, oldest first */
+		this.quotaWindows = {};
+		this.restoreQuotas();
 		/** API requests being answered right now, and the most at once */
 		this.inFlight = 0;
 		this.maxInFlight = 0;
@@ -331,8 +388,117 @@ class GetBillServer {
 		this.tokenRequests = [];
 		this.fileRequests = [];
 		this.faults = [];
-		this.rateLimit.used = 0;
+		this.restoreQuotas();
 		this.maxInFlight = 0;
+	}
+
+	// --- Rate limits --------------------------------------------------------------
+
+	/** Empties every window and puts back the constructor's limits, windows and `used` (for DEFAULT_CLIENT). */
+	restoreQuotas() {
+		for (const kind of QUOTA_KINDS) {
+			const { limit, windowSeconds, used } = this.initialQuota[kind];
+			this.quotas[kind] = { limit, windowSeconds };
+			this.quotaWindows[kind] = new Map();
+			if (used > 0) this.quotaWindows[kind].set(DEFAULT_CLIENT.clientId, new Array(used).fill(Date.now()));
+		}
+	}
+
+	/**
+	 * Changes a quota for tests. `limit` and `windowSeconds` change the class's quota for every client.
+	 * `used` replaces `clientId`'s window with that many counted requests, stamped `usedAgoSeconds` (default 0) before now.
+	 * @param {'writes'|'reads'} kind
+	 * @param {{limit?: number, windowSeconds?: number, used?: number, usedAgoSeconds?: number}} [settings]
+	 * @param {string} [clientId] default DEFAULT_CLIENT.clientId
+	 */
+	setQuota(kind, settings = {}, clientId = DEFAULT_CLIENT.clientId) {
+		checkQuotaKind(kind);
+		const { used, usedAgoSeconds } = settings;
+		this.quotas[kind] = quotaSettings(this.quotas[kind], settings, `setQuota('${kind}')`);
+		if (used === undefined) {
+			if (usedAgoSeconds !== undefined) throw new TypeError(`setQuota('${kind}'): usedAgoSeconds needs used`);
+			return;
+		}
+		checkUsed(used, `setQuota('${kind}')`);
+		const ago = usedAgoSeconds ?? 0;
+		if (typeof ago !== 'number' || !Number.isFinite(ago) || ago < 0) throw new TypeError(`setQuota('${kind}'): usedAgoSeconds must be a number >= 0, got ${ago}`);
+		this.quotaWindows[kind].set(clientId, new Array(used).fill(Date.now() - ago * 1000));
+	}
+
+	/** The window of a client for a class, without the requests that left it (kept, oldest first). */
+	quotaWindow(kind, clientId, now = Date.now()) {
+		const windows = this.quotaWindows[kind];
+		const cutoff = now - this.quotas[kind].windowSeconds * 1000;
+		const kept = (windows.get(clientId) ?? []).filter((t) => t > cutoff);
+		windows.set(clientId, kept);
+		return kept;
+	}
+
+	/**
+	 * A client's quota of a class: {limit, windowSeconds, count, remaining,
+	 * resetAt (ms: when the oldest counted request leaves the window; now + window when none is counted)}.
+	 * @param {'writes'|'reads'} kind
+	 * @param {string|null} [clientId] default DEFAULT_CLIENT.clientId; null: a fresh quota (no client, nothing counted)
+	 * @param {number} [now] ms since epoch
+	 */
+	quotaState(kind, clientId = DEFAULT_CLIENT.clientId, now = Date.now()) {
+		checkQuotaKind(kind);
+		const { limit, windowSeconds } = this.quotas[kind];
+		const window = clientId === null ? [] : this.quotaWindow(kind, clientId, now);
+		const oldest = window.length ? window.reduce((a, b) => Math.min(a, b)) : now;
+		return { limit, windowSeconds, count: window.length, remaining: Math.max(0, limit - window.length), resetAt: oldest + windowSeconds * 1000 };
+	}
+
+	/** The four X-RateLimit-* headers of a quota state. */
+	quotaHeaders(state) {
+		return {
+			'X-RateLimit-Limit': String(state.limit),
+			'X-RateLimit-Remaining': String(state.remaining),
+			'X-RateLimit-Reset': String(Math.ceil(state.resetAt / 1000)),
+			'X-RateLimit-Window': String(state.windowSeconds),
+		};
+	}
+
+	/** Sets the X-RateLimit-* headers of the answer (headers given to send still win). */
+	setQuotaHeaders(res, state) {
+		for (const [name, value] of Object.entries(this.quotaHeaders(state))) res.setHeader(name, value);
+	}
+
+	/**
+	 * The one rate-limit check: counts the request against its client's quota of `kind`, or, with the window full,
+	 * answers GetBill's 429 (not counted). Sets the X-RateLimit-* headers either way. Returns whether to go on.
+	 */
+	takeQuota(res, entry, kind, clientId) {
+		const now = Date.now();
+		const { limit } = this.quotas[kind];
+		const window = this.quotaWindow(kind, clientId, now);
+		if (window.length >= limit) {
+			const state = this.quotaState(kind, clientId, now);
+			this.setQuotaHeaders(res, state);
+			const resetSeconds = Math.ceil(state.resetAt / 1000);
+			this.apiError(res, 429, RATE_LIMIT_MESSAGE, {
+				retry_after: Math.max(1, Math.ceil((state.resetAt - now) / 1000)),
+				limit,
+				reset_time: isoSeconds(resetSeconds * 1000),
+			});
+			return false;
+		}
+		window.push(now);
+		const state = this.quotaState(kind, clientId, now);
+		this.setQuotaHeaders(res, state);
+		entry.quota = { kind, remaining: state.remaining };
+		return true;
+	}
+
+	/**
+	 * Deprecated: the writes quota in the shape of the old single counter, a frozen snapshot:
+	 * `used` = writes counted in the window, all clients together. Use quotaState / setQuota.
+	 */
+	get rateLimit() {
+		const { limit, windowSeconds } = this.quotas.writes;
+		let used = 0;
+		for (const clientId of this.quotaWindows.writes.keys()) used += this.quotaWindow('writes', clientId).length;
+		return Object.freeze({ limit, window: windowSeconds, used });
 	}
 
 	seedFollowup(id, data = {}) {
@@ -558,19 +724,10 @@ class GetBillServer {
 		res.end(payload);
 	}
 
-	rateLimitHeaders() {
-		return {
-			'X-RateLimit-Limit': String(this.rateLimit.limit),
-			'X-RateLimit-Remaining': String(Math.max(0, this.rateLimit.limit - this.rateLimit.used)),
-			'X-RateLimit-Reset': String(Math.floor(Date.now() / 1000) + this.rateLimit.window),
-			'X-RateLimit-Window': String(this.rateLimit.window),
-		};
-	}
-
 	apiError(res, status, message, details, headers = {}) {
 		const body = { error: true, message, code: status };
 		if (details) body.details = details;
-		return this.send(res, status, body, { ...this.rateLimitHeaders(), ...headers });
+		return this.send(res, status, body, headers);
 	}
 
 	// --- OAuth2 ---------------------------------------------------------------
@@ -666,6 +823,10 @@ class GetBillServer {
 			entry.endedAt = Date.now();
 			return finish(...args);
 		};
+		const kind = quotaKind(req.method);
+		const auth = this.authenticate(req);
+		// Answers that count nothing (faults, 401) show the quota of the token's client, or a fresh one without a valid token.
+		this.setQuotaHeaders(res, this.quotaState(kind, auth ? auth.clientId : null));
 		const faultIndex = this.faults.findIndex((f) => !f.match || f.match(entry));
 		if (faultIndex !== -1) {
 			const [fault] = this.faults.splice(faultIndex, 1);
@@ -674,11 +835,12 @@ class GetBillServer {
 				req.socket.destroy();
 				return;
 			}
-			return this.send(res, fault.status, fault.body ?? { error: true, message: 'Injected fault', code: fault.status }, { ...this.rateLimitHeaders(), ...(fault.headers ?? {}) });
+			return this.send(res, fault.status, fault.body ?? { error: true, message: 'Injected fault', code: fault.status }, fault.headers ?? {});
 		}
-		const auth = this.authenticate(req);
 		if (!auth) return this.apiError(res, 401, 'Authentication credentials are missing or invalid');
 		entry.token = auth.accessToken;
+		// The one rate-limit check: every authenticated request counts in its class, whatever it is answered.
+		if (!this.takeQuota(res, entry, kind, auth.clientId)) return;
 
 		const rest = rawPath.slice(API.length);
 		const byDebt = /^\/followups\/debt\/([^/]+)$/.exec(rest);
@@ -698,7 +860,7 @@ class GetBillServer {
 
 	/** One page of a page-based list: `{error: false, data, pagination: {total, page, limit, pages}}`. */
 	sendPage(res, all, page, limit) {
-		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, data: all.slice((page - 1) * limit, page * limit), pagination: pagination(all.length, page, limit) });
 	}
 
 	/** GET /followups and /followups/debt/{debtId}: page-based, `limit` at most 100. */
@@ -728,14 +890,12 @@ class GetBillServer {
 		if (typeof debtId !== 'string' || debtId === '') details.debt_id = ['The debt_id field is required.'];
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
 		if (!this.debts.has(debtId)) return this.apiError(res, 404, 'Debt not found');
-		if (this.rateLimit.used >= this.rateLimit.limit) return this.apiError(res, 429, 'Rate limit exceeded. Please try again later.', { retry_after: 1800 });
-		this.rateLimit.used++;
 		const id = crypto.randomBytes(8).toString('base64url');
 		const followup = this.seedFollowup(id, { debt_id: debtId, status: 'on_hold', scheduled_at: null, direction: null });
 		for (const [key, value] of Object.entries(fields)) {
 			followup[key] = key === 'call_date' || key === 'scheduled_at' ? toOffsetIso(value) : value;
 		}
-		return this.send(res, 201, { error: false, message: 'Followup created successfully', data: followup }, this.rateLimitHeaders());
+		return this.send(res, 201, { error: false, message: 'Followup created successfully', data: followup });
 	}
 
 	/** The request's JSON object body, or undefined after answering 400. */
@@ -766,8 +926,8 @@ class GetBillServer {
 		if (!this.requireScope(res, auth, 'followups:read')) return;
 		const followup = this.followups.get(id);
 		if (!followup) return this.apiError(res, 404, 'Followup not found');
-		// A read: like every other read, it does not count against the write limit (it used to).
-		return this.send(res, 200, { error: false, data: followup }, this.rateLimitHeaders());
+		// A read: like every other GET, it counts against the read quota, not the write one.
+		return this.send(res, 200, { error: false, data: followup });
 	}
 
 	updateFollowup(req, res, auth, id, rawBody, entry) {
@@ -778,19 +938,11 @@ class GetBillServer {
 		if (!followup) return this.apiError(res, 404, 'Followup not found');
 		const details = validateFollowupBody(body);
 		if (details) return this.apiError(res, 400, 'Validation failed', details);
-		if (this.rateLimit.used >= this.rateLimit.limit) {
-			return this.apiError(res, 429, 'Rate limit exceeded. Please try again later.', {
-				retry_after: 1800,
-				limit: this.rateLimit.limit,
-				reset_time: new Date(Date.now() + 1800 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-			});
-		}
-		this.rateLimit.used++;
 		for (const [key, value] of Object.entries(body)) {
 			followup[key] = key === 'call_date' || key === 'scheduled_at' ? toOffsetIso(value) : value;
 		}
 		followup.processed_at = toOffsetIso(Date.now());
-		return this.send(res, 200, { error: false, message: 'Followup updated successfully', data: followup }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Followup updated successfully', data: followup });
 	}
 
 	// --- Debts ------------------------------------------------------------------
@@ -844,21 +996,7 @@ class GetBillServer {
 		if (!this.requireScope(res, auth, 'debts:read')) return;
 		const debt = this.debtRecord(id);
 		if (!debt) return this.apiError(res, 404, 'Debt not found');
-		return this.send(res, 200, { error: false, message: 'Success', data: debt }, this.rateLimitHeaders());
-	}
-
-	/** Counts one write, or answers 429 and returns false. */
-	takeWrite(res) {
-		if (this.rateLimit.used >= this.rateLimit.limit) {
-			this.apiError(res, 429, 'Rate limit exceeded. Please try again later.', {
-				retry_after: 1800,
-				limit: this.rateLimit.limit,
-				reset_time: new Date(Date.now() + 1800 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
-			});
-			return false;
-		}
-		this.rateLimit.used++;
-		return true;
+		return this.send(res, 200, { error: false, message: 'Success', data: debt });
 	}
 
 	/** Stores a debt made by Create or Batch from validated values; returns it. */
@@ -883,9 +1021,8 @@ class GetBillServer {
 		const accepted = body.accept_expensive_destination === true;
 		const expensive = expensiveDestination(result.callingCode);
 		if (expensive && !accepted) return this.apiError(res, 422, expensive.message, expensive.details);
-		if (!this.takeWrite(res)) return;
 		const debt = this.storeNewDebt(result.values, { accept_expensive_destination: accepted });
-		return this.send(res, 201, { error: false, message: 'Debt created successfully', data: debt }, this.rateLimitHeaders());
+		return this.send(res, 201, { error: false, message: 'Debt created successfully', data: debt });
 	}
 
 	/** POST /debts/batch: each debt validated on its own; the whole batch is one write. */
@@ -905,7 +1042,6 @@ class GetBillServer {
 		else if (debts.length === 0) add('debts', 'At least one debt is required');
 		else if (debts.length > BATCH_MAX) add('debts', `A batch accepts at most ${BATCH_MAX} debts (got ${debts.length})`);
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
-		if (!this.takeWrite(res)) return;
 
 		const importId = `enc_imp_${crypto.randomBytes(9).toString('base64url')}`;
 		const importDate = toOffsetIso(Date.now());
@@ -947,7 +1083,6 @@ class GetBillServer {
 			res,
 			200,
 			{ error: false, message: 'Batch operation completed', data: { import_id: importId, created, failed, skipped, summary } },
-			this.rateLimitHeaders(),
 		);
 	}
 
@@ -960,22 +1095,20 @@ class GetBillServer {
 		if (!debt) return this.apiError(res, 404, 'Debt not found');
 		const result = validateDebtBody(body, 'update', { timelines: this.timelines, current: debt });
 		if (result.details) return this.apiError(res, 400, 'Validation failed', result.details);
-		if (!this.takeWrite(res)) return;
 		Object.assign(debt, result.values);
 		if ('amount' in result.values) debt.amount_text = amountText(debt.amount);
-		return this.send(res, 200, { error: false, message: 'Debt updated successfully', data: debt }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Debt updated successfully', data: debt });
 	}
 
 	/** DELETE /debts/{id}: the debt and all its followups. */
 	deleteDebt(res, auth, id) {
 		if (!this.requireScope(res, auth, 'debts:write')) return;
 		if (!this.debts.has(id)) return this.apiError(res, 404, 'Debt not found');
-		if (!this.takeWrite(res)) return;
 		this.debts.delete(id);
 		this.debtRecords.delete(id);
 		this.debtLinks.delete(id);
 		for (const [followupId, followup] of this.followups) if (followup.debt_id === id) this.followups.delete(followupId);
-		return this.send(res, 200, { error: false, message: 'Debt deleted successfully' }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Debt deleted successfully' });
 	}
 
 	// --- Debtors (debtors.md) ---------------------------------------------------------
@@ -1026,7 +1159,7 @@ class GetBillServer {
 		if (!this.requireScope(res, auth, 'debtors:read')) return;
 		const debtor = this.debtors.get(id);
 		if (!debtor) return this.apiError(res, 404, REST_MESSAGES.debtorNotFound);
-		return this.send(res, 200, { error: false, message: 'Success', data: { data: this.debtorWithTotals(debtor) } }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Success', data: { data: this.debtorWithTotals(debtor) } });
 	}
 
 	/**
@@ -1050,13 +1183,11 @@ class GetBillServer {
 			else if (typeof value !== 'string' && !(value === null && DEBTOR_NULLABLE.includes(key))) details[key] = [DEBT_MESSAGES.string];
 		}
 		if (Object.keys(details).length) return this.apiError(res, 400, 'Validation failed', details);
-		if (!this.takeWrite(res)) return;
 		Object.assign(debtor, body, { lastUpdatedAt: naiveTimestamp() });
 		return this.send(
 			res,
 			200,
 			{ error: false, message: 'Success', data: { data: this.debtorWithTotals(debtor), message: REST_MESSAGES.debtorUpdated } },
-			this.rateLimitHeaders(),
 		);
 	}
 
@@ -1091,7 +1222,7 @@ class GetBillServer {
 			totalAmount: Math.round(debts.reduce((total, debt) => total + (typeof debt.amount === 'number' ? debt.amount : 0), 0) * 100) / 100,
 		};
 		const totals = Object.fromEntries(CREDITOR_TOTALS.map((key) => [key, creditor[key] !== undefined ? creditor[key] : computed[key]]));
-		return this.send(res, 200, { error: false, message: 'Success', data: { data: { ...pick(creditor, CREDITOR_FIELDS), ...totals } } }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Success', data: { data: { ...pick(creditor, CREDITOR_FIELDS), ...totals } } });
 	}
 
 	/**
@@ -1115,12 +1246,11 @@ class GetBillServer {
 			else if (key === 'email' && value && !EMAIL.test(value)) errors.push({ property: key, message: REST_MESSAGES.creditorEmail });
 		}
 		if (errors.length) {
-			return this.send(res, 400, { error: true, message: 'Validation failed', code: 400, errors }, this.rateLimitHeaders());
+			return this.send(res, 400, { error: true, message: 'Validation failed', code: 400, errors });
 		}
-		if (!this.takeWrite(res)) return;
 		const changes = req.method === 'PUT' ? Object.fromEntries(CREDITOR_UPDATE_FIELDS.map((key) => [key, body[key] ?? null])) : body;
 		Object.assign(creditor, changes, { updatedAt: naiveTimestamp() });
-		return this.send(res, 200, { error: false, message: REST_MESSAGES.creditorUpdated, data: pick(creditor, CREDITOR_FIELDS) }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: REST_MESSAGES.creditorUpdated, data: pick(creditor, CREDITOR_FIELDS) });
 	}
 
 	// --- Reports (reports.md) -----------------------------------------------------------
@@ -1150,7 +1280,7 @@ class GetBillServer {
 		if (!this.requireScope(res, auth, 'reports:read')) return;
 		const report = this.reports.get(id);
 		if (!report) return this.apiError(res, 404, REST_MESSAGES.reportNotFound);
-		return this.send(res, 200, { error: false, message: 'Success', data: pick(report, REPORT_FIELDS) }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: 'Success', data: pick(report, REPORT_FIELDS) });
 	}
 
 	/**
@@ -1180,7 +1310,7 @@ class GetBillServer {
 			download_url: downloadUrl,
 			expires_at: new Date(expires * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z'),
 		};
-		return this.send(res, 200, { error: false, message: REST_MESSAGES.reportDownload, data }, this.rateLimitHeaders());
+		return this.send(res, 200, { error: false, message: REST_MESSAGES.reportDownload, data });
 	}
 
 	signDownload(token, expires) {
@@ -1247,18 +1377,18 @@ class GetBillServer {
 	routeCompany(req, res, auth, rest) {
 		if (req.method === 'GET' && rest === '/company/profile') {
 			if (!this.requireScope(res, auth, 'company:read')) return;
-			return this.send(res, 200, { error: false, message: 'Success', data: { ...this.company } }, this.rateLimitHeaders());
+			return this.send(res, 200, { error: false, message: 'Success', data: { ...this.company } });
 		}
 		if (req.method === 'GET' && rest === '/company/credits') {
 			if (!this.requireScope(res, auth, 'company:read')) return;
 			const credits = { ...this.credits, subscription: this.credits.subscription && { ...this.credits.subscription } };
-			return this.send(res, 200, { error: false, message: 'Success', data: credits }, this.rateLimitHeaders());
+			return this.send(res, 200, { error: false, message: 'Success', data: credits });
 		}
 		// users:read, not company:read; the whole list (inactive users too), no pagination block, page/limit ignored
 		if (req.method === 'GET' && rest === '/company/users') {
 			if (!this.requireScope(res, auth, 'users:read')) return;
 			const data = [...this.users.values()].map((user) => pick(user, USER_FIELDS));
-			return this.send(res, 200, { error: false, message: 'Success', data }, this.rateLimitHeaders());
+			return this.send(res, 200, { error: false, message: 'Success', data });
 		}
 		return this.apiError(res, 404, 'Endpoint not found');
 	}
@@ -1594,6 +1724,10 @@ module.exports = {
 	validIban,
 	DEFAULT_CLIENT,
 	CLIENT_CREDENTIALS_TOKEN_REQUEST,
+	QUOTA_DEFAULTS,
+	WRITE_METHODS,
+	RATE_LIMIT_MESSAGE,
+	quotaKind,
 	STATUSES,
 	TYPES,
 	DIRECTIONS,
@@ -1615,11 +1749,20 @@ if (require.main === module) {
 		const i = args.indexOf(`--${name}`);
 		return i === -1 ? fallback : args[i + 1];
 	};
+	/** A numeric option, or undefined when not given (the server's default then) */
+	const number = (name) => {
+		const value = get(name, undefined);
+		return value === undefined ? undefined : Number(value);
+	};
+	// --rate-limit is the old name of --write-limit; --write-window and --read-window are in seconds
 	const server = new GetBillServer({
 		port: Number(get('port', 8787)),
 		latencyMs: Number(get('latency', 0)),
 		followupIds: get('followups', 'abc123def456').split(','),
-		rateLimit: Number(get('rate-limit', 500)),
+		quota: {
+			writes: { limit: number('write-limit') ?? number('rate-limit'), windowSeconds: number('write-window') },
+			reads: { limit: number('read-limit'), windowSeconds: number('read-window') },
+		},
 		timelineIds: get('timelines', '').split(',').filter(Boolean),
 	});
 	server.start().then((url) => {

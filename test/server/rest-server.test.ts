@@ -15,6 +15,8 @@ const ALL: Client = { clientId: 'rest-client', clientSecret: 'rest-secret', scop
 const server = new GetBillServer({ followupIds: [], clients: [ALL, DEFAULT_CLIENT] });
 let url = '';
 let token = '';
+/** Writes counted in the quota window of ALL (the client of every token here but the default client's) */
+const writesCounted = () => server.quotaState('writes', ALL.clientId).count;
 const tokens = new Map<string, string>();
 
 /** A token of the ALL client with exactly these scopes (cached). */
@@ -138,7 +140,8 @@ describe('debtors', () => {
 			},
 		});
 		expect(Object.keys(body.data.data)).toEqual(DEBTOR_GET_FIELDS);
-		expect(headers.get('x-ratelimit-limit')).toBe('500');
+		// a read: the read quota's headers
+		expect(headers.get('x-ratelimit-limit')).toBe('1000');
 	});
 
 	it('GET /debtors/{id}: seeded totals win over computed ones; 404 Debtor not found', async () => {
@@ -169,7 +172,7 @@ describe('debtors', () => {
 		expect(debtor.lastUpdatedAt).not.toBe(OLD);
 		expect(Date.parse(`${debtor.lastUpdatedAt.replace(' ', 'T')}Z`)).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000);
 		expect(server.debtors.get('dbtr_u')).toMatchObject(change);
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect(server.requests[0]).toMatchObject({ method: 'PUT', path: `${API}/debtors/dbtr_u`, rawPath: `${API}/debtors/dbtr_u`, body: change, status: 200 });
 		expect(server.requests[0].rawBody).toBe(JSON.stringify(change));
 		// the debt keeps its own contact data
@@ -184,7 +187,8 @@ describe('debtors', () => {
 			expect(status).toBe(400);
 			expect(body).toEqual({ error: true, message: 'Invalid dateOfBirth format. Use YYYY-MM-DD', code: 400 });
 			expect(server.debtors.get('dbtr_d')!.firstName).toBe('John');
-			expect(server.rateLimit.used).toBe(0);
+			// refused, but counted: GetBill counts every write, whatever its answer
+			expect(writesCounted()).toBe(1);
 		},
 	);
 
@@ -214,7 +218,8 @@ describe('debtors', () => {
 			expect(answer.status).toBe(404);
 			expect(answer.body.message).toBe('Endpoint not found');
 		}
-		expect(server.rateLimit.used).toBe(0);
+		// the 404s and the 400 count too: 2 PUTs and the PATCH, POST and DELETE
+		expect(writesCounted()).toBe(5);
 	});
 });
 
@@ -278,7 +283,7 @@ describe('creditors', () => {
 		expect(body.data).toMatchObject({ ...full, email: 'new@acme.example.com', contactPerson: null, createdAt: OLD });
 		expect(body.data.updatedAt).toMatch(NAIVE);
 		expect(body.data.updatedAt).not.toBe(OLD);
-		expect(server.rateLimit.used).toBe(1);
+		expect(writesCounted()).toBe(1);
 		expect(server.requests[0]).toMatchObject({ method: 'PATCH', rawPath: `${API}/creditors/cred_p`, status: 200 });
 	});
 
@@ -317,7 +322,7 @@ describe('creditors', () => {
 		});
 		expect(body.details).toBeUndefined();
 		expect(server.creditors.get('cred_e')).toMatchObject({ ...full, updatedAt: OLD });
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(1);
 	});
 
 	it('PATCH /creditors/{id}: unknown fields and wrong types are listed in `errors` too; 404 Creditor not found', async () => {
@@ -442,7 +447,7 @@ describe('reports', () => {
 		const second = await api('GET', '/reports/download/report_dl');
 		expect(second.body.data.download_url).not.toBe(body.data.download_url);
 		expect((await download(second.body.data.download_url)).status).toBe(200);
-		expect(server.rateLimit.used).toBe(0);
+		expect(writesCounted()).toBe(0);
 	});
 
 	it('the file host records every header it gets, an Authorization one too (so tests can see a leak)', async () => {
@@ -683,27 +688,33 @@ describe('scopes, authentication, rate limit and records', () => {
 		}
 	});
 
-	it('reads do not count against the write limit (GET /followups/{id} included), writes do and get 429 past it', async () => {
+	it('reads count against the read limit only (GET /followups/{id} included), writes against the write limit and get 429 past it', async () => {
 		seed();
 		server.seedFollowup('fu_read');
 		const followups = await getToken(['followups:read']);
 		expect((await api('GET', '/followups/fu_read', undefined, { token: followups })).status).toBe(200);
+		let reads = 1;
 		for (const [method, path, body] of endpoints.filter(([method]) => method === 'GET')) {
 			const answer = await api(method, path, body);
+			reads++;
 			expect(answer.status).toBe(200);
-			expect(answer.headers.get('x-ratelimit-limit')).toBe('500');
-			expect(answer.headers.get('x-ratelimit-remaining')).toBe('500');
+			expect(answer.headers.get('x-ratelimit-limit')).toBe('1000');
+			expect(answer.headers.get('x-ratelimit-remaining')).toBe(String(1000 - reads));
 			expect(answer.headers.get('x-ratelimit-window')).toBe('3600');
 		}
-		expect(server.rateLimit.used).toBe(0);
+		expect(server.quotaState('reads', ALL.clientId).count).toBe(reads);
+		expect(writesCounted()).toBe(0);
 		const write = await api('PATCH', '/creditors/cred_s', { city: 'Lyon' });
+		expect(write.headers.get('x-ratelimit-limit')).toBe('500');
 		expect(write.headers.get('x-ratelimit-remaining')).toBe('499');
-		expect(server.rateLimit.used).toBe(1);
-		server.rateLimit.used = server.rateLimit.limit;
+		expect(writesCounted()).toBe(1);
+		server.setQuota('writes', { used: 500, usedAgoSeconds: 1800 }, ALL.clientId);
 		for (const [method, path, body] of endpoints.filter(([method]) => method !== 'GET')) {
 			const answer = await api(method, path, body);
 			expect(answer.status).toBe(429);
-			expect(answer.body).toMatchObject({ error: true, message: 'Rate limit exceeded. Please try again later.', code: 429, details: { retry_after: 1800, limit: 500 } });
+			expect(answer.body).toMatchObject({ error: true, message: 'Rate limit exceeded. Please try again later.', code: 429, details: { limit: 500 } });
+			expect(answer.body.details.retry_after).toBeGreaterThan(1790);
+			expect(answer.body.details.retry_after).toBeLessThanOrEqual(1800);
 		}
 		expect(server.debtors.get('dbtr_s')!.firstName).toBe('John');
 		expect(server.creditors.get('cred_s')!.name).toBe('Creditor cred_s');

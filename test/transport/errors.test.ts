@@ -44,7 +44,14 @@ describe('extractHttpFailure', () => {
 describe('describeFailure', () => {
 	it('429 gives the wait from details.retry_after and the reset time', () => {
 		const d = describeFailure({ status: 429, body: { message: 'Rate limit exceeded. Please try again later.', details: { retry_after: 90, reset_time: '2024-01-15T10:30:00Z' } } }, ctx);
-		expect(d.description).toBe('GetBill allows 500 updates per hour per OAuth client. Retry after 90 seconds. The limit resets at 2024-01-15T10:30:00Z.');
+		expect(d.description).toBe('GetBill limits the writes (creates, updates and deletes) of each OAuth client. Retry after 90 seconds. The limit resets at 2024-01-15T10:30:00Z.');
+	});
+
+	it('429 names the limit GetBill announced (details.limit, else the headers), never a constant', () => {
+		const body = { message: 'Rate limit exceeded. Please try again later.', details: { retry_after: 90, limit: 25 } };
+		expect(describeFailure({ status: 429, body }, { ...ctx, quotaWindowSeconds: 300 }).description).toMatch(/^GetBill allows 25 writes \(creates, updates and deletes\) per 5 minutes per OAuth client\./);
+		const fromHeaders = describeFailure({ status: 429, body: { details: { retry_after: 9 } } }, { ...ctx, kind: 'read', quotaLimit: 1000, quotaWindowSeconds: 3600 });
+		expect(fromHeaders.description).toMatch(/^GetBill allows 1000 reads per hour per OAuth client\./);
 	});
 
 	it('429 falls back to the Retry-After header (seconds or a date)', () => {

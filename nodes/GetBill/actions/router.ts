@@ -306,7 +306,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const finish = (results: INodeExecutionData[][], spent: QuotaSpent | undefined, unsent: number[]): INodeExecutionData[][] => {
 		tries.keepQuotas(run.gate.quotas);
 		const answer = spent && unsent.length ? answerUnsent.call(this, results, spent, unsent, end) : outputs(results);
-		tries.forget();
+		// n8n's Retry On Fail also runs the node again when its first output item is an error item (Continue On Fail).
+		const error = answer[0]?.[0]?.json.error;
+		if (error === undefined || error === null || error === false) tries.forget();
 		return answer;
 	};
 	if (op.runAll) {

@@ -14,8 +14,10 @@ const QUOTA_KEY = 'getBillQuotas';
  * WorkflowExecute keeps `contextData` in the execution's run data, under
  * `node:<name>`, for the whole execution), so the outputs of the items a write
  * already did are kept there per run index, and given back instead of sending
- * them again. A run that ends without an error forgets them; what the node
- * knows of GetBill's quotas is kept for the next try or run of the execution.
+ * them again. n8n retries a node that threw, or whose first output item is
+ * an error item; a run that ends otherwise forgets them. What the node knows
+ * of GetBill's quotas is kept for the next try or run of the execution. (As an
+ * AI Agent's tool n8n gives each try a new run index: nothing is kept there.)
  */
 /** Which run of the node in the execution this is (a loop runs it again): 0 where n8n does not say. */
 function runIndexOf(ctx: IExecuteFunctions): string {
