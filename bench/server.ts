@@ -2,12 +2,15 @@
 /**
  * The benchmark's GetBill-like server, in a process of its own (started by
  * bench/run.ts): test/server/getbill-server.js with the options its command
- * line takes (--port, --latency, --rate-limit, --followups), except that its
- * client may also ask for the debt scopes (debts:read debts:write, for the
- * Create vs Create Many row; the followup paths still ask for and get the
- * followup scopes only). bench/run.ts reads its records over the IPC channel:
- * how many POST /debts and POST /debts/batch it received, how many writes it
- * counted and how many debts it holds.
+ * line takes (--port, --latency, --rate-limit, --followups, and for the quota
+ * row --write-limit and --write-window: the writes quota per client in a
+ * sliding window of that many seconds), except that its client may also ask
+ * for the debt scopes (debts:read debts:write, for the Create vs Create Many
+ * row; the followup paths still ask for and get the followup scopes only).
+ * bench/run.ts reads its records over the IPC channel: how many POST /debts
+ * and POST /debts/batch it received, how many writes it counted and how many
+ * debts it holds (`records`); for the quota row, every PUT it received, by
+ * status and by followup, and the followups' state (`quota`).
  */
 import * as path from 'path';
 import type * as GetBillServerModule from '../test/server/getbill-server';
@@ -46,21 +49,67 @@ export function records(server: GetBillServerModule.GetBillServer): ServerRecord
 	return out;
 }
 
+/** What the quota row asks for (`quota`): the server's own account of the followup updates it received. */
+export interface QuotaRecords {
+	/** PUT /followups/{id} received */
+	puts: number;
+	/** Those PUTs by the status they were answered (e.g. {"200": 2000, "429": 0}) */
+	putStatuses: Record<string, number>;
+	/** API requests other than those PUTs (by "METHOD status") */
+	otherRequests: Record<string, number>;
+	/** Followup ID → PUTs of it answered 200 (IDs never updated absent) */
+	updated: Record<string, number>;
+	/** Followup ID → its status and processed_at now */
+	followups: Record<string, { status: unknown; processedAt: unknown }>;
+	/** [arrived, answered] (ms since epoch) of every API request: when the server was busy answering */
+	busy: Array<[number, number]>;
+	/** Requests to /token */
+	tokenRequests: number;
+}
+
+export function quotaRecords(server: GetBillServerModule.GetBillServer, ids: string[]): QuotaRecords {
+	const out: QuotaRecords = { puts: 0, putStatuses: {}, otherRequests: {}, updated: {}, followups: {}, busy: [], tokenRequests: server.tokenRequests.length };
+	const prefix = `${API}/followups/`;
+	for (const r of server.requests) {
+		out.busy.push([r.startedAt, r.endedAt ?? r.startedAt]);
+		if (r.method === 'PUT' && r.path.startsWith(prefix)) {
+			out.puts++;
+			out.putStatuses[r.status] = (out.putStatuses[r.status] ?? 0) + 1;
+			if (r.status === 200) {
+				const id = decodeURIComponent(r.path.slice(prefix.length));
+				out.updated[id] = (out.updated[id] ?? 0) + 1;
+			}
+		} else {
+			const key = `${r.method} ${r.status}`;
+			out.otherRequests[key] = (out.otherRequests[key] ?? 0) + 1;
+		}
+	}
+	for (const id of ids) {
+		const followup = server.followups.get(id);
+		if (followup) out.followups[id] = { status: followup.status, processedAt: followup.processed_at };
+	}
+	return out;
+}
+
 if (require.main === module) {
 	const args = process.argv.slice(2);
 	const get = (name: string, fallback: string) => {
 		const i = args.indexOf(`--${name}`);
 		return i === -1 ? fallback : args[i + 1];
 	};
+	const followupIds = get('followups', 'abc123def456').split(',');
+	const writeWindow = get('write-window', '');
 	const server = new GetBillServer({
 		port: Number(get('port', '0')),
 		latencyMs: Number(get('latency', '0')),
-		followupIds: get('followups', 'abc123def456').split(','),
-		rateLimit: Number(get('rate-limit', '500')),
+		followupIds,
+		// --write-limit is the server's own name for the writes limit; --rate-limit its old one
+		quota: { writes: { limit: Number(get('write-limit', get('rate-limit', '500'))), windowSeconds: writeWindow === '' ? undefined : Number(writeWindow) } },
 		clients: [{ ...DEFAULT_CLIENT, scopes: [...DEFAULT_CLIENT.scopes, 'debts:read', 'debts:write'] }],
 	});
 	process.on('message', (message: { id: number; type: string }) => {
 		if (message?.type === 'records') process.send?.({ id: message.id, records: records(server) });
+		if (message?.type === 'quota') process.send?.({ id: message.id, records: quotaRecords(server, followupIds) });
 	});
 	let stopping = false;
 	const stop = () => {

@@ -120,3 +120,17 @@ describe('forModel', () => {
 		expect(forModel(new NodeOperationError(node, 'No field to update [item 0]. Really.', { description: 'Add one.' })).message).toBe('No field to update. Really. Add one.');
 	});
 });
+
+describe('the write quota, as a tool', () => {
+	it('with Output Unsent Items, a spent quota reaches the model as an error with the time it frees up (a tool has one output)', async () => {
+		server.setQuota('writes', { limit: 500, windowSeconds: 300, used: 500 });
+		const parameters = { ...TOOL_UPDATE, options: { whenQuotaRunsOut: 'outputUnsent' } };
+		const result = await callTool({ followupId: 'fu00007', status: 'deal_found', summary: 'x' }, parameters);
+		expect(result.outputs).toHaveLength(0);
+		expect(result.error!.message).toMatch(/^GetBill rate limit reached: Rate limit exceeded\. Please try again later\. 0 of 1 items done, 1 not sent\. Not sent: items 0\./);
+		expect(result.error!.message).toMatch(/Do not send these writes again before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/);
+		expect(result.error!.message).not.toContain('Options');
+		expect(result.error!.message).toContain('GetBill allows 500 writes per OAuth client in its sliding window');
+		expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+	});
+});

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { getBaseUrl } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
-import { isoTime, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf, windowText } from '../transport/quota';
+import { allowance, isoTime, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
 import { isWriteOperation, readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
 import * as company from './company';
 import * as creditor from './creditor';
@@ -182,13 +182,6 @@ interface QuotaEnd {
 	safeToRepeat: boolean;
 }
 
-/** "GetBill allows 500 writes per hour per OAuth client": the limit and window GetBill announced. */
-function allowance(spent: QuotaSpent): string {
-	return spent.limit === undefined
-		? 'GetBill limits the writes of each OAuth client'
-		: `GetBill allows ${spent.limit} writes ${windowText(spent.windowSeconds)} per OAuth client`;
-}
-
 /**
  * The items the write quota left unsent, as the option says: a second output
  * (each item with the time the quota frees up), paired error items (Continue
@@ -216,7 +209,7 @@ function answerUnsent(
 	const fix = end.asTool
 		? `Do not send these writes again before ${freesAt}.`
 		: 'Nothing was sent twice. Run again with only the items not sent after that time, or choose "Wait" or "Output Unsent Items" under Options > When Write Quota Runs Out.';
-	const quotaText = `${allowance(spent)}, and its answers say none is left until ${freesAt}. ${fix}`;
+	const quotaText = `${allowance('writes', spent.limit, spent.windowSeconds)}, and its answers say none is left until ${freesAt}. ${fix}`;
 	if (end.continueOnFail) {
 		for (const itemIndex of unsent) {
 			const error =
@@ -235,9 +228,11 @@ function answerUnsent(
 	const lists = `Not sent: items ${itemRanges(unsent)}.` + (doneItems.length ? ` Done: items ${itemRanges(doneItems)}.` : '');
 	// Where GetBill answered 429, its words stay the message (a NodeApiError); otherwise the headers said it.
 	const error: NodeApiError | NodeOperationError = spent.refusal ?? new NodeOperationError(this.getNode(), `GetBill's write quota is spent: ${counts}`, { itemIndex: unsent[0] });
-	error.description = spent.refusal
-		? `${counts}. ${lists}\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
-		: `${lists} ${quotaText}`;
+	// A model is told only what it can act on (no editor options); a person also gets GetBill's own account of the 429.
+	error.description =
+		spent.refusal && !end.asTool
+			? `${counts}. ${lists}\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
+			: `${spent.refusal ? `${counts}. ` : ''}${lists} ${quotaText}`;
 	error.context.itemIndex = unsent[0];
 	error.context.itemsNotSent = unsent;
 	error.context.quotaFreesAt = new Date(spent.resetAt).toISOString();
@@ -281,7 +276,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			`The operation "${operation}" of resource "${resource}" is not supported`,
 		);
 	}
-	const whenSpent = readWhenQuotaRunsOut(this, operation);
+	// As an AI Agent's tool the node has one output, which the agent reads: unsent items are reported as Stop reports them.
+	const chosen = readWhenQuotaRunsOut(this, operation);
+	const whenSpent = chosen === 'outputUnsent' && runsAsTool(this) ? 'stop' : chosen;
 	// The second output (Unsent) exists only with Output Unsent Items: every answer has as many outputs as the node.
 	const outputs = (done: INodeExecutionData[][]): INodeExecutionData[][] => (whenSpent === 'outputUnsent' ? [done.flat(), []] : [done.flat()]);
 	if (items.length === 0) return outputs([]);

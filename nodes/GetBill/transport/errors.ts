@@ -1,7 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { windowText } from './quota';
+import { allowance } from './quota';
 import { retryAfterSeconds } from './retry';
 
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
@@ -16,6 +16,8 @@ export interface HttpFailure {
 	status?: number;
 	body?: unknown;
 	retryAfterHeader?: string;
+	/** The X-RateLimit-* headers of the answer, where the helper kept them */
+	quotaHeaders?: Record<string, unknown>;
 	/** Node.js network error code (ECONNREFUSED, ETIMEDOUT, ...) when there was no response */
 	networkCode?: string;
 	/** Set when the failure happened while n8n fetched an OAuth2 token */
@@ -142,6 +144,8 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 			if (isObject(headers)) {
 				const retry = headers['retry-after'] ?? headers['Retry-After'];
 				if (retry !== undefined) failure.retryAfterHeader = String(retry);
+				const quota = Object.fromEntries(Object.entries(headers).filter(([name]) => /^x-ratelimit-/i.test(name)));
+				if (Object.keys(quota).length) failure.quotaHeaders = quota;
 			}
 			return failure;
 		}
@@ -229,12 +233,10 @@ export interface DescribedError {
 	body: JsonObject;
 }
 
-/** The limit GetBill announced (the 429's `details.limit`, or the headers'), never a constant: "GetBill allows 25 writes per 5 minutes per OAuth client." */
-function allowance(details: Record<string, unknown> | undefined, ctx: ErrorContext): string {
-	const announced = Number(details?.limit ?? ctx.quotaLimit);
+/** The limit GetBill announced (the 429's `details.limit`, or the headers'), never a constant. */
+function announced(details: Record<string, unknown> | undefined, ctx: ErrorContext): string {
 	const what = ctx.kind === 'read' ? 'reads' : 'writes (creates, updates and deletes)';
-	if (!Number.isFinite(announced) || announced <= 0) return `GetBill limits the ${what} of each OAuth client.`;
-	return `GetBill allows ${announced} ${what} ${windowText(ctx.quotaWindowSeconds)} per OAuth client.`;
+	return `${allowance(what, Number(details?.limit ?? ctx.quotaLimit), ctx.quotaWindowSeconds)}.`;
 }
 
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
@@ -358,7 +360,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 						: ` Retry after ${waitText(seconds)}.`;
 			return {
 				message: `GetBill rate limit reached${said}`,
-				description: `${allowance(body.details, ctx)}${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
+				description: `${announced(body.details, ctx)}${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
 				httpCode,
 				body: safeBody,
 			};

@@ -11,7 +11,7 @@ import { cancellableWait, cancelledError, isCancelled, signalOf, untilSettledOrS
 import type { ErrorContext, HttpFailure, RequestKind } from './errors';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { Quota, QuotaClass, QuotaGate } from './quota';
-import { localTime, quotaSpentError, windowText } from './quota';
+import { allowance, localTime, quotaSpentError } from './quota';
 import type { RetryPolicy } from './retry';
 import { decideRetry, DEFAULT_RETRY_POLICY, retryAfterSeconds } from './retry';
 
@@ -143,7 +143,7 @@ async function admit(
 		throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${localTime(check.spentUntil, timezone)} [item ${itemIndex}]`, {
 			itemIndex,
 			description:
-				`GetBill allows ${quota.limit ?? 'a limited number of'} reads ${windowText(quota.windowSeconds)} per OAuth client, and its last answer said none is left. ` +
+				`${allowance('reads', quota.limit, quota.windowSeconds)}, and its last answer said none is left. ` +
 				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
 		});
 	}
@@ -197,7 +197,7 @@ export async function getBillApiRequest(
 		} catch (error) {
 			const failure = extractHttpFailure(error);
 			const spentUntil = failure.status === 429 ? spentUntilOf(failure, Date.now()) : undefined;
-			if (quota && spentUntil !== undefined) quota.refused(seq, spentUntil, limitOf(failure));
+			if (quota && spentUntil !== undefined) quota.refused(seq, spentUntil, limitOf(failure), failure.quotaHeaders);
 			else quota?.failed();
 			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			if (quota && spentUntil !== undefined) {

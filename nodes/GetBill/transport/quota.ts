@@ -116,14 +116,16 @@ export class Quota {
 		this.settle();
 	}
 
-	/** GetBill answered 429: nothing was done; the quota is spent until `until` (ms). */
-	refused(seq: number, until: number, limit?: number): void {
+	/** GetBill answered 429: nothing was done; the quota is spent until `until` (ms). The answer's headers, where kept, give limit and window. */
+	refused(seq: number, until: number, limit?: number, headers?: unknown): void {
 		const spentUntil = this.state === 'known' && this.remaining <= 0 ? this.resetAt : 0;
+		const read = readQuotaHeaders(headers);
 		this.lastSeq = Math.max(this.lastSeq, seq);
 		this.state = 'known';
 		this.remaining = 0;
-		this.resetAt = Math.max(until, spentUntil);
-		if (limit !== undefined) this.limit = limit;
+		this.resetAt = Math.max(until, spentUntil, read?.remaining === 0 && read.resetAt ? read.resetAt : 0);
+		this.limit = limit ?? read?.limit ?? this.limit;
+		this.windowSeconds = read?.windowSeconds ?? this.windowSeconds;
 		this.spentBy = '429';
 		this.settle();
 	}
@@ -163,11 +165,22 @@ export interface QuotaGate {
 }
 
 /** "per hour", "per 5 minutes", "per 10 seconds": GetBill's window as announced. */
-export function windowText(seconds: number | undefined): string {
-	if (seconds === undefined || seconds === 3600) return 'per hour';
+function windowText(seconds: number): string {
+	if (seconds === 3600) return 'per hour';
 	if (seconds % 3600 === 0) return `per ${seconds / 3600} hours`;
 	if (seconds % 60 === 0) return seconds === 60 ? 'per minute' : `per ${seconds / 60} minutes`;
 	return `per ${seconds} seconds`;
+}
+
+/**
+ * What GetBill announced of a quota, never a constant: "GetBill allows 25
+ * writes per 5 minutes per OAuth client" (the window where an answer said it).
+ */
+export function allowance(what: string, limit: number | undefined, windowSeconds: number | undefined): string {
+	if (limit === undefined || !Number.isFinite(limit) || limit <= 0) return `GetBill limits the ${what} of each OAuth client`;
+	return windowSeconds === undefined || !(windowSeconds > 0)
+		? `GetBill allows ${limit} ${what} per OAuth client in its sliding window`
+		: `GetBill allows ${limit} ${what} ${windowText(windowSeconds)} per OAuth client`;
 }
 
 /** A time for a person: in the workflow's time zone, e.g. "2026-12-02 10:35:12 (Europe/Paris)". */
