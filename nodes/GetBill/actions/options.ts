@@ -15,7 +15,7 @@ const WHEN_QUOTA_RUNS_OUT: Array<{ name: string; value: WhenQuotaRunsOut; descri
 	{
 		name: 'Output Unsent Items',
 		value: 'outputUnsent',
-		description: `The node gets a second output, Unsent: the items not sent, each with ${QUOTA_FREES_AT_FIELD} (when the quota frees up), for a Wait node that loops them back into this node`,
+		description: `Items not sent go to a second output, Unsent, with ${QUOTA_FREES_AT_FIELD} for a Wait node`,
 	},
 	{
 		name: 'Stop',

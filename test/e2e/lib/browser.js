@@ -126,4 +126,48 @@ async function screenshot(page, { replace = [] } = {}) {
 /** n8n marks its elements with data-test-id. */
 const tid = (scope, id) => scope.locator(`[data-test-id="${id}"]`);
 
-module.exports = { launch, setupOwner, signIn, screenshot, tid, OWNER, CHROMIUM, CHROMIUM_ARGS };
+/**
+ * The output handles the canvas draws for the node named `nodeName`, in order:
+ * `{type, index, label}` (n8n 2.x's canvas: `canvas-node-output-handle` with
+ * data-node-name, data-connection-type, data-index; the label is the output's
+ * displayName, empty for a node's one unnamed output).
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{type: string, index: number, label: string}[]>}
+ */
+async function canvasOutputHandles(page, nodeName) {
+	const handles = await tid(page, 'canvas-node-output-handle').evaluateAll(
+		(els, name) =>
+			els
+				.filter((el) => el.dataset.nodeName === name)
+				.map((el) => ({ type: el.dataset.connectionType, index: Number(el.dataset.index), label: el.innerText.trim() })),
+		nodeName,
+	);
+	return handles.sort((a, b) => (a.type === b.type ? a.index - b.index : a.type.localeCompare(b.type)));
+}
+
+/**
+ * The connections the canvas draws, in DOM order: `{from, output, to, input, type}`
+ * (node names; output and input indexes), read from each edge's test id
+ * (`edge`, data-source-node-name / data-target-node-name) and its Vue Flow edge
+ * id (`[<source id>/outputs/<type>/<index>][<target id>/inputs/<type>/<index>]`).
+ * @param {import('playwright-core').Page} page
+ * @returns {Promise<{from: string, output: number, to: string, input: number, type: string}[]>}
+ */
+async function canvasEdges(page) {
+	return await tid(page, 'edge').evaluateAll((els) =>
+		els.map((el) => {
+			const id = el.closest('.vue-flow__edge')?.dataset.id ?? '';
+			const [, type, output] = /\/outputs\/([^/\]]+)\/(\d+)\]/.exec(id) ?? [];
+			const [, input] = /\/inputs\/[^/\]]+\/(\d+)\]/.exec(id) ?? [];
+			return {
+				from: el.dataset.sourceNodeName,
+				output: output === undefined ? undefined : Number(output),
+				to: el.dataset.targetNodeName,
+				input: input === undefined ? undefined : Number(input),
+				type,
+			};
+		}),
+	);
+}
+
+module.exports = { launch, setupOwner, signIn, screenshot, tid, canvasOutputHandles, canvasEdges, OWNER, CHROMIUM, CHROMIUM_ARGS };
