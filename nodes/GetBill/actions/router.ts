@@ -231,7 +231,7 @@ function answerUnsent(
 	// A model is told only what it can act on (no editor options); a person also gets GetBill's own account of the 429.
 	error.description =
 		spent.refusal && !end.asTool
-			? `${counts}. ${lists}\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
+			? `${counts}. ${lists} The quota frees up at ${freesAt}.\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
 			: `${spent.refusal ? `${counts}. ` : ''}${lists} ${quotaText}`;
 	error.context.itemIndex = unsent[0];
 	error.context.itemsNotSent = unsent;

@@ -102,8 +102,7 @@ function refusalError(
  * for it if it frees up within Max Rate-Limit Wait; a write does as "When
  * Write Quota Runs Out" says (Wait: the same; Stop: only where GetBill itself
  * answered 429, as the node always did; Output Unsent Items: never), and
- * otherwise is not sent (a `quotaSpentError` for a write). Returns the request's
- * place in the send order.
+ * otherwise is not sent (a `quotaSpentError` for a write).
  */
 async function admit(
 	this: GetBillContext,
@@ -114,7 +113,7 @@ async function admit(
 	ctx: ErrorContext,
 	refusal: HttpFailure | undefined,
 	root: string,
-): Promise<number> {
+): Promise<void> {
 	const itemIndex = ctx.itemIndex ?? 0;
 	for (;;) {
 		if (isCancelled(this)) throw cancelledError(this, itemIndex, `before the request to ${ctx.action}`);
@@ -178,7 +177,7 @@ export async function getBillApiRequest(
 	let refusal: HttpFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
-		const seq = quota ? await admit.call(this, quota, cls, gate!, policy, { ...ctx, kind }, refusal, root) : -1;
+		if (quota) await admit.call(this, quota, cls, gate!, policy, { ...ctx, kind }, refusal, root);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
@@ -192,12 +191,12 @@ export async function getBillApiRequest(
 		if (signal && safeToRepeat) options.abortSignal = signal;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
-			quota?.answered(seq, response?.headers);
+			quota?.answered(response?.headers);
 			return response?.body as IDataObject;
 		} catch (error) {
 			const failure = extractHttpFailure(error);
 			const spentUntil = failure.status === 429 ? spentUntilOf(failure, Date.now()) : undefined;
-			if (quota && spentUntil !== undefined) quota.refused(seq, spentUntil, limitOf(failure), failure.quotaHeaders);
+			if (quota && spentUntil !== undefined) quota.refused(spentUntil, limitOf(failure), failure.quotaHeaders);
 			else quota?.failed();
 			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			if (quota && spentUntil !== undefined) {

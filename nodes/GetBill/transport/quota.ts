@@ -33,9 +33,9 @@ export type QuotaCheck = { go: true } | { waitForAnswer: true } | { spentUntil: 
 /** The four headers of an answer, when it has them (header names in any case). */
 export function readQuotaHeaders(headers: unknown): { limit: number; remaining: number; resetAt?: number; windowSeconds?: number } | undefined {
 	if (typeof headers !== 'object' || headers === null) return undefined;
+	const named = new Map(Object.entries(headers as Record<string, unknown>).map(([name, value]) => [name.toLowerCase(), value]));
 	const get = (name: string): number | undefined => {
-		const h = headers as Record<string, unknown>;
-		const raw = h[name] ?? h[name.toLowerCase()];
+		const raw = named.get(name);
 		const value = Number(Array.isArray(raw) ? raw[0] : raw);
 		return raw === undefined || raw === null || raw === '' || !Number.isFinite(value) ? undefined : value;
 	};
@@ -57,9 +57,6 @@ export class Quota {
 	resetAt = 0;
 	spentBy?: 'headers' | '429';
 	private inFlight = 0;
-	private nextSeq = 0;
-	/** The send order of the request whose answer last set `remaining`: an older answer does not override it */
-	private lastSeq = -1;
 	private waiters: Array<() => void> = [];
 
 	constructor(snapshot?: QuotaSnapshot, now = Date.now()) {
@@ -94,33 +91,40 @@ export class Quota {
 	}
 
 	/** A request leaves: it counts against what is left until its answer. */
-	start(): number {
+	start(): void {
 		this.inFlight++;
-		return this.nextSeq++;
 	}
 
-	/** An answer arrived, with its headers (undefined where the helper did not pass them on). */
-	answered(seq: number, headers: unknown): void {
+	/**
+	 * An answer arrived, with its headers (undefined where the helper did not
+	 * pass them on). Each answer is one more request GetBill counted, and
+	 * answers of concurrent requests may arrive in another order than GetBill
+	 * counted them: what is left is at most one less than before and at most
+	 * what this answer says. (A sliding window frees slots as it goes; the node
+	 * takes them only once the quota was spent and its Reset has passed.)
+	 */
+	answered(headers: unknown): void {
 		const read = readQuotaHeaders(headers);
-		if (read && seq > this.lastSeq) {
-			this.lastSeq = seq;
+		if (read) {
+			const known = this.state === 'known';
 			this.state = 'known';
 			this.limit = read.limit;
 			this.windowSeconds = read.windowSeconds ?? this.windowSeconds;
-			this.remaining = read.remaining;
-			this.resetAt = read.resetAt ?? Date.now();
-			this.spentBy = read.remaining <= 0 ? 'headers' : undefined;
-		} else if (!read && headers !== undefined && this.state === 'unknown') {
+			this.remaining = Math.max(0, known ? Math.min(this.remaining - 1, read.remaining) : read.remaining);
+			this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? Date.now());
+			this.spentBy = this.remaining <= 0 ? 'headers' : undefined;
+		} else if (headers !== undefined && this.state === 'unknown') {
 			this.state = 'untracked';
+		} else {
+			this.counted();
 		}
 		this.settle();
 	}
 
 	/** GetBill answered 429: nothing was done; the quota is spent until `until` (ms). The answer's headers, where kept, give limit and window. */
-	refused(seq: number, until: number, limit?: number, headers?: unknown): void {
+	refused(until: number, limit?: number, headers?: unknown): void {
 		const spentUntil = this.state === 'known' && this.remaining <= 0 ? this.resetAt : 0;
 		const read = readQuotaHeaders(headers);
-		this.lastSeq = Math.max(this.lastSeq, seq);
 		this.state = 'known';
 		this.remaining = 0;
 		this.resetAt = Math.max(until, spentUntil, read?.remaining === 0 && read.resetAt ? read.resetAt : 0);
@@ -130,9 +134,17 @@ export class Quota {
 		this.settle();
 	}
 
-	/** The request failed without telling anything of the quota. */
+	/** The request failed without telling anything of the quota: GetBill may have counted it (it counts a refused write too). */
 	failed(): void {
+		this.counted();
 		this.settle();
+	}
+
+	/** One more request counted, with no header to say what is left. */
+	private counted(): void {
+		if (this.state !== 'known') return;
+		this.remaining = Math.max(0, this.remaining - 1);
+		if (this.remaining <= 0) this.spentBy = 'headers';
 	}
 
 	/** Resolves at the next answer of a request in flight. */

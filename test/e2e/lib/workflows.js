@@ -99,6 +99,39 @@ function getBill(name, { followupId, fields, credential, onError, typeVersion })
 const getBillTrigger = (name, { events, webhookId, credential: cred }) =>
 	node(name, TRIGGER_TYPE, 1, { events }, { webhookId, credentials: { [WEBHOOK_CREDENTIAL_TYPE]: { id: cred.id, name: cred.name } } });
 
+/** A resource locator "By ID" (version 2's IDs), e.g. idLocator('={{ $json.id }}'). */
+const idLocator = (value) => ({ __rl: true, mode: 'id', value });
+
+/**
+ * n8n's node setting Retry On Fail on a node (returned, changed in place):
+ * n8n runs the node again after it failed, `maxTries` tries in all, `waitBetweenTries` ms apart.
+ */
+function retryOnFail(n, { maxTries = 3, waitBetweenTries = 1000 } = {}) {
+	return Object.assign(n, { retryOnFail: true, maxTries, waitBetweenTries });
+}
+
+/**
+ * A workflow template of examples/workflows (n8n's export, as a user imports it),
+ * read from `file`, made importable into a test n8n: its id set to `id`, every
+ * node's `credentialType` credential swapped for `credential`, and the Code
+ * nodes named in `codeItems` ({node name: items}) returning those items instead
+ * of the template's samples. Nothing else changes: nodes, parameters, connections
+ * and settings stay as in the file. Throws when a Code node named is not there.
+ */
+function fromTemplate(file, { id, credential: cred, credentialType = CREDENTIAL_TYPE, codeItems: replaced = {} }) {
+	const wf = JSON.parse(require('fs').readFileSync(file, 'utf8'));
+	wf.id = id;
+	for (const n of wf.nodes) {
+		if (n.credentials?.[credentialType]) n.credentials[credentialType] = { id: cred.id, name: cred.name };
+	}
+	for (const [name, items] of Object.entries(replaced)) {
+		const code = wf.nodes.find((n) => n.name === name && n.type === 'n8n-nodes-base.code');
+		if (!code) throw new Error(`${file} has no Code node named "${name}"`);
+		code.parameters.jsCode = `return ${JSON.stringify(items)}.map((json) => ({ json }));`;
+	}
+	return wf;
+}
+
 /**
  * A workflow from nodes and edges. `edges`: [from, to, fromOutput = 0].
  * Nodes are laid out left to right in the order given.
@@ -150,6 +183,9 @@ module.exports = {
 	getBill,
 	getBillNode,
 	getBillTrigger,
+	idLocator,
+	retryOnFail,
+	fromTemplate,
 	workflow,
 	chain,
 };
