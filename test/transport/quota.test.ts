@@ -102,3 +102,30 @@ describe('wording', () => {
 		expect(itemRanges(Array.from({ length: 1000 }, (_, n) => n))).toBe('0 to 999');
 	});
 });
+
+describe('Quota after a 429', () => {
+	it('stays spent until the 429 says, whatever answers of requests sent before it say (a 429 of a burst limit, a proxy)', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(480, 3600));
+		q.start();
+		q.start();
+		const until = Date.now() + 1000;
+		q.refused(until);
+		// The other request was under way before the 429: its answer says 479 left, the window frees up in an hour
+		q.answered(headers(479, 3600));
+		expect(q.check()).toEqual({ spentUntil: until });
+		expect(q.spentBy).toBe('429');
+	});
+
+	it('once the 429\'s time has passed, one request goes first and its answer tells', () => {
+		const q = new Quota();
+		q.start();
+		q.refused(Date.now() - 1);
+		expect(q.check()).toEqual({ go: true });
+		q.start();
+		expect(q.check()).toEqual({ waitForAnswer: true });
+		q.answered(headers(480, 3600));
+		expect(q.check()).toEqual({ go: true });
+	});
+});

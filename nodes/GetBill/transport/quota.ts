@@ -107,12 +107,20 @@ export class Quota {
 		const read = readQuotaHeaders(headers);
 		if (read) {
 			const known = this.state === 'known';
+			// A 429 came first: spent until its time (this answer's request was under way before it).
+			const by429 = known && this.remaining <= 0 && this.spentBy === '429';
 			this.state = 'known';
 			this.limit = read.limit;
 			this.windowSeconds = read.windowSeconds ?? this.windowSeconds;
 			this.remaining = Math.max(0, known ? Math.min(this.remaining - 1, read.remaining) : read.remaining);
-			this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? Date.now());
-			this.spentBy = this.remaining <= 0 ? 'headers' : undefined;
+			if (by429) return this.settle();
+			if (this.remaining > 0) {
+				this.resetAt = read.resetAt ?? this.resetAt;
+				this.spentBy = undefined;
+			} else {
+				this.resetAt = Math.max(known && this.spentBy === 'headers' ? this.resetAt : 0, read.resetAt ?? Date.now());
+				this.spentBy = 'headers';
+			}
 		} else if (headers !== undefined && this.state === 'unknown') {
 			this.state = 'untracked';
 		} else {
@@ -144,7 +152,7 @@ export class Quota {
 	private counted(): void {
 		if (this.state !== 'known') return;
 		this.remaining = Math.max(0, this.remaining - 1);
-		if (this.remaining <= 0) this.spentBy = 'headers';
+		if (this.remaining <= 0) this.spentBy ??= 'headers';
 	}
 
 	/** Resolves at the next answer of a request in flight. */
