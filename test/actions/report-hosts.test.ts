@@ -125,6 +125,13 @@ describe('Report Download: the hosts it follows', () => {
 		expect(server.fileRequests.map((r) => r.status)).toEqual([302, 302, 302, 302, 302, 302]);
 	});
 
+	it('a redirect status it does not follow (300, no Location) is an error, not the file', async () => {
+		server.setReportDownload('report_jan', { fileStatus: 300 });
+		const result = await download();
+		expect(result.error!.message).toBe('The file host refused the download of report "report_jan" (300) [item 0]');
+		expect(server.fileRequests.map((r) => r.status)).toEqual([300]);
+	});
+
 	it.each([
 		['http://secure-downloads.getbill.io/files/abc?signature=def', 'The download link of report "report_jan" points to "secure-downloads.getbill.io" over plain http [item 0]'],
 		['http://getbill.io/files/abc', 'The download link of report "report_jan" points to "getbill.io" over plain http [item 0]'],
