@@ -181,6 +181,12 @@ export interface ReportDownloadHooks {
 	emptyBody?: boolean;
 	/** Given as `download_url` verbatim (e.g. `ftp://…`); no link is issued */
 	downloadUrl?: string;
+	/** The file host answers a valid link with a redirect to this URL, verbatim in `Location` (absolute or relative); the link stays unused */
+	redirectTo?: string;
+	/** The file host answers a valid link this many times with a redirect to the same link (relative `Location`, `hop=1…n` in the query), then serves the file */
+	redirects?: number;
+	/** The status of those redirects (default 302) */
+	redirectStatus?: number;
 }
 export interface DownloadLink {
 	reportId: string;
@@ -202,6 +208,8 @@ export interface RecordedFileRequest {
 	/** Every header, as Node parsed them (lower-case names) */
 	headers: Record<string, string | string[] | undefined>;
 	status: number;
+	/** The `Location` of a redirect the file host answered (redirectTo, redirects) */
+	location?: string;
 	/** The report of the link, when the token was known */
 	reportId?: string;
 	startedAt: number;

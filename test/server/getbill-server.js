@@ -299,7 +299,7 @@ class GetBillServer {
 		/** Reports (the report object of reports.md) and their files (Buffer) by report ID */
 		this.reports = new Map();
 		this.reportFiles = new Map();
-		/** Test hooks per report ID: {fileStatus?, emptyBody?, downloadUrl?} (see setReportDownload) */
+		/** Test hooks per report ID: {fileStatus?, emptyBody?, downloadUrl?, redirectTo?, redirects?, redirectStatus?} (see setReportDownload) */
 		this.reportDownloadHooks = new Map();
 		/** Issued download links: token → {reportId, expires (Unix s), expiresAt (ms), signature, used} */
 		this.downloadLinks = new Map();
@@ -316,7 +316,7 @@ class GetBillServer {
 		this.requests = [];
 		/** Every token request: {grantType, clientId, scope, credentialsInBody, basicAuth, status} */
 		this.tokenRequests = [];
-		/** Every request the report file host got: {method, path, rawUrl, query, headers (all of them), status, reportId, startedAt, endedAt} */
+		/** Every request the report file host got: {method, path, rawUrl, query, headers (all of them), status, location, reportId, startedAt, endedAt} */
 		this.fileRequests = [];
 		/** Scripted faults consumed by the next API requests, in order */
 		this.faults = [];
@@ -615,7 +615,11 @@ class GetBillServer {
 	/**
 	 * Test hooks for a report's download (replacing earlier ones; `{}` clears them):
 	 * `fileStatus` makes the file host answer that status (e.g. 404) instead of the file (the link stays unused);
-	 * `emptyBody` serves 200 with no bytes; `downloadUrl` is given as `download_url` verbatim (e.g. `ftp://…`).
+	 * `emptyBody` serves 200 with no bytes; `downloadUrl` is given as `download_url` verbatim (e.g. `ftp://…`);
+	 * `redirectTo` makes the file host answer a valid link with a redirect to that URL, verbatim in `Location` (absolute or
+	 * relative; the link stays unused); `redirects: n` makes it answer a valid link n times with a redirect to the same
+	 * link on the same host (relative `Location`, `hop=1…n` added to the query) before it serves the file;
+	 * `redirectStatus` is the status of those redirects (default 302).
 	 */
 	setReportDownload(id, hooks = {}) {
 		this.reportDownloadHooks.set(id, { ...hooks });
@@ -1331,6 +1335,7 @@ class GetBillServer {
 			query: Object.fromEntries(url.searchParams),
 			headers: { ...req.headers },
 			status: 0,
+			location: undefined,
 			reportId: undefined,
 			startedAt: Date.now(),
 			endedAt: undefined,
@@ -1359,6 +1364,18 @@ class GetBillServer {
 		const hooks = this.reportDownloadHooks.get(link.reportId) ?? {};
 		if (!report) return text(404, 'Not Found');
 		if (hooks.fileStatus !== undefined) return text(hooks.fileStatus, http.STATUS_CODES[hooks.fileStatus] ?? 'Error');
+		const redirect = (location) => {
+			entry.location = location;
+			const status = hooks.redirectStatus ?? 302;
+			return text(status, `Redirecting to ${location}`, { Location: location });
+		};
+		if (hooks.redirectTo !== undefined) return redirect(hooks.redirectTo);
+		const hop = Number(url.searchParams.get('hop') ?? 0);
+		if (hooks.redirects !== undefined && hop < hooks.redirects) {
+			const next = new URLSearchParams(url.searchParams);
+			next.set('hop', String(hop + 1));
+			return redirect(`${url.pathname}?${next}`);
+		}
 		link.used = true;
 		const bytes = hooks.emptyBody ? Buffer.alloc(0) : (this.reportFiles.get(link.reportId) ?? Buffer.alloc(0));
 		entry.status = 200;

@@ -532,6 +532,36 @@ describe('reports', () => {
 		expect((await download(normal.body.data.download_url)).bytes.toString()).toBe('bytes');
 	});
 
+	it('hooks: the file host redirects a valid link elsewhere (redirectTo), or n times to itself (redirects), the link unused until served', async () => {
+		server.seedReport('report_r', { content: 'bytes' });
+		server.setReportDownload('report_r', { redirectTo: 'http://127.0.0.2:9/internal/admin' });
+		const { body } = await api('GET', '/reports/download/report_r');
+		const away = await fetch(body.data.download_url, { redirect: 'manual' });
+		expect(away.status).toBe(302);
+		expect(away.headers.get('location')).toBe('http://127.0.0.2:9/internal/admin');
+		expect(server.fileRequests[0]).toMatchObject({ status: 302, location: 'http://127.0.0.2:9/internal/admin', reportId: 'report_r' });
+
+		server.setReportDownload('report_r', { redirects: 2, redirectStatus: 307 });
+		const first = await fetch(body.data.download_url, { redirect: 'manual' });
+		expect(first.status).toBe(307);
+		const link = new URL(body.data.download_url);
+		const hop1 = first.headers.get('location')!;
+		expect(hop1.startsWith(`${link.pathname}?`)).toBe(true);
+		expect(new URL(hop1, link).searchParams.get('hop')).toBe('1');
+		expect(new URL(hop1, link).searchParams.get('signature')).toBe(link.searchParams.get('signature'));
+		// fetch follows the same-host redirects (relative Location) to the file: the link was not used by the redirects
+		const followed = await download(body.data.download_url);
+		expect(followed.status).toBe(200);
+		expect(followed.bytes.toString()).toBe('bytes');
+		expect(server.fileRequests.map((r) => [r.status, r.query.hop])).toEqual([
+			[302, undefined],
+			[307, undefined],
+			[307, undefined],
+			[307, '1'],
+			[200, '2'],
+		]);
+	});
+
 	it('404 for a report not available for download, and for an unknown report', async () => {
 		server.seedReport('report_pending', { status: 'processing', download_available: false });
 		const pending = await api('GET', '/reports/download/report_pending');

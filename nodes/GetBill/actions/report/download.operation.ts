@@ -5,6 +5,8 @@ import { notFound } from '../../fields/ids';
 import { showFor } from '../../fields/properties';
 import { REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
+import type { ReportHostRefusal } from '../../transport/hosts';
+import { allowedHostsText, hostLabel, MAX_REPORT_REDIRECTS, reportHostRefusal } from '../../transport/hosts';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, readId, request } from '../shared';
 
@@ -41,11 +43,29 @@ function fileNameOf(disposition: unknown): string | undefined {
 	return plain ? plain[1].trim() : undefined;
 }
 
+/** The statuses of a redirect the node follows (each hop checked: see reportHostRefusal). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** The Location of a redirect, when the answer is one. */
+function locationOf(response: { headers: IDataObject; statusCode: number }): string | undefined {
+	if (!REDIRECT_STATUSES.has(response.statusCode)) return undefined;
+	const location = response.headers?.location;
+	return typeof location === 'string' && location !== '' ? location : undefined;
+}
+
+/** Where a refused URL points, for the message: its host, and the reason when it is not the host itself. */
+function whereText(url: URL, refusal: ReportHostRefusal): string {
+	if (refusal === 'scheme') return `a non-http(s) link (${url.protocol})`;
+	return `"${hostLabel(url)}"${refusal === 'http' ? ' over plain http' : ''}`;
+}
+
 /**
  * Download: asks GetBill for the report's signed link, then fetches the file
  * from that link with a plain request (no Authorization header, no GetBill
  * token: the file host is not GetBill), and outputs the report's JSON with
- * the file as binary data.
+ * the file as binary data. The link, and each redirect of the file host (at
+ * most MAX_REPORT_REDIRECTS, followed by the node itself), must be on
+ * GetBill's own hosts (see reportHostRefusal): nothing is requested elsewhere.
  */
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const reportId = readId(this, itemIndex, REPORT_ID);
@@ -66,33 +86,74 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 			}),
 		);
 		const url = typeof link.download_url === 'string' ? link.download_url : '';
-		if (!/^https?:\/\//i.test(url)) {
+		let target: URL | undefined;
+		try {
+			target = new URL(url);
+		} catch {
+			target = undefined;
+		}
+		if (!target || reportHostRefusal(target, run.baseUrl) === 'scheme') {
 			throw fail(
 				`GetBill gave no http(s) download link for report "${reportId}"`,
 				`The link GetBill returned is ${url ? `not an http(s) URL (${url.split(':')[0]}:…)` : 'missing'}, so nothing was downloaded. Check that the report is completed (download_available) and run again.`,
 			);
 		}
-		// A plain request: the signed link is its own authorisation, and no GetBill token may reach another host.
-		const options: IHttpRequestOptions = {
-			method: 'GET',
-			url,
-			encoding: 'arraybuffer',
-			json: false,
-			returnFullResponse: true,
-			ignoreHttpStatusErrors: true,
-		};
-		const signal = this.getExecutionCancelSignal?.();
-		if (signal) options.abortSignal = signal;
-		let response: { body: unknown; headers: IDataObject; statusCode: number };
-		try {
-			response = (await this.helpers.httpRequest(options)) as typeof response;
-		} catch (error) {
+		const refused = reportHostRefusal(target, run.baseUrl);
+		if (refused) {
 			throw fail(
-				`Could not download report "${reportId}" from its link`,
-				`The file host did not answer (${(error as Error).message}). The link is valid for one hour; run again to get a new one.`,
+				`The download link of report "${reportId}" points to ${whereText(target, refused)}`,
+				`${allowedHostsText(run.baseUrl)}. ${refused === 'http' ? 'A plain http link is followed only on the host of an http Base URL (a local test server). ' : ''}` +
+					`Nothing was requested from "${hostLabel(target)}". Check the Base URL of the GetBill credential; if it is right, tell GetBill support about the link.`,
 			);
 		}
-		if (response.statusCode >= 400) {
+		const signal = this.getExecutionCancelSignal?.();
+		let response: { body: unknown; headers: IDataObject; statusCode: number };
+		for (let redirects = 0; ; redirects++) {
+			// A plain request: the signed link is its own authorisation, and no GetBill token may reach another host.
+			// Redirects are not followed by the helper: the node checks each Location first.
+			const options: IHttpRequestOptions = {
+				method: 'GET',
+				url: target.href,
+				encoding: 'arraybuffer',
+				json: false,
+				returnFullResponse: true,
+				ignoreHttpStatusErrors: true,
+				disableFollowRedirect: true,
+			};
+			if (signal) options.abortSignal = signal;
+			try {
+				response = (await this.helpers.httpRequest(options)) as typeof response;
+			} catch (error) {
+				throw fail(
+					`Could not download report "${reportId}" from its link`,
+					`The file host did not answer (${(error as Error).message}). The link is valid for one hour; run again to get a new one.`,
+				);
+			}
+			const location = locationOf(response);
+			if (location === undefined) break;
+			let next: URL;
+			try {
+				next = new URL(location, target);
+			} catch {
+				break; // not a URL: the redirect status is the answer
+			}
+			const hopRefused = reportHostRefusal(next, run.baseUrl);
+			if (hopRefused) {
+				throw fail(
+					`The file host redirected the download of report "${reportId}" to ${whereText(next, hopRefused)}`,
+					`The file host at "${hostLabel(target)}" answered ${response.statusCode} with a redirect there. ${allowedHostsText(run.baseUrl)}. ` +
+						`Nothing was requested from "${hostLabel(next)}" and no file was saved. Check the Base URL of the GetBill credential; if it is right, tell GetBill support about the link.`,
+				);
+			}
+			if (redirects === MAX_REPORT_REDIRECTS) {
+				throw fail(
+					`The download of report "${reportId}" was redirected more than ${MAX_REPORT_REDIRECTS} times`,
+					`The file host kept redirecting (on GetBill's hosts), so the node stopped and saved no file. Run again later; the node asks GetBill for a new link each time.`,
+				);
+			}
+			target = next;
+		}
+		if (response.statusCode >= 300) {
 			throw fail(
 				`The file host refused the download of report "${reportId}" (${response.statusCode})`,
 				response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410
