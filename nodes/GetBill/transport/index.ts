@@ -238,9 +238,9 @@ export async function getBillApiRequest(
 export const MAX_PAGE_SIZE = 100;
 
 /**
- * One page of a paged list (`{data: [...], pagination: {page, pages}}`): its
- * entries, and whether it is the last (`pagination.pages` reached, or an empty
- * or unpaged answer).
+ * One page of a paged list (`{data: [...], pagination: {total, page, pages}}`):
+ * its entries, whether it is the last (`pagination.pages` reached, or an empty
+ * or unpaged answer), and the list's `total` when GetBill gives it.
  */
 export async function getBillApiRequestPage(
 	this: GetBillContext,
@@ -251,11 +251,18 @@ export async function getBillApiRequestPage(
 	page: number,
 	pageSize: number,
 	gate?: QuotaGate,
-): Promise<{ entries: IDataObject[]; last: boolean }> {
+): Promise<{ entries: IDataObject[]; last: boolean; total?: number }> {
 	const response = await getBillApiRequest.call(this, { ...request, qs: { ...request.qs, page, limit: pageSize } }, ctx, baseUrl, policy, gate);
 	const entries = Array.isArray(response?.data) ? (response.data as IDataObject[]) : [];
-	const pages = Number((response?.pagination as IDataObject | undefined)?.pages);
-	return { entries, last: entries.length === 0 || !Number.isFinite(pages) || page >= pages };
+	const pagination = response?.pagination as IDataObject | undefined;
+	const pages = Number(pagination?.pages);
+	const total = pagination?.total;
+	const counted = (typeof total === 'number' && Number.isInteger(total) && total >= 0) || (typeof total === 'string' && /^\d+$/.test(total));
+	return {
+		entries,
+		last: entries.length === 0 || !Number.isFinite(pages) || page >= pages,
+		...(counted ? { total: Number(total) } : {}),
+	};
 }
 
 /**
