@@ -23,7 +23,7 @@ import type { Purpose } from '../fields/values';
 import { buildBody, FieldValueError, normaliseFieldValue, pickFields, showValue } from '../fields/values';
 import type { GetBillRequest } from '../transport';
 import { getBillApiRequest, getBillApiRequestPages } from '../transport';
-import type { ErrorContext } from '../transport/errors';
+import type { ErrorContext, RequestKind } from '../transport/errors';
 import type { QuotaGate } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
@@ -33,6 +33,8 @@ export interface RunContext {
 	baseUrl: string;
 	/** The resource's noun, for messages and hints ("followup") */
 	noun: string;
+	/** What the run's operation does (its declared `kind`): every request of the run goes with it */
+	kind: RequestKind;
 	/** Input keys that "Auto-Map Input Data" did not send, over all items */
 	ignoredInputKeys: Set<string>;
 	/** Fields that came as null in some input item, so were not sent */
@@ -59,6 +61,7 @@ export type About = Omit<ErrorContext, 'itemIndex'>;
 /** What an item's request is about, for its errors. */
 const context = (run: RunContext, about: About, itemIndex: number): ErrorContext => ({
 	noun: run.noun,
+	kind: run.kind,
 	...about,
 	itemIndex,
 	wording: run.version >= 2 ? 2 : 1,

@@ -35,7 +35,11 @@ export interface ErrorContext {
 	attempts?: number;
 	/** The user's maximum wait on a 429, when GetBill asked for longer */
 	maxRateLimitWaitSeconds?: number;
-	/** What the request does (set by the transport from the method): its scope, and whether it is safe to repeat */
+	/**
+	 * What the request does: its scope, its words, and whether it is safe to
+	 * repeat. Its operation declares it (the operation's `kind`); the transport
+	 * falls back on the method only for a caller without one (the editor's lists).
+	 */
 	kind?: RequestKind;
 	/** The resource, for the scope and wording: "followup" (default), "debt" */
 	noun?: string;

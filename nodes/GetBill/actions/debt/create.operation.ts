@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldsCollection, fieldsToSendProperties, mainCreateProperties } from '../../fields/properties';
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, outputItems, readFields, request } from '../shared';
 
@@ -30,7 +31,7 @@ export function createProperties(operation: string): INodeProperties[] {
 export const description: INodeProperties[] = createProperties('create');
 
 /** A create sent twice makes two debts: items run one at a time, none after a failure that stops the run. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'create';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);

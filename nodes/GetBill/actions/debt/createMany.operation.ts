@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { isCancelled } from '../../transport/cancel';
 import type { QuotaSpent } from '../../transport/quota';
 import { itemsLabel, quotaSpentOf } from '../../transport/quota';
@@ -15,7 +16,7 @@ import { CREATE_SOURCES, createProperties } from './create.operation';
 export const description: INodeProperties[] = [...createProperties('createMany'), batchOptionsProperty('debt', 'createMany')];
 
 /** Sends its items in batches, one request at a time: never repeated after a failure. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'create';
 
 type NodeError = NodeApiError | NodeOperationError;
 
