@@ -192,3 +192,48 @@ describe('every operation: its kind decides', () => {
 		expect(wrong).toEqual([]);
 	});
 });
+
+describe('every operation: a 404 says whose it is', () => {
+	/** What a proxy, or a server that is not GetBill's API, answers: no GetBill message. */
+	const BARE_404 = { status: 404, body: '<html><body>404 Not Found</body></html>' };
+
+	it('the record of the operation\'s own ID, else the request and the Base URL (never a followup that was not asked for)', async () => {
+		const wrong = await everyOperation(BARE_404, (endpoint, result) => ({
+			expected: endpoint.notFound ?? `GetBill answered 404 for ${endpoint.method} ${endpoint.path}: check the Base URL of the credential`,
+			got: result.error?.message,
+		}));
+		expect(wrong).toEqual([]);
+	});
+
+	it('the description gives the Base URL in use and says a proxy may answer 404; version 2 names the item', async () => {
+		const users = ENDPOINTS.find((e) => e.resource === 'user')!;
+		server.injectFaults(BARE_404);
+		const result = await runGetBill({
+			credentials: newCredentials(gb.url, { scope: SCOPES.join(' ') }),
+			parameters: { resource: 'user', operation: 'getAll', ...users.parameters } as INodeParameters,
+			typeVersion: 2,
+		});
+		expect(result.error!.message).toBe('GetBill answered 404 for GET /external-api/v1/company/users: check the Base URL of the credential [item 0]');
+		expect(result.error!.description).toBe(
+			`No GetBill endpoint answered at ${gb.url}/external-api/v1/company/users, so the request to list the company users was not carried out. ` +
+				`The Base URL of the GetBill OAuth2 API credential (now ${gb.url}) must be GetBill's address alone, e.g. https://getbill.io, without /external-api/v1. ` +
+				'A proxy or firewall between n8n and GetBill may also answer 404 for an address it does not pass on.',
+		);
+	});
+
+	it('GetBill\'s own 404 of a record keeps GetBill\'s words; a bare one also points to the Base URL', async () => {
+		const missing = await runGetBill({
+			credentials: newCredentials(gb.url, { scope: SCOPES.join(' ') }),
+			parameters: { resource: 'report', operation: 'get', reportId: 'report_nope' } as INodeParameters,
+		});
+		expect(missing.error!.message).toBe('Report "report_nope" not found: Report not found');
+		expect(missing.error!.description).not.toContain('Base URL');
+		server.injectFaults(BARE_404);
+		const bare = await runGetBill({
+			credentials: newCredentials(gb.url, { scope: SCOPES.join(' ') }),
+			parameters: { resource: 'report', operation: 'get', reportId: 'report_1' } as INodeParameters,
+		});
+		expect(bare.error!.message).toBe('Report "report_1" not found');
+		expect(bare.error!.description).toContain('The answer carried no message from GetBill, so it may not be GetBill\'s: The Base URL of the GetBill OAuth2 API credential');
+	});
+});

@@ -28,7 +28,6 @@ export interface HttpFailure {
 export interface ErrorContext {
 	/** What was being done, e.g. "update followup \"abc\"" */
 	action: string;
-	followupId?: string;
 	baseUrl?: string;
 	itemIndex?: number;
 	/** How many times the request was sent, retries included */
@@ -45,7 +44,11 @@ export interface ErrorContext {
 	noun?: string;
 	/** The scope the request needs, where it is not `<noun>s:read` / `<noun>s:write` (e.g. users:read) */
 	scope?: string;
-	/** For a 404: what was not found (default: the followup `followupId`) */
+	/**
+	 * For a 404 of a request about the operation's own ID (Get, Update, Delete
+	 * by ID; the debt of a followup to create): that record was not found.
+	 * Without it, a 404 is about the address (a wrong Base URL, a proxy).
+	 */
 	notFound?: { message: string; description: string };
 	/** The node version's words: from 2, the message names the item (`[item 3]`) and never says "error" */
 	wording?: 1 | 2;
@@ -54,6 +57,9 @@ export interface ErrorContext {
 	/** The limit and window of the quota as GetBill's last answers announced them (X-RateLimit-Limit, -Window) */
 	quotaLimit?: number;
 	quotaWindowSeconds?: number;
+	/** The request's method and path (under the Base URL, no query), set by the transport */
+	method?: string;
+	path?: string;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -243,6 +249,38 @@ function announced(details: Record<string, unknown> | undefined, ctx: ErrorConte
 	return `${allowance(what, Number(details?.limit ?? ctx.quotaLimit), ctx.quotaWindowSeconds)}.`;
 }
 
+/** The Base URL's advice of a 404 GetBill's API did not explain: a wrong Base URL or a proxy. */
+function baseUrlAdvice(ctx: ErrorContext): string {
+	const now = ctx.baseUrl ? ` (now ${ctx.baseUrl})` : '';
+	return (
+		`The Base URL of the GetBill OAuth2 API credential${now} must be GetBill's address alone, e.g. https://getbill.io, without /external-api/v1. ` +
+		'A proxy or firewall between n8n and GetBill may also answer 404 for an address it does not pass on.'
+	);
+}
+
+/**
+ * A 404's words: the record's own where the request was about the operation's
+ * ID (`ctx.notFound`); otherwise the address itself was not found, which in
+ * practice is a wrong Base URL or a proxy.
+ */
+function notFoundText(ctx: ErrorContext, apiMessage: string | undefined): { message: string; description: string } {
+	if (ctx.notFound) {
+		return {
+			message: `${ctx.notFound.message}${apiMessage ? `: ${apiMessage}` : ''}`,
+			description: apiMessage
+				? ctx.notFound.description
+				: `${ctx.notFound.description} The answer carried no message from GetBill, so it may not be GetBill's: ${baseUrlAdvice(ctx)}`,
+		};
+	}
+	const request = ctx.method && ctx.path ? ` for ${ctx.method} ${ctx.path}` : '';
+	return {
+		message: `GetBill answered 404${request}: check the Base URL of the credential`,
+		description:
+			`No GetBill endpoint answered at ${ctx.baseUrl ?? 'the Base URL'}${ctx.path ?? ''}${apiMessage ? ` (the answer said "${apiMessage}")` : ''}, ` +
+			`so the request to ${ctx.action} was not carried out. ${baseUrlAdvice(ctx)}`,
+	};
+}
+
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
@@ -272,7 +310,6 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		...(body.details ? { details: body.details as JsonObject } : {}),
 	};
 	const httpCode = status !== undefined ? String(status) : undefined;
-	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
 	const kind = kindText(ctx.kind ?? 'update', ctx.noun ?? 'followup');
 	if (ctx.scope) kind.scope = ctx.scope;
 
@@ -340,14 +377,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 				body: safeBody,
 			};
 		case status === 404:
-			return {
-				message: ctx.notFound ? `${ctx.notFound.message}${said}` : `Followup${idText} not found${said}`,
-				description:
-					ctx.notFound?.description ??
-					'Check the Followup ID: it must be the encrypted ID GetBill gives the followup (e.g. abc123def456), and the followup must belong to your company.',
-				httpCode,
-				body: safeBody,
-			};
+			return { ...notFoundText(ctx, apiMessage), httpCode, body: safeBody };
 		case status === 429: {
 			const seconds = retryAfterSeconds(failure);
 			const reset =

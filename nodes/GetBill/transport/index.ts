@@ -182,6 +182,8 @@ export async function getBillApiRequest(
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
 	const kind = kindOf(request, ctx);
+	/** What the request's errors are about: its kind, method and path */
+	const about: ErrorContext = { ...ctx, kind, method: request.method, path: request.path };
 	const safeToRepeat = isSafeToRepeat(kind);
 	const cls: QuotaClass = kind === 'read' ? 'read' : 'write';
 	const quota = gate?.quotas[cls];
@@ -189,7 +191,7 @@ export async function getBillApiRequest(
 	let refusal: HttpFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
-		if (quota) await admit.call(this, quota, cls, gate!, policy, { ...ctx, kind }, refusal, root);
+		if (quota) await admit.call(this, quota, cls, gate!, policy, about, refusal, root);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
@@ -215,7 +217,7 @@ export async function getBillApiRequest(
 				// GetBill did nothing: the quota decides whether to wait and send again (at most Max Retries times).
 				refusal = failure;
 				if (attempt - 1 < policy.maxRetries) continue;
-				const apiError = refusalError.call(this, failure, quota, cls, { ...ctx, kind }, policy, root, attempt);
+				const apiError = refusalError.call(this, failure, quota, cls, about, policy, root, attempt);
 				if (cls === 'write') {
 					throw quotaSpentError(this.getNode(), {
 						itemIndex: ctx.itemIndex ?? 0,
@@ -236,11 +238,10 @@ export async function getBillApiRequest(
 				continue;
 			}
 			throw failureToApiError(this.getNode(), failure, {
-				...ctx,
+				...about,
 				baseUrl: root,
 				attempts: attempt,
 				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
-				kind,
 			});
 		}
 	}
