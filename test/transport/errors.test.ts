@@ -91,6 +91,24 @@ describe('describeFailure', () => {
 		expect(unnamed.description).not.toMatch(/followup/i);
 	});
 
+	it('422 of an expensive destination: where to accept the cost, as the operation and its mode say', () => {
+		const refusal = { status: 422, body: { error: true, message: 'Expensive destination: Morocco (125 credits per call, 5.0x the France mainland rate).', code: 422 } };
+		const create: ErrorContext = { action: 'create the debt of Jane Smith', noun: 'debt', kind: 'create' };
+		const advice = (about: ErrorContext) => describeFailure(refusal, about).description.replace(/^The phone number is in a destination where calls cost more \(GetBill names it and the cost above\)\. /, '');
+		expect(advice({ ...create, expensiveHint: 'parameter' })).toBe(
+			'To accept that cost, turn on the parameter "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.',
+		);
+		expect(advice({ ...create, expensiveHint: 'inputField' })).toBe(
+			'To accept that cost, give the input item the field accept_expensive_destination with the value true (Auto-Map sends it to GetBill); otherwise use another phone or an email.',
+		);
+		expect(advice({ action: 'update debt "d1"', noun: 'debt', kind: 'update' })).toBe(
+			'Update cannot accept that cost: GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many). Leave the phone out of this update, or use another phone or an email.',
+		);
+		expect(advice({ action: 'create a followup for debt "d1"', noun: 'followup', kind: 'create' })).toBe(
+			'This operation cannot accept that cost: GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many). Use another phone or an email.',
+		);
+	});
+
 	it('copes with a body that is not GetBill\'s shape', () => {
 		expect(describeFailure({ status: 502, body: '<html>Bad Gateway</html>' }, ctx).message).toBe('GetBill had a server error (502)');
 	});

@@ -60,6 +60,35 @@ export interface ErrorContext {
 	/** The request's method and path (under the Base URL, no query), set by the transport */
 	method?: string;
 	path?: string;
+	/** Where the operation accepts an expensive phone destination, as its fields come (Debt Create, Create Many); none elsewhere */
+	expensiveHint?: ExpensiveHint;
+}
+
+/**
+ * Where a debt's `accept_expensive_destination` comes from: the parameter
+ * (Define Below, under Additional Fields) or the input item's field (Auto-Map
+ * Input Data, where the parameter is hidden).
+ */
+export type ExpensiveHint = 'parameter' | 'inputField';
+
+/**
+ * What to do about GetBill's refusal of a phone in a costly destination: where
+ * to accept the cost in the operation's mode; an operation that cannot send
+ * `accept_expensive_destination` (Update: debts.md documents it for Create
+ * and Batch only) says so.
+ */
+export function expensiveDestinationAdvice(hint: ExpensiveHint | undefined, kind: RequestKind | undefined): string {
+	const what = 'The phone number is in a destination where calls cost more (GetBill names it and the cost above).';
+	if (hint === 'parameter') {
+		return `${what} To accept that cost, turn on the parameter "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.`;
+	}
+	if (hint === 'inputField') {
+		return `${what} To accept that cost, give the input item the field accept_expensive_destination with the value true (Auto-Map sends it to GetBill); otherwise use another phone or an email.`;
+	}
+	const cannot = 'GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many)';
+	return kind === 'update'
+		? `${what} Update cannot accept that cost: ${cannot}. Leave the phone out of this update, or use another phone or an email.`
+		: `${what} This operation cannot accept that cost: ${cannot}. Use another phone or an email.`;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -353,7 +382,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 			return {
 				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
 				description: /expensive destination/i.test(apiMessage ?? '')
-					? 'The phone number is in a destination where calls cost more (GetBill names it and the cost above). To accept that cost, turn on "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.'
+					? expensiveDestinationAdvice(ctx.expensiveHint, ctx.kind)
 					: detailLines.length
 						? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
 						: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',

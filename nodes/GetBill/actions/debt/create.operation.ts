@@ -5,7 +5,7 @@ import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
-import { dataOf, outputItems, readFields, request } from '../shared';
+import { dataOf, expensiveHintOf, outputItems, readFields, request } from '../shared';
 
 /** Under Define Below: the required fields and email/phone as parameters, the rest under Additional Fields. */
 export const CREATE_SOURCES = {
@@ -38,6 +38,7 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 	return async () => {
 		const response = await request.call(this, run, itemIndex, { method: 'POST', path: apiPath`/debts`, body }, {
 			action: `create the debt of ${String(body.firstname)} ${String(body.lastname)}`,
+			expensiveHint: expensiveHintOf(this, itemIndex),
 		});
 		return outputItems(dataOf(response), itemIndex);
 	};
