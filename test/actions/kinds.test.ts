@@ -36,12 +36,15 @@ const METHODS: Record<string, string> = {
 	'user getAll': 'GET',
 };
 
-const all = Object.entries(OPERATIONS).flatMap(([resource, operations]) =>
-	Object.entries(operations).map(([name, operation]) => ({ name: `${resource} ${name}`, operation: name, op: operation })),
-);
+/** Every operation of the router's table, by "resource operation" */
+const everyOperation = () =>
+	Object.entries(OPERATIONS).flatMap(([resource, operations]) =>
+		Object.entries(operations).map(([name, operation]) => ({ name: `${resource} ${name}`, operation: name, op: operation })),
+	);
 
 describe('what a request is', () => {
 	it('each of the 25 operations declares its kind once (no safeToRepeat of its own): the kind GetBill gives its method', () => {
+		const all = everyOperation();
 		expect(all.map((o) => o.name).sort()).toEqual(Object.keys(METHODS).sort());
 		const declared = Object.fromEntries(all.map(({ name, op }) => [name, { kind: op.kind, ownSafeToRepeat: 'safeToRepeat' in op }]));
 		const expected = Object.fromEntries(
@@ -52,6 +55,7 @@ describe('what a request is', () => {
 
 	it('what may be repeated follows from the kind alone, and the editor\'s write operations are those that do not read', () => {
 		expect(['read', 'update', 'create', 'delete'].map((kind) => isSafeToRepeat(kind as never))).toEqual([true, true, false, false]);
+		const all = everyOperation();
 		const writes = new Set(all.filter(({ op }) => op.kind !== 'read').map((o) => o.operation));
 		const reads = new Set(all.filter(({ op }) => op.kind === 'read').map((o) => o.operation));
 		expect([...writes].sort()).toEqual([...WRITE_OPERATIONS].sort());
