@@ -101,18 +101,25 @@ export class Quota {
 	 * answers of concurrent requests may arrive in another order than GetBill
 	 * counted them: what is left is at most one less than before and at most
 	 * what this answer says. (A sliding window frees slots as it goes; the node
-	 * takes them only once the quota was spent and its Reset has passed.)
+	 * takes them only once the quota was spent and its Reset has passed, from
+	 * the next answer.) A 429 spends the quota until its retry time only: the
+	 * answers of requests sent before it neither move nor re-label that time.
 	 */
-	answered(headers: unknown): void {
+	answered(headers: unknown, now = Date.now()): void {
 		const read = readQuotaHeaders(headers);
 		if (read) {
-			const known = this.state === 'known';
-			this.state = 'known';
 			this.limit = read.limit;
 			this.windowSeconds = read.windowSeconds ?? this.windowSeconds;
-			this.remaining = Math.max(0, known ? Math.min(this.remaining - 1, read.remaining) : read.remaining);
-			this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? Date.now());
-			this.spentBy = this.remaining <= 0 ? 'headers' : undefined;
+			// GetBill refused a request until a time: an answer that still shows room does not move that time.
+			const refusedUntilLater = this.state === 'known' && this.spentBy === '429' && now < this.resetAt && read.remaining > 0;
+			// A spent quota whose time has passed is known afresh from this answer (as `check` does).
+			const known = this.state === 'known' && !(this.remaining <= 0 && now >= this.resetAt);
+			if (!refusedUntilLater) {
+				this.state = 'known';
+				this.remaining = Math.max(0, known ? Math.min(this.remaining - 1, read.remaining) : read.remaining);
+				this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? now);
+				this.spentBy = this.remaining <= 0 ? 'headers' : undefined;
+			}
 		} else if (headers !== undefined && this.state === 'unknown') {
 			this.state = 'untracked';
 		} else {
@@ -140,9 +147,9 @@ export class Quota {
 		this.settle();
 	}
 
-	/** One more request counted, with no header to say what is left. */
+	/** One more request counted, with no header to say what is left (nothing to take from a spent quota: why it is spent stays). */
 	private counted(): void {
-		if (this.state !== 'known') return;
+		if (this.state !== 'known' || this.remaining <= 0) return;
 		this.remaining = Math.max(0, this.remaining - 1);
 		if (this.remaining <= 0) this.spentBy = 'headers';
 	}
