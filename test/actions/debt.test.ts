@@ -6,6 +6,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { newCredentials, runGetBill } from '../helpers/n8n-harness';
 import { useGetBillServer } from '../helpers/server';
+import { GetBill } from '../../nodes/GetBill/GetBill.node';
 
 const SCOPES = ['debts:read', 'debts:write', 'followups:read', 'followups:write'];
 const gb = useGetBillServer({
@@ -129,6 +130,25 @@ describe('Create', () => {
 		expect(accepted.error).toBeUndefined();
 	});
 
+	it('an expensive destination under Define Below names the parameter Accept Expensive Destination', async () => {
+		const result = await run('create', { ...JANE, phone: '+212612345678' });
+		expect(result.error!.description).toBe(
+			'The phone number is in a destination where calls cost more (GetBill names it and the cost above). To accept that cost, turn on the parameter "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.',
+		);
+	});
+
+	it('an expensive destination under Auto-Map names the input field accept_expensive_destination (the parameter is hidden there)', async () => {
+		const item = { ...JANE, phone: '+212612345678' };
+		const result = await run('create', { fieldsToSend: 'autoMapInputData' }, { items: [item] });
+		expect(result.error!.message).toMatch(/^GetBill refused to create the debt of Jane Smith: Expensive destination: Morocco/);
+		expect(result.error!.description).toBe(
+			'The phone number is in a destination where calls cost more (GetBill names it and the cost above). To accept that cost, give the input item the field accept_expensive_destination with the value true (Auto-Map sends it to GetBill); otherwise use another phone or an email.',
+		);
+		const accepted = await run('create', { fieldsToSend: 'autoMapInputData' }, { items: [{ ...item, accept_expensive_destination: true }] });
+		expect(accepted.error).toBeUndefined();
+		expect(api().pop()!.body).toMatchObject({ phone: '+212612345678', accept_expensive_destination: true });
+	});
+
 	it('names the debts:write scope on a 403', async () => {
 		const result = await runGetBill({
 			credentials: newCredentials(gb.url, { scope: 'followups:read followups:write' }),
@@ -158,6 +178,18 @@ describe('Update, Get, Delete', () => {
 		expect(result.error).toBeUndefined();
 		expect(api()[0]).toMatchObject({ method: 'PUT', path: '/external-api/v1/debts/debt_upd_1', body: { status: 'status.default.paid', country: 'France' } });
 		expect(result.outputs[0][0].json).toMatchObject({ id: 'debt_upd_1', status: 'status.default.paid' });
+	});
+
+	it('Update has no Accept Expensive Destination (debts.md: Create and Batch only): were GetBill to refuse a costly phone, it says so and what to do', async () => {
+		const updateProperties = new GetBill().description.properties.filter((p) => p.displayOptions?.show?.operation?.includes('update'));
+		expect(JSON.stringify(updateProperties)).not.toContain('accept_expensive_destination');
+		const refusal = 'Expensive destination: Morocco (125 credits per call, 5.0x the France mainland rate). Set accept_expensive_destination to true to accept it.';
+		server.injectFaults({ status: 422, body: { error: true, message: refusal, code: 422 } });
+		const result = await run('update', { debtId: 'debt_upd_1', updateFields: { phone: '+212612345678' } });
+		expect(result.error!.message).toBe(`GetBill refused to update debt "debt_upd_1": ${refusal}`);
+		expect(result.error!.description).toBe(
+			'The phone number is in a destination where calls cost more (GetBill names it and the cost above). Update cannot accept that cost: GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many). Leave the phone out of this update, or use another phone or an email.',
+		);
 	});
 
 	it('refuses a status by its label, with the API value as hint', async () => {
@@ -272,6 +304,21 @@ describe('Create Many', () => {
 		expect(result.error!.message).toMatch(/^GetBill did not create the debt of item 200: phone: /);
 		expect(result.error!.description).toContain('GetBill created the debts of 999 item(s) in this run before it stopped: item 0 (debt "');
 		expect(result.error!.description).toContain('Not sent (no later batch is sent after a refused row): items 1000 to 1499.');
+	});
+
+	it('a row refused for an expensive destination says where to accept it, as the items\' fields come', async () => {
+		const moroccan = { ...JANE, phone: '+212612345678' };
+		const parameter = 'turn on the parameter "Accept Expensive Destination" under Additional Fields';
+		const inputField = 'give the input item the field accept_expensive_destination with the value true';
+		const defined = await run('createMany', { ...moroccan });
+		expect(defined.error!.message).toMatch(/^GetBill did not create the debt of item 0: phone: Expensive destination: Morocco/);
+		expect(defined.error!.description).toContain(parameter);
+		const automapped = await run('createMany', mapped, { items: [moroccan, { ...moroccan, firstname: 'John' }] });
+		expect(automapped.error!.message).toMatch(/^GetBill did not create the debts of 2 items \(items 0, 1\)/);
+		expect(automapped.error!.description).toContain(inputField);
+		expect(automapped.error!.description).not.toContain('Additional Fields');
+		const accepted = await run('createMany', mapped, { items: [{ ...moroccan, accept_expensive_destination: true }] });
+		expect(accepted.error).toBeUndefined();
 	});
 
 	it('checks every item first: an invalid one sends nothing', async () => {

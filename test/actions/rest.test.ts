@@ -85,6 +85,30 @@ describe('Creditor', () => {
 		expect(result.error!.message).toBe('GetBill refused to update creditor "cred_1": Validation failed (email: This value is not a valid email address.)');
 	});
 
+	it('Update (PATCH) is an update: after a 503 it is sent once more, and the creditor is updated once', async () => {
+		server.injectFaults({ status: 503, body: { error: true, message: 'Service unavailable', code: 503 } });
+		const result = await run('creditor', 'update', { creditorId: 'cred_1', updateFields: { city: 'Paris' } });
+		expect(result.error).toBeUndefined();
+		const patches = api().filter((r) => r.method === 'PATCH');
+		expect(patches.map((r) => r.fault ?? r.status)).toEqual([503, 200]);
+		// The 503 was GetBill's answer before doing anything: the update was applied by the second request only.
+		expect(patches.filter((r) => r.status === 200).map((r) => r.body)).toEqual([{ city: 'Paris' }]);
+		expect(result.outputs[0]).toHaveLength(1);
+		expect(result.outputs[0][0].json).toMatchObject({ id: 'cred_1', name: 'Acme', city: 'Paris' });
+	});
+
+	it('Update\'s 403 names the creditors:write scope to update creditors; its 5xx says updates are safe to repeat', async () => {
+		const denied = await run('creditor', 'update', { creditorId: 'cred_1', updateFields: { city: 'Paris' } }, { scope: 'creditors:read' });
+		expect(denied.error!.message).toBe('GetBill denied access: Required scope "creditors:write" not found in token');
+		expect(denied.error!.description).toBe(
+			'The OAuth client needs the creditors:write scope to update creditors. Add it to the Scope of the GetBill OAuth2 API credential and allow it for the client in GetBill (Company → API Client Management).',
+		);
+		server.injectFaults({ status: 500, body: { error: true, message: 'Internal error', code: 500 } });
+		const failed = await run('creditor', 'update', { creditorId: 'cred_1', updateFields: { city: 'Paris' } });
+		expect(failed.error!.message).toBe('GetBill had a server error (500): Internal error');
+		expect(failed.error!.description).toBe('This is usually temporary. Run again later, or raise Max Retries under Options. Updates are safe to repeat.');
+	});
+
 	it('Get Many lists the creditors', async () => {
 		const result = await run('creditor', 'getAll', { limit: 1 });
 		expect(result.outputs[0]).toHaveLength(1);

@@ -7,7 +7,7 @@ import { describeFailure, extractHttpFailure, failureToApiError, formatDetails }
 import { apiPath } from '../../nodes/GetBill/transport';
 
 const node: INode = { id: '1', name: 'GetBill', type: 'n8n-nodes-getbill.getBill', typeVersion: 1, position: [0, 0], parameters: {} };
-const ctx = { action: 'update followup "abc"', followupId: 'abc', itemIndex: 3 };
+const ctx = { action: 'update followup "abc"', itemIndex: 3 };
 
 /** What axios throws, with the request (and its Authorization header) attached. */
 function axiosError(status: number, data: unknown, headers: Record<string, string> = {}) {
@@ -64,6 +64,49 @@ describe('describeFailure', () => {
 		const d = describeFailure({ status: 409, body: { message: 'Conflict', details: { status: ['locked'] } } }, ctx);
 		expect(d.message).toBe('GetBill answered 409: Conflict');
 		expect(d.description).toBe('GetBill could not update followup "abc". Fields: status: locked.');
+	});
+
+	it('404 of a request about the operation\'s own ID: that record, in GetBill\'s words', () => {
+		const notFound = { message: 'Debt "d1" not found', description: 'Check the Debt ID.' };
+		const d = describeFailure({ status: 404, body: { error: true, message: 'Debt not found', code: 404 } }, { ...ctx, notFound, method: 'GET', path: '/external-api/v1/debts/d1' });
+		expect([d.message, d.description]).toEqual(['Debt "d1" not found: Debt not found', 'Check the Debt ID.']);
+		const bare = describeFailure({ status: 404, body: 'Not Found' }, { ...ctx, notFound, baseUrl: 'https://proxy.example' });
+		expect(bare.message).toBe('Debt "d1" not found');
+		expect(bare.description).toMatch(/^Check the Debt ID\. The answer carried no message from GetBill, so it may not be GetBill's: The Base URL of the GetBill OAuth2 API credential \(now https:\/\/proxy\.example\)/);
+	});
+
+	it('404 of any other request: the method and path, the Base URL (e.g. https://getbill.io) and a proxy; never a followup', () => {
+		const d = describeFailure(
+			{ status: 404, body: { error: true, message: 'Endpoint not found', code: 404 } },
+			{ action: 'create the debt of Jane Smith', noun: 'debt', kind: 'create', method: 'POST', path: '/external-api/v1/debts', baseUrl: 'https://getbill.example/gb' },
+		);
+		expect(d.message).toBe('GetBill answered 404 for POST /external-api/v1/debts: check the Base URL of the credential');
+		expect(d.description).toBe(
+			'No GetBill endpoint answered at https://getbill.example/gb/external-api/v1/debts (the answer said "Endpoint not found"), so the request to create the debt of Jane Smith was not carried out. ' +
+				'The Base URL of the GetBill OAuth2 API credential (now https://getbill.example/gb) must be GetBill\'s address alone, e.g. https://getbill.io, without /external-api/v1. ' +
+				'A proxy or firewall between n8n and GetBill may also answer 404 for an address it does not pass on.',
+		);
+		const unnamed = describeFailure({ status: 404, body: {} }, { action: 'list debts' });
+		expect(unnamed.message).toBe('GetBill answered 404: check the Base URL of the credential');
+		expect(unnamed.description).not.toMatch(/followup/i);
+	});
+
+	it('422 of an expensive destination: where to accept the cost, as the operation and its mode say', () => {
+		const refusal = { status: 422, body: { error: true, message: 'Expensive destination: Morocco (125 credits per call, 5.0x the France mainland rate).', code: 422 } };
+		const create: ErrorContext = { action: 'create the debt of Jane Smith', noun: 'debt', kind: 'create' };
+		const advice = (about: ErrorContext) => describeFailure(refusal, about).description.replace(/^The phone number is in a destination where calls cost more \(GetBill names it and the cost above\)\. /, '');
+		expect(advice({ ...create, expensiveHint: 'parameter' })).toBe(
+			'To accept that cost, turn on the parameter "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.',
+		);
+		expect(advice({ ...create, expensiveHint: 'inputField' })).toBe(
+			'To accept that cost, give the input item the field accept_expensive_destination with the value true (Auto-Map sends it to GetBill); otherwise use another phone or an email.',
+		);
+		expect(advice({ action: 'update debt "d1"', noun: 'debt', kind: 'update' })).toBe(
+			'Update cannot accept that cost: GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many). Leave the phone out of this update, or use another phone or an email.',
+		);
+		expect(advice({ action: 'create a followup for debt "d1"', noun: 'followup', kind: 'create' })).toBe(
+			'This operation cannot accept that cost: GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many). Use another phone or an email.',
+		);
 	});
 
 	it('copes with a body that is not GetBill\'s shape', () => {

@@ -62,6 +62,22 @@ describe('Quota', () => {
 		expect([q.limit, q.spentBy]).toEqual([25, '429']);
 	});
 
+	it('a 429 blocks until its retry_after, no longer: answers and failures of requests sent before neither move nor re-label it', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(498, 3600));
+		q.start();
+		q.start();
+		q.start();
+		const until = Date.now() + 1000;
+		q.refused(until, 500);
+		q.answered(headers(497, 3600));
+		q.failed();
+		expect(q.check()).toEqual({ spentUntil: until });
+		expect(q.spentBy).toBe('429');
+		expect(q.check(until + 1)).toEqual({ go: true });
+	});
+
 	it('answers without the headers turn the count off (nothing to go by)', () => {
 		const q = new Quota();
 		q.start();

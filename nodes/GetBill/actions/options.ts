@@ -1,15 +1,19 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import type { RequestKind } from '../transport/errors';
 import type { WhenQuotaRunsOut } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
 
-/** The operations that write (every resource names them alike): they count against GetBill's write quota. */
+/**
+ * The names of the operations that write (every resource names them alike),
+ * for the editor's display conditions and outputs, which see only names: the
+ * operations whose declared `kind` is not a read (a unit test keeps the two
+ * alike). They count against GetBill's write quota.
+ */
 export const WRITE_OPERATIONS = ['create', 'createMany', 'delete', 'update'] as const;
-
-export const isWriteOperation = (operation: string): boolean => (WRITE_OPERATIONS as readonly string[]).includes(operation);
 
 const WHEN_QUOTA_RUNS_OUT: Array<{ name: string; value: WhenQuotaRunsOut; description: string }> = [
 	{
@@ -210,8 +214,8 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 }
 
 /** "When Write Quota Runs Out" of a write operation (one value for the run: the first item's); a read never writes. */
-export function readWhenQuotaRunsOut(ctx: IExecuteFunctions, operation: string): WhenQuotaRunsOut {
-	if (!isWriteOperation(operation)) return 'stop';
+export function readWhenQuotaRunsOut(ctx: IExecuteFunctions, kind: RequestKind): WhenQuotaRunsOut {
+	if (kind === 'read') return 'stop';
 	const value = readOptions(ctx, 0).whenQuotaRunsOut ?? 'stop';
 	const allowed = WHEN_QUOTA_RUNS_OUT.map((o) => o.value as string);
 	if (typeof value !== 'string' || !allowed.includes(value)) {

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { getBaseUrl } from '../transport';
+import { getBaseUrl, isSafeToRepeat } from '../transport';
 import { isCancelled } from '../transport/cancel';
+import type { RequestKind } from '../transport/errors';
 import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
 import { allowance, isoTime, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
-import { isWriteOperation, readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
+import { readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
 import * as company from './company';
 import * as creditor from './creditor';
 import * as debt from './debt';
@@ -45,16 +46,20 @@ interface Operation {
 	prepare?: (this: IExecuteFunctions, itemIndex: number, run: RunContext) => Send;
 	runAll?: (this: IExecuteFunctions, run: RunContext, control: RunAllControl) => Promise<RunAllResult>;
 	/**
-	 * Whether its request may be sent again without harm (reads, updates). One
-	 * that is not (a create, a delete) never runs concurrently in a run that a
-	 * failure stops, so no request is sent after an earlier item failed.
+	 * What its requests do (read, create, update, delete), said once here: the
+	 * transport retries, words and scopes them by it (every request of the run
+	 * carries it), and the run derives from it whether they may be sent again
+	 * (`isSafeToRepeat`). One that may not (a create, a delete) never runs
+	 * concurrently in a run that a failure stops, so no request is sent after
+	 * an earlier item failed.
 	 */
-	safeToRepeat: boolean;
+	kind: RequestKind;
 	/** The fields version 2's Simplify keeps (Get and Get Many of debts, followups, debtors, creditors) */
 	simplified?: readonly string[];
 }
 
-const operations: Record<string, Record<string, Operation>> = {
+/** Every operation of every resource, by resource and operation name. */
+export const OPERATIONS: Record<string, Record<string, Operation>> = {
 	company: { getCredits: company.getCredits, getProfile: company.getProfile },
 	creditor: { get: creditor.get, getAll: creditor.getAll, update: creditor.update },
 	debtor: { get: debtor.get, getAll: debtor.getAll, update: debtor.update },
@@ -269,7 +274,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const op = operations[resource]?.[operation];
+	const op = OPERATIONS[resource]?.[operation];
 	if (!op) {
 		throw new NodeOperationError(
 			this.getNode(),
@@ -277,7 +282,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		);
 	}
 	// As an AI Agent's tool the node has one output, which the agent reads: unsent items are reported as Stop reports them.
-	const chosen = readWhenQuotaRunsOut(this, operation);
+	const safeToRepeat = isSafeToRepeat(op.kind);
+	const chosen = readWhenQuotaRunsOut(this, op.kind);
 	const whenSpent = chosen === 'outputUnsent' && runsAsTool(this) ? 'stop' : chosen;
 	// The second output (Unsent) exists only with Output Unsent Items: every answer has as many outputs as the node.
 	const outputs = (done: INodeExecutionData[][]): INodeExecutionData[][] => (whenSpent === 'outputUnsent' ? [done.flat(), []] : [done.flat()]);
@@ -285,12 +291,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const continueOnFail = this.continueOnFail();
 	const asTool = runsAsTool(this);
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
-	const oneAtATime = !op.safeToRepeat && !continueOnFail;
+	const oneAtATime = !safeToRepeat && !continueOnFail;
 	const concurrency = oneAtATime ? 1 : readConcurrency(this);
-	const tries = new Tries(this, isWriteOperation(operation));
+	const tries = new Tries(this, op.kind !== 'read');
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),
 		noun: resource,
+		kind: op.kind,
 		ignoredInputKeys: new Set(),
 		emptyInputKeys: new Set(),
 		skippedInputKeys: new Set(),
@@ -298,7 +305,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		version: this.getNode().typeVersion,
 		gate: { quotas: tries.quotas(), whenSpent },
 	};
-	const end: QuotaEnd = { whenSpent, continueOnFail, toErrorOutput, asTool, safeToRepeat: op.safeToRepeat };
+	const end: QuotaEnd = { whenSpent, continueOnFail, toErrorOutput, asTool, safeToRepeat };
 	/** The run's answer when it did not stop: the items the quota left unsent as the option says. */
 	const finish = (results: INodeExecutionData[][], spent: QuotaSpent | undefined, unsent: number[]): INodeExecutionData[][] => {
 		tries.keepQuotas(run.gate.quotas);
@@ -409,7 +416,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const notSent = [...unsent].sort((a, b) => a - b);
 	if (stop) {
 		tries.keepQuotas(run.gate.quotas);
-		if (!op.safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
+		if (!safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
 		if (spent && notSent.length) {
 			stop.error.description = `${stop.error.description ?? ''}\n\nNot sent either, as GetBill's write quota is spent until ${localTime(spent.resetAt, this.getTimezone())}: items ${itemRanges(notSent)}.`.trim();
 		}

@@ -23,7 +23,7 @@ import type { Purpose } from '../fields/values';
 import { buildBody, FieldValueError, normaliseFieldValue, pickFields, showValue } from '../fields/values';
 import type { GetBillRequest } from '../transport';
 import { getBillApiRequest, getBillApiRequestPages } from '../transport';
-import type { ErrorContext } from '../transport/errors';
+import type { ErrorContext, ExpensiveHint, RequestKind } from '../transport/errors';
 import type { QuotaGate } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
@@ -33,6 +33,8 @@ export interface RunContext {
 	baseUrl: string;
 	/** The resource's noun, for messages and hints ("followup") */
 	noun: string;
+	/** What the run's operation does (its declared `kind`): every request of the run goes with it */
+	kind: RequestKind;
 	/** Input keys that "Auto-Map Input Data" did not send, over all items */
 	ignoredInputKeys: Set<string>;
 	/** Fields that came as null in some input item, so were not sent */
@@ -59,6 +61,7 @@ export type About = Omit<ErrorContext, 'itemIndex'>;
 /** What an item's request is about, for its errors. */
 const context = (run: RunContext, about: About, itemIndex: number): ErrorContext => ({
 	noun: run.noun,
+	kind: run.kind,
 	...about,
 	itemIndex,
 	wording: run.version >= 2 ? 2 : 1,
@@ -240,6 +243,15 @@ function readIgnoredInputFields(ctx: IExecuteFunctions, itemIndex: number): Set<
 	return new Set(list.map((name) => name.trim()).filter(Boolean));
 }
 
+/** Whether an item's fields come from its input (Auto-Map Input Data) rather than the parameters (Define Below). */
+export function fieldsFromInput(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('fieldsToSend', itemIndex, DEFINE_BELOW) === AUTO_MAP;
+}
+
+/** Where an item of Debt Create or Create Many accepts an expensive phone destination, as its fields come. */
+export const expensiveHintOf = (ctx: IExecuteFunctions, itemIndex: number): ExpensiveHint =>
+	fieldsFromInput(ctx, itemIndex) ? 'inputField' : 'parameter';
+
 /** Where an operation's fields come from under Define Below. */
 export interface FieldSources {
 	/** The collection ("Update Fields", "Additional Fields") */
@@ -263,8 +275,7 @@ export function readFields(
 	purpose: Purpose & ('create' | 'update'),
 	requireOne: boolean,
 ): IDataObject {
-	const mode = ctx.getNodeParameter('fieldsToSend', itemIndex, DEFINE_BELOW) as string;
-	const autoMap = mode === AUTO_MAP;
+	const autoMap = fieldsFromInput(ctx, itemIndex);
 	let fields: IDataObject;
 	if (autoMap) {
 		// The time an unsent item carried through a Wait node is the node's own, never a field to send.

@@ -28,20 +28,27 @@ export interface HttpFailure {
 export interface ErrorContext {
 	/** What was being done, e.g. "update followup \"abc\"" */
 	action: string;
-	followupId?: string;
 	baseUrl?: string;
 	itemIndex?: number;
 	/** How many times the request was sent, retries included */
 	attempts?: number;
 	/** The user's maximum wait on a 429, when GetBill asked for longer */
 	maxRateLimitWaitSeconds?: number;
-	/** What the request does (set by the transport from the method): its scope, and whether it is safe to repeat */
+	/**
+	 * What the request does: its scope, its words, and whether it is safe to
+	 * repeat. Its operation declares it (the operation's `kind`); the transport
+	 * falls back on the method only for a caller without one (the editor's lists).
+	 */
 	kind?: RequestKind;
 	/** The resource, for the scope and wording: "followup" (default), "debt" */
 	noun?: string;
 	/** The scope the request needs, where it is not `<noun>s:read` / `<noun>s:write` (e.g. users:read) */
 	scope?: string;
-	/** For a 404: what was not found (default: the followup `followupId`) */
+	/**
+	 * For a 404 of a request about the operation's own ID (Get, Update, Delete
+	 * by ID; the debt of a followup to create): that record was not found.
+	 * Without it, a 404 is about the address (a wrong Base URL, a proxy).
+	 */
 	notFound?: { message: string; description: string };
 	/** The node version's words: from 2, the message names the item (`[item 3]`) and never says "error" */
 	wording?: 1 | 2;
@@ -50,6 +57,38 @@ export interface ErrorContext {
 	/** The limit and window of the quota as GetBill's last answers announced them (X-RateLimit-Limit, -Window) */
 	quotaLimit?: number;
 	quotaWindowSeconds?: number;
+	/** The request's method and path (under the Base URL, no query), set by the transport */
+	method?: string;
+	path?: string;
+	/** Where the operation accepts an expensive phone destination, as its fields come (Debt Create, Create Many); none elsewhere */
+	expensiveHint?: ExpensiveHint;
+}
+
+/**
+ * Where a debt's `accept_expensive_destination` comes from: the parameter
+ * (Define Below, under Additional Fields) or the input item's field (Auto-Map
+ * Input Data, where the parameter is hidden).
+ */
+export type ExpensiveHint = 'parameter' | 'inputField';
+
+/**
+ * What to do about GetBill's refusal of a phone in a costly destination: where
+ * to accept the cost in the operation's mode; an operation that cannot send
+ * `accept_expensive_destination` (Update: debts.md documents it for Create
+ * and Batch only) says so.
+ */
+export function expensiveDestinationAdvice(hint: ExpensiveHint | undefined, kind: RequestKind | undefined): string {
+	const what = 'The phone number is in a destination where calls cost more (GetBill names it and the cost above).';
+	if (hint === 'parameter') {
+		return `${what} To accept that cost, turn on the parameter "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.`;
+	}
+	if (hint === 'inputField') {
+		return `${what} To accept that cost, give the input item the field accept_expensive_destination with the value true (Auto-Map sends it to GetBill); otherwise use another phone or an email.`;
+	}
+	const cannot = 'GetBill takes accept_expensive_destination only when a debt is created (Debt → Create or Create Many)';
+	return kind === 'update'
+		? `${what} Update cannot accept that cost: ${cannot}. Leave the phone out of this update, or use another phone or an email.`
+		: `${what} This operation cannot accept that cost: ${cannot}. Use another phone or an email.`;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -239,6 +278,38 @@ function announced(details: Record<string, unknown> | undefined, ctx: ErrorConte
 	return `${allowance(what, Number(details?.limit ?? ctx.quotaLimit), ctx.quotaWindowSeconds)}.`;
 }
 
+/** The Base URL's advice of a 404 GetBill's API did not explain: a wrong Base URL or a proxy. */
+function baseUrlAdvice(ctx: ErrorContext): string {
+	const now = ctx.baseUrl ? ` (now ${ctx.baseUrl})` : '';
+	return (
+		`The Base URL of the GetBill OAuth2 API credential${now} must be GetBill's address alone, e.g. https://getbill.io, without /external-api/v1. ` +
+		'A proxy or firewall between n8n and GetBill may also answer 404 for an address it does not pass on.'
+	);
+}
+
+/**
+ * A 404's words: the record's own where the request was about the operation's
+ * ID (`ctx.notFound`); otherwise the address itself was not found, which in
+ * practice is a wrong Base URL or a proxy.
+ */
+function notFoundText(ctx: ErrorContext, apiMessage: string | undefined): { message: string; description: string } {
+	if (ctx.notFound) {
+		return {
+			message: `${ctx.notFound.message}${apiMessage ? `: ${apiMessage}` : ''}`,
+			description: apiMessage
+				? ctx.notFound.description
+				: `${ctx.notFound.description} The answer carried no message from GetBill, so it may not be GetBill's: ${baseUrlAdvice(ctx)}`,
+		};
+	}
+	const request = ctx.method && ctx.path ? ` for ${ctx.method} ${ctx.path}` : '';
+	return {
+		message: `GetBill answered 404${request}: check the Base URL of the credential`,
+		description:
+			`No GetBill endpoint answered at ${ctx.baseUrl ?? 'the Base URL'}${ctx.path ?? ''}${apiMessage ? ` (the answer said "${apiMessage}")` : ''}, ` +
+			`so the request to ${ctx.action} was not carried out. ${baseUrlAdvice(ctx)}`,
+	};
+}
+
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
@@ -268,7 +339,6 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		...(body.details ? { details: body.details as JsonObject } : {}),
 	};
 	const httpCode = status !== undefined ? String(status) : undefined;
-	const idText = ctx.followupId !== undefined ? ` "${ctx.followupId}"` : '';
 	const kind = kindText(ctx.kind ?? 'update', ctx.noun ?? 'followup');
 	if (ctx.scope) kind.scope = ctx.scope;
 
@@ -312,7 +382,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 			return {
 				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
 				description: /expensive destination/i.test(apiMessage ?? '')
-					? 'The phone number is in a destination where calls cost more (GetBill names it and the cost above). To accept that cost, turn on "Accept Expensive Destination" under Additional Fields; otherwise use another phone or an email.'
+					? expensiveDestinationAdvice(ctx.expensiveHint, ctx.kind)
 					: detailLines.length
 						? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
 						: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
@@ -336,14 +406,7 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 				body: safeBody,
 			};
 		case status === 404:
-			return {
-				message: ctx.notFound ? `${ctx.notFound.message}${said}` : `Followup${idText} not found${said}`,
-				description:
-					ctx.notFound?.description ??
-					'Check the Followup ID: it must be the encrypted ID GetBill gives the followup (e.g. abc123def456), and the followup must belong to your company.',
-				httpCode,
-				body: safeBody,
-			};
+			return { ...notFoundText(ctx, apiMessage), httpCode, body: safeBody };
 		case status === 429: {
 			const seconds = retryAfterSeconds(failure);
 			const reset =

@@ -42,17 +42,29 @@ export interface GetBillRequest {
 	qs?: IDataObject;
 }
 
-/** What a request does, from its method: a create (POST) and a delete are not safe to send twice. */
-const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = {
+/**
+ * What a request of that method does, as GetBill counts it (writes are POST,
+ * PUT, PATCH and DELETE). Only for a caller that does not say what its request
+ * is (the editor's lists): an operation declares its `kind`, which goes with
+ * every request it makes (`ErrorContext.kind`).
+ */
+export const KIND_OF_METHOD: Partial<Record<IHttpRequestMethods, RequestKind>> = {
 	GET: 'read',
 	POST: 'create',
 	PUT: 'update',
 	PATCH: 'update',
 	DELETE: 'delete',
 };
-const kindOf = (request: GetBillRequest): RequestKind => KIND_OF_METHOD[request.method] ?? 'create';
 
-/** Requests that may be sent again, and cut short when the execution stops: GetBill then did nothing a retry would not redo. */
+/** The request's kind: the one its operation declared, else its method's (an unknown method counts as a create, never repeated). */
+export const kindOf = (request: GetBillRequest, ctx: ErrorContext): RequestKind => ctx.kind ?? KIND_OF_METHOD[request.method] ?? 'create';
+
+/**
+ * The one rule of what may be repeated: reads and updates may be sent again
+ * (retried after a 5xx or a broken connection, run concurrently, cut short
+ * when the execution stops), as GetBill then did nothing a retry would not
+ * redo; a create or a delete may not.
+ */
 export const isSafeToRepeat = (kind: RequestKind): boolean => kind === 'read' || kind === 'update';
 
 /** When a 429 says the quota frees up (ms): `details.retry_after`, or `details.reset_time`, whichever is later; undefined when it says neither. */
@@ -151,9 +163,9 @@ async function admit(
 /**
  * The one function that talks to GetBill. n8n's helper fetches, caches and
  * refreshes the OAuth2 token. Temporary failures (429, 502, 503, 504, broken
- * connections) are retried as the policy says: reads and updates (GET, PUT,
- * PATCH) are safe to send again; a create (POST) is retried only after a 429,
- * which GetBill answers without creating anything. Any final failure becomes a
+ * connections) are retried as the policy says: a read or an update (the
+ * request's kind, see `kindOf`) is safe to send again; a create or a delete is
+ * retried only after a 429, which GetBill answers without doing anything. Any final failure becomes a
  * NodeApiError that carries GetBill's message and field details, and nothing
  * of the request's headers.
  *
@@ -169,7 +181,9 @@ export async function getBillApiRequest(
 	gate?: QuotaGate,
 ): Promise<IDataObject> {
 	const root = baseUrl ?? (await getBaseUrl.call(this));
-	const kind = kindOf(request);
+	const kind = kindOf(request, ctx);
+	/** What the request's errors are about: its kind, method and path */
+	const about: ErrorContext = { ...ctx, kind, method: request.method, path: request.path };
 	const safeToRepeat = isSafeToRepeat(kind);
 	const cls: QuotaClass = kind === 'read' ? 'read' : 'write';
 	const quota = gate?.quotas[cls];
@@ -177,7 +191,7 @@ export async function getBillApiRequest(
 	let refusal: HttpFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
-		if (quota) await admit.call(this, quota, cls, gate!, policy, { ...ctx, kind }, refusal, root);
+		if (quota) await admit.call(this, quota, cls, gate!, policy, about, refusal, root);
 		const options: IHttpRequestOptions = {
 			method: request.method,
 			url: `${root}${request.path}`,
@@ -203,7 +217,7 @@ export async function getBillApiRequest(
 				// GetBill did nothing: the quota decides whether to wait and send again (at most Max Retries times).
 				refusal = failure;
 				if (attempt - 1 < policy.maxRetries) continue;
-				const apiError = refusalError.call(this, failure, quota, cls, { ...ctx, kind }, policy, root, attempt);
+				const apiError = refusalError.call(this, failure, quota, cls, about, policy, root, attempt);
 				if (cls === 'write') {
 					throw quotaSpentError(this.getNode(), {
 						itemIndex: ctx.itemIndex ?? 0,
@@ -224,11 +238,10 @@ export async function getBillApiRequest(
 				continue;
 			}
 			throw failureToApiError(this.getNode(), failure, {
-				...ctx,
+				...about,
 				baseUrl: root,
 				attempts: attempt,
 				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
-				kind,
 			});
 		}
 	}

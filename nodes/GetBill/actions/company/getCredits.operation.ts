@@ -1,3 +1,3 @@
 import { companyRead } from './read';
 
-export const { description, safeToRepeat, prepare } = companyRead('/company/credits', 'get the company credits');
+export const { description, kind, prepare } = companyRead('/company/credits', 'get the company credits');

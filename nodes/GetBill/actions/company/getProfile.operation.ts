@@ -1,3 +1,3 @@
 import { companyRead } from './read';
 
-export const { description, safeToRepeat, prepare } = companyRead('/company/profile', 'get the company profile');
+export const { description, kind, prepare } = companyRead('/company/profile', 'get the company profile');

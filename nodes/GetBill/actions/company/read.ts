@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { API_PREFIX } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, outputItems, request } from '../shared';
 
@@ -8,8 +9,8 @@ import { dataOf, outputItems, request } from '../shared';
 export function companyRead(path: '/company/profile' | '/company/credits', action: string) {
 	return {
 		description: [] as INodeProperties[],
-		/** Safe to send again: items may run concurrently. */
-		safeToRepeat: true,
+		/** A read: safe to send again, so items may run concurrently. */
+		kind: 'read' as RequestKind,
 		prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 			return async () =>
 				outputItems(

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { CREDITOR, CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
 
@@ -14,7 +15,7 @@ export const description: INodeProperties[] = [
 export const simplified = CREDITOR.simplified;
 
 /** Creditors (`creditors.md`): no Create or Delete; Get wraps the creditor twice, Update once. */
-export const safeToRepeat = true;
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const creditorId = readId(this, itemIndex, CREDITOR_ID);

@@ -4,6 +4,7 @@ import { notFound } from '../../fields/ids';
 import { fieldsCollection } from '../../fields/properties';
 import { CREDITOR, CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
 
@@ -24,9 +25,10 @@ export const description: INodeProperties[] = [
 /**
  * Sent as PATCH: GetBill documents PUT as a full update and PATCH as a partial
  * one, and whether PUT clears the fields left out is unknown, so PATCH is the
- * one that cannot erase a creditor's other fields.
+ * one that cannot erase a creditor's other fields. An update, as with PUT:
+ * safe to send again, so items may run concurrently and a 5xx is retried.
  */
-export const safeToRepeat = true;
+export const kind: RequestKind = 'update';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const creditorId = readId(this, itemIndex, CREDITOR_ID);

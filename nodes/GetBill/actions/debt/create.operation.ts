@@ -3,8 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldsCollection, fieldsToSendProperties, mainCreateProperties } from '../../fields/properties';
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
-import { dataOf, outputItems, readFields, request } from '../shared';
+import { dataOf, expensiveHintOf, outputItems, readFields, request } from '../shared';
 
 /** Under Define Below: the required fields and email/phone as parameters, the rest under Additional Fields. */
 export const CREATE_SOURCES = {
@@ -30,13 +31,14 @@ export function createProperties(operation: string): INodeProperties[] {
 export const description: INodeProperties[] = createProperties('create');
 
 /** A create sent twice makes two debts: items run one at a time, none after a failure that stops the run. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'create';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);
 	return async () => {
 		const response = await request.call(this, run, itemIndex, { method: 'POST', path: apiPath`/debts`, body }, {
 			action: `create the debt of ${String(body.firstname)} ${String(body.lastname)}`,
+			expensiveHint: expensiveHintOf(this, itemIndex),
 		});
 		return outputItems(dataOf(response), itemIndex);
 	};

@@ -3,19 +3,21 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEBT } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { isCancelled } from '../../transport/cancel';
+import { expensiveDestinationAdvice } from '../../transport/errors';
 import type { QuotaSpent } from '../../transport/quota';
 import { itemsLabel, quotaSpentOf } from '../../transport/quota';
 import { batchOptionsProperty, readBatchOptions } from '../options';
 import type { RunAllControl, RunAllResult } from '../router';
 import type { RunContext } from '../shared';
-import { dataOf, noteDoneItems, readFields, request } from '../shared';
+import { dataOf, expensiveHintOf, noteDoneItems, readFields, request } from '../shared';
 import { CREATE_SOURCES, createProperties } from './create.operation';
 
 export const description: INodeProperties[] = [...createProperties('createMany'), batchOptionsProperty('debt', 'createMany')];
 
 /** Sends its items in batches, one request at a time: never repeated after a failure. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'create';
 
 type NodeError = NodeApiError | NodeOperationError;
 
@@ -46,11 +48,16 @@ function rowReason(row: BatchRow): string {
 	return 'GetBill gave no reason';
 }
 
+/** Whether GetBill refused a row for a phone in a costly destination. */
+const isExpensive = (reason: string): boolean => /expensive destination/i.test(reason);
+
 /** A row GetBill refused or skipped: the item and GetBill's reason. */
 interface Refusal {
 	itemIndex: number;
 	reason: string;
 	skipped: boolean;
+	/** For a phone in a costly destination: where the item accepts the cost */
+	advice?: string;
 }
 
 /**
@@ -106,6 +113,7 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 				await request.call(this, run, chunk[0], { method: 'POST', path: apiPath`/debts/batch`, body }, {
 					action: `create ${chunk.length} debt${chunk.length === 1 ? '' : 's'} (${itemsLabel(chunk)})`,
 					itemLabel: itemsLabel(chunk),
+					expensiveHint: expensiveHintOf(this, chunk[0]),
 				}),
 			);
 		} catch (error) {
@@ -140,13 +148,14 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 				if (itemIndex === undefined) continue;
 				reported.add(itemIndex);
 				const reason = rowReason(row);
-				refusals.push({ itemIndex, reason, skipped });
+				const advice = !skipped && isExpensive(reason) ? expensiveDestinationAdvice(expensiveHintOf(this, itemIndex), 'create') : undefined;
+				refusals.push({ itemIndex, reason, skipped, advice });
 				fail(
 					new NodeApiError(this.getNode(), { message: reason, ...(row.errors ? { details: row.errors as JsonObject } : {}) } as JsonObject, {
 						message: `GetBill ${skipped ? 'skipped' : 'did not create'} the debt of item ${itemIndex}: ${reason}`,
 						description: skipped
 							? 'GetBill skips rows that look like template or instruction lines (values with * or "champs obligatoires"). Correct the row if it is a real debt.'
-							: 'GetBill checked this debt on its own and refused it; the other debts of the batch were handled. Correct the fields named and create this one again.',
+							: `GetBill checked this debt on its own and refused it; the other debts of the batch were handled. Correct the fields named and create this one again.${advice ? ` ${advice}` : ''}`,
 						itemIndex,
 					}),
 					itemIndex,
@@ -189,6 +198,8 @@ function stoppingError(
 		const refused = refusals.map((r) => r.itemIndex);
 		error.message = `GetBill did not create the debts of ${refusals.length} items (${itemsLabel(refused)}): item ${refusals[0].itemIndex}: ${refusals[0].reason}`;
 		error.description = 'GetBill checked each debt on its own and refused these; the other debts of their batch were handled. Correct the fields named and create only these again.';
+		const advice = refusals.find((r) => r.advice)?.advice;
+		if (advice) error.description += ` ${advice}`;
 	}
 	if (refusals.length) {
 		const lines = refusals.map((r) => `- item ${r.itemIndex}${r.skipped ? ' (skipped)' : ''}: ${r.reason}`);

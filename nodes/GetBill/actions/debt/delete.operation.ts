@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readId, request } from '../shared';
 
@@ -19,7 +20,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** A delete is not repeated: items run one at a time, none after a failure that stops the run. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'delete';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { DEBT } from '../../resources/debt';
 import type { RunContext, Send } from '../shared';
 import { idProperty, listProperties, prepareList, readId, readTextFilters } from '../shared';
@@ -16,8 +17,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = DEBT.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const creditorId = readId(this, itemIndex, CREDITOR_ID);

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { DEBT } from '../../resources/debt';
 import type { RunContext, Send } from '../shared';
 import { idProperty, listProperties, prepareList, readId } from '../shared';
@@ -15,8 +16,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = DEBT.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtorId = readId(this, itemIndex, DEBTOR_ID);

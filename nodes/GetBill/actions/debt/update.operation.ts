@@ -4,6 +4,7 @@ import { notFound } from '../../fields/ids';
 import { fieldsCollection } from '../../fields/properties';
 import { DEBT, DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
 
@@ -21,8 +22,8 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** An update: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'update';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
 
@@ -14,7 +15,7 @@ export const description: INodeProperties[] = [
 export const simplified = DEBTOR.simplified;
 
 /** Debtors (`debtors.md`): no Create or Delete; Get and Update answer with the debtor wrapped twice (`data.data`). */
-export const safeToRepeat = true;
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtorId = readId(this, itemIndex, DEBTOR_ID);

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { DEBTOR } from '../../resources/debtor';
 import type { RunContext, Send } from '../shared';
 import { listProperties, prepareList } from '../shared';
@@ -12,8 +13,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = DEBTOR.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	return prepareList(this, itemIndex, run, { method: 'GET', path: apiPath`/debtors` }, { action: 'list debtors' });

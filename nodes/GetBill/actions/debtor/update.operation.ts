@@ -4,6 +4,7 @@ import { notFound } from '../../fields/ids';
 import { fieldsCollection } from '../../fields/properties';
 import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { idProperty, outputItems, readFields, readId, request, unwrapTwice } from '../shared';
 
@@ -21,8 +22,8 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** An update: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'update';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtorId = readId(this, itemIndex, DEBTOR_ID);

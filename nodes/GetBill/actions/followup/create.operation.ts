@@ -4,6 +4,7 @@ import { fieldsCollection, fieldsToSendProperties } from '../../fields/propertie
 import { DEBT_ID } from '../../resources/debt';
 import { FOLLOWUP } from '../../resources/followup';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
@@ -23,7 +24,7 @@ export const description: INodeProperties[] = [
 ];
 
 /** A create sent twice makes two followups: items run one at a time, none after a failure that stops the run. */
-export const safeToRepeat = false;
+export const kind: RequestKind = 'create';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);

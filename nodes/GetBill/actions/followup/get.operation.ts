@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
@@ -13,8 +14,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = FOLLOWUP.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const followupId = readId(this, itemIndex, FOLLOWUP_ID);

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { showFor, toProperty } from '../../fields/properties';
 import { FOLLOWUP } from '../../resources/followup';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { outputItems, pagingProperties, readFilters, readLimit, requestPages } from '../shared';
 
@@ -27,8 +28,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = FOLLOWUP.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const limit = readLimit(this, itemIndex, 'followup');

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import { FOLLOWUP } from '../../resources/followup';
 import type { RunContext, Send } from '../shared';
@@ -15,8 +16,8 @@ export const description: INodeProperties[] = [
 /** Version 2's Simplify keeps these fields. */
 export const simplified = FOLLOWUP.simplified;
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);

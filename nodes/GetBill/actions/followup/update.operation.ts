@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldsCollection, fieldsToSendProperties } from '../../fields/properties';
 import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
@@ -21,8 +22,8 @@ export const description: INodeProperties[] = [
 	}),
 ];
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** An update: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'update';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const followupId = readId(this, itemIndex, FOLLOWUP_ID);

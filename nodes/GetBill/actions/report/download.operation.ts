@@ -5,6 +5,7 @@ import { notFound } from '../../fields/ids';
 import { showFor } from '../../fields/properties';
 import { REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { ReportHostRefusal } from '../../transport/hosts';
 import { allowedHostsText, hostLabel, MAX_REPORT_REDIRECTS, reportHostRefusal } from '../../transport/hosts';
 import type { RunContext, Send } from '../shared';
@@ -25,8 +26,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 /** The file name of a Content-Disposition header (`filename*=UTF-8''…` or `filename="…"`). */
 function fileNameOf(disposition: unknown): string | undefined {

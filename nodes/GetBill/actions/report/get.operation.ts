@@ -3,13 +3,14 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
 export const description: INodeProperties[] = [...idProperty(REPORT_ID, 'report', 'get', 'The encrypted ID of the report to get')];
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const reportId = readId(this, itemIndex, REPORT_ID);

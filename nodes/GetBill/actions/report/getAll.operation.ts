@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { listProperties, prepareList, readTextFilters } from '../shared';
 
@@ -15,8 +16,8 @@ export const description: INodeProperties[] = listProperties('report', 'getAll',
 	},
 ]);
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const qs = readTextFilters(this, itemIndex, ['type']);

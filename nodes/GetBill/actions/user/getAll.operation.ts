@@ -1,13 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { outputItems, pagingProperties, readLimit, request } from '../shared';
 
 export const description: INodeProperties[] = pagingProperties('user', 'getAll');
 
-/** Safe to send again: items may run concurrently. */
-export const safeToRepeat = true;
+/** A read: safe to send again, so items may run concurrently. */
+export const kind: RequestKind = 'read';
 
 /** The users list has no paging (`users.md`): one request, and Limit is applied by the node. */
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
