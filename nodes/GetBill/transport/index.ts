@@ -23,7 +23,8 @@ export const API_PREFIX = '/external-api/v1';
 export async function getBaseUrl(this: GetBillContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	// (?<!\/): tried only where a run of slashes starts, so linear (/\/+$/ rescans the run from each of its slashes)
+	return (raw || DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
 }
 
 /** Builds an API path from literal parts and IDs; every ID is URL-encoded. */
