@@ -435,16 +435,17 @@ export interface OperationOption extends INodePropertyOptions {
 /**
  * The Operation choice of a resource (its options sorted by name, as n8n's
  * guidelines ask), once per version: the same values, version 2 with its own
- * action names. Version 2's comes first and names its version as a number:
- * n8n's node creator lists the actions of the first Operation whose
- * `@version` numbers match the node's.
+ * action names. Version 2's comes first, shown as every version-2 parameter
+ * (FROM_V2, with its version as a number too): n8n 2.8's node creator lists
+ * the actions of the first Operation whose `@version` numbers are among the
+ * node's versions, and version 1's matches as well.
  */
 export function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties[] {
 	const base = { displayName: 'Operation', name: 'operation', type: 'options' as const, noDataExpression: true, default: defaultValue };
 	return [
 		{
 			...base,
-			displayOptions: { show: { resource: [resource], '@version': [2] } },
+			displayOptions: { show: { resource: [resource], ...FROM_V2 } },
 			options: options.map(({ actionV2, ...option }) => ({ ...option, action: actionV2 })),
 		},
 		{
