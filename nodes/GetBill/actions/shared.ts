@@ -56,12 +56,13 @@ export type Send = () => Promise<INodeExecutionData[]>;
 /** What a request is about, for its error messages (the item is added by `request`). */
 export type About = Omit<ErrorContext, 'itemIndex'>;
 
-/** What an item's request is about, for its errors. */
-const context = (run: RunContext, about: About, itemIndex: number): ErrorContext => ({
+/** What an item's request is about, for its errors (written for the model when the node runs as a tool). */
+const context = (ctx: IExecuteFunctions, run: RunContext, about: About, itemIndex: number): ErrorContext => ({
 	noun: run.noun,
 	...about,
 	itemIndex,
 	wording: run.version >= 2 ? 2 : 1,
+	forTool: runsAsTool(ctx),
 });
 
 /** Sends one request for an item, with the run's base URL and the item's retry policy. */
@@ -72,7 +73,7 @@ export async function request(
 	req: GetBillRequest,
 	about: About,
 ): Promise<IDataObject> {
-	return await getBillApiRequest.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), run.gate);
+	return await getBillApiRequest.call(this, req, context(this, run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), run.gate);
 }
 
 /** Reads a paged list for an item: all entries, or `limit`. */
@@ -84,7 +85,7 @@ export async function requestPages(
 	about: About,
 	limit: number | undefined,
 ): Promise<IDataObject[]> {
-	return await getBillApiRequestPages.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit, run.gate);
+	return await getBillApiRequestPages.call(this, req, context(this, run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit, run.gate);
 }
 
 /** The `data` of GetBill's envelope (or the answer itself). */
@@ -281,7 +282,10 @@ export function readFields(
 				`No field to send [item ${itemIndex}]: the input item has no field named like a GetBill ${table.noun} field`,
 				{
 					itemIndex,
-					description: `With "Auto-Map Input Data", the input item needs at least one of: ${autoMapNames(table, purpose).join(', ')} (with a value other than null). Rename fields with an Edit Fields (Set) node before this one, or choose "Define Below".`,
+					// As a tool, the input item is the model's arguments.
+					description: runsAsTool(ctx)
+						? `Give at least one of these arguments, with a value other than null: ${autoMapNames(table, purpose).join(', ')}.`
+						: `With "Auto-Map Input Data", the input item needs at least one of: ${autoMapNames(table, purpose).join(', ')} (with a value other than null). Rename fields with an Edit Fields (Set) node before this one, or choose "Define Below".`,
 				},
 			);
 		}
@@ -297,7 +301,10 @@ export function readFields(
 		if (requireOne && Object.keys(fields).length === 0) {
 			throw new NodeOperationError(ctx.getNode(), `No field to update [item ${itemIndex}]`, {
 				itemIndex,
-				description: `Add at least one field under "${sources.collection.label}" (e.g. Status). Only the fields added there are sent to GetBill.`,
+				// A model's arguments fill the fields the tool was given; with none, no argument can add one.
+				description: runsAsTool(ctx)
+					? 'The tool is set up to send no field, which no argument can change; nothing was sent.'
+					: `Add at least one field under "${sources.collection.label}" (e.g. Status). Only the fields added there are sent to GetBill.`,
 			});
 		}
 	}
@@ -373,7 +380,9 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number, noun: strin
 	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
 		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of 1 or more: ${showValue(limit)} [item ${itemIndex}]`, {
 			itemIndex,
-			description: `Set Limit to how many ${noun}s to return, or turn on Return All.`,
+			description: runsAsTool(ctx)
+				? `Use a whole number of 1 or more: how many ${noun}s to return.`
+				: `Set Limit to how many ${noun}s to return, or turn on Return All.`,
 		});
 	}
 	return limit;

@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { toolDescription } from './forTool';
 import { allowance } from './quota';
 import { retryAfterSeconds } from './retry';
 
@@ -50,6 +51,8 @@ export interface ErrorContext {
 	/** The limit and window of the quota as GetBill's last answers announced them (X-RateLimit-Limit, -Window) */
 	quotaLimit?: number;
 	quotaWindowSeconds?: number;
+	/** The node runs as an AI Agent's tool: the description says only what the model can change (see forTool.ts) */
+	forTool?: boolean;
 }
 
 export type RequestKind = 'read' | 'create' | 'update' | 'delete';
@@ -242,6 +245,7 @@ function announced(details: Record<string, unknown> | undefined, ctx: ErrorConte
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
+	if (ctx.forTool) described.description = toolDescription(failure, ctx, described.description, isNetworkFailure(failure));
 	if (ctx.attempts !== undefined && ctx.attempts > 1) {
 		described.description += ` The request was sent ${ctx.attempts} times.`;
 	}

@@ -144,7 +144,9 @@ async function admit(
 			itemIndex,
 			description:
 				`${allowance('reads', quota.limit, quota.windowSeconds)}, and its last answer said none is left. ` +
-				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
+				(ctx.forTool
+					? `The request to ${ctx.action} was not sent: call again after that time.`
+					: `The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`),
 		});
 	}
 }
