@@ -59,7 +59,8 @@ export class GetBillOAuth2Api implements ICredentialType {
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			default: '={{ $self["baseUrl"].replace(/\\/+$/, "") }}/token',
+			// (?<!\/) makes the trim linear in the URL's length, as in getBaseUrl
+			default: '={{ $self["baseUrl"].replace(/(?<!\\/)\\/+$/, "") }}/token',
 		},
 		{
 			displayName: 'Client ID',

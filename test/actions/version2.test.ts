@@ -4,9 +4,11 @@
  * resource locators read in a run, Simplify, and the version-2 wording. Version
  * 1 keeps its parameters and output: checked here next to each change.
  */
-import type { IDataObject, INodeListSearchResult, INodePropertyOptions } from 'n8n-workflow';
+import type { IDataObject, INodeListSearchResult, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import { NodeHelpers } from 'n8n-workflow';
 
 import { GetBill } from '../../nodes/GetBill/GetBill.node';
+import { FROM_V2, IN_V1 } from '../../nodes/GetBill/fields/properties';
 import { CREDITOR } from '../../nodes/GetBill/resources/creditor';
 import { DEBT } from '../../nodes/GetBill/resources/debt';
 import { DEBTOR } from '../../nodes/GetBill/resources/debtor';
@@ -293,11 +295,73 @@ describe('The node description of version 2', () => {
 		expect(operations(2).map((p) => p.options.map((o) => o.value))).toEqual(operations(1).map((p) => p.options.map((o) => o.value)));
 	});
 
-	it('lists version 2\'s Operation first, with its version as a number (n8n\'s node creator takes the first that matches)', () => {
-		for (const resource of ['company', 'creditor', 'debt', 'debtor', 'followup', 'report', 'user']) {
+	const RESOURCES = ['company', 'creditor', 'debt', 'debtor', 'followup', 'report', 'user'];
+
+	it('lists version 2\'s Operation first, shown as every version-2 parameter (n8n\'s node creator takes the first that matches)', () => {
+		for (const resource of RESOURCES) {
 			const first = description.properties.find((p) => p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource));
-			expect(first?.displayOptions?.show?.['@version']).toEqual([2]);
+			expect(first?.displayOptions?.show?.['@version']).toEqual(FROM_V2['@version']);
 		}
+	});
+
+	it('shows every version-2 parameter in one form (FROM_V2) and every version-1 one in IN_V1\'s, nested ones too', () => {
+		const forms = new Map<string, string[]>();
+		const walk = (properties: unknown[], path: string) => {
+			for (const p of properties as Array<INodeProperties & { values?: unknown[] }>) {
+				const where = `${path}${p.name}`;
+				const { show, hide } = p.displayOptions ?? {};
+				const form = hide?.['@version'] ? `hide ${JSON.stringify(hide['@version'])}` : show?.['@version'] ? JSON.stringify(show['@version']) : undefined;
+				if (form) forms.set(form, [...(forms.get(form) ?? []), where]);
+				if (Array.isArray(p.options)) walk(p.options, `${where}.`);
+				if (Array.isArray(p.values)) walk(p.values, `${where}.`);
+			}
+		};
+		walk(description.properties, '');
+		expect([...forms.keys()].sort()).toEqual([JSON.stringify(FROM_V2['@version']), JSON.stringify(IN_V1['@version'])].sort());
+		// Version 2's Operation and IDs, Simplify: all of them in the one form.
+		const fromV2 = forms.get(JSON.stringify(FROM_V2['@version']))!;
+		expect(fromV2.filter((name) => name === 'operation')).toHaveLength(RESOURCES.length);
+		expect(fromV2).toEqual(expect.arrayContaining(['followupId', 'debtId', 'reportId', 'simple']));
+	});
+
+	/** The Operation whose actions a node creator lists for a resource: the first that `matches`. */
+	const creatorOperation = (resource: string, matches: (versions: Array<number | object>) => boolean) =>
+		description.properties.find((p) => {
+			const versions = p.displayOptions?.show?.['@version'] as Array<number | object> | undefined;
+			return p.name === 'operation' && p.displayOptions?.show?.resource?.includes(resource) && (versions ? matches(versions) : true);
+		});
+	/** n8n 2.8's resourceCategories: a `@version` number among the node's versions; conditions are skipped. */
+	const creator28 = (nodeVersions: number[]) => (versions: Array<number | object>) =>
+		versions.some((v) => typeof v === 'number' && nodeVersions.includes(v));
+	/** n8n 2.41's: the conditions, as the editor checks them, for the node's newest version. */
+	const creator241 = (nodeVersions: number[]) => (versions: Array<number | object>) =>
+		NodeHelpers.checkConditions(versions as Parameters<typeof NodeHelpers.checkConditions>[0], [Math.max(...nodeVersions)]);
+
+	it.each([
+		['n8n 2.8', creator28],
+		['n8n 2.41', creator241],
+	])('the node creator of %s lists version 2\'s actions, and would for a version 3', (_n8n, creator) => {
+		for (const nodeVersions of [[1, 2], [1, 2, 3]]) {
+			for (const resource of RESOURCES) {
+				const listed = creatorOperation(resource, creator(nodeVersions));
+				expect({ resource, nodeVersions, '@version': listed?.displayOptions?.show?.['@version'] }).toEqual({ resource, nodeVersions, '@version': FROM_V2['@version'] });
+			}
+		}
+	});
+
+	it('shows version 2\'s parameters in a version 3 node too, and version 1\'s only in version 1 (n8n\'s own display check)', () => {
+		const shown = (name: string, resource: string, operation: string, typeVersion: number) =>
+			description.properties
+				.filter((p) => p.name === name && NodeHelpers.displayParameter({ resource, operation }, p, { typeVersion }, description))
+				.map((p) => p.displayOptions?.show?.['@version']);
+		for (const typeVersion of [2, 3]) {
+			expect(shown('operation', 'followup', 'update', typeVersion)).toEqual([FROM_V2['@version']]);
+			expect(shown('followupId', 'followup', 'update', typeVersion)).toEqual([FROM_V2['@version']]);
+			expect(shown('simple', 'debt', 'get', typeVersion)).toEqual([FROM_V2['@version']]);
+		}
+		expect(shown('operation', 'followup', 'update', 1)).toEqual([IN_V1['@version']]);
+		expect(shown('followupId', 'followup', 'update', 1)).toEqual([IN_V1['@version']]);
+		expect(shown('simple', 'debt', 'get', 1)).toEqual([]);
 	});
 });
 

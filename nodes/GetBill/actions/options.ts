@@ -6,6 +6,7 @@ import type { WhenQuotaRunsOut } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
+import { runsAsTool } from './shared';
 
 /**
  * The names of the operations that write (every resource names them alike),
@@ -158,7 +159,7 @@ function wholeNumber(
 		throw new NodeOperationError(
 			ctx.getNode(),
 			`${label} must be a whole number ${range}: ${JSON.stringify(value)} [item ${itemIndex}]`,
-			{ itemIndex, description: `Set ${label} under Options to a whole number ${range}.` },
+			{ itemIndex, description: runsAsTool(ctx) ? `Use a whole number ${range}.` : `Set ${label} under Options to a whole number ${range}.` },
 		);
 	}
 	return number;
@@ -221,7 +222,9 @@ export function readWhenQuotaRunsOut(ctx: IExecuteFunctions, kind: RequestKind):
 	if (typeof value !== 'string' || !allowed.includes(value)) {
 		throw new NodeOperationError(ctx.getNode(), `When Write Quota Runs Out is not a known choice: ${JSON.stringify(value)} [item 0]`, {
 			itemIndex: 0,
-			description: `Choose one of: ${WHEN_QUOTA_RUNS_OUT.map((o) => o.name).join(', ')} (values ${allowed.join(', ')}).`,
+			description: runsAsTool(ctx)
+				? `Use one of: ${allowed.join(', ')}.`
+				: `Choose one of: ${WHEN_QUOTA_RUNS_OUT.map((o) => o.name).join(', ')} (values ${allowed.join(', ')}).`,
 		});
 	}
 	return value as WhenQuotaRunsOut;

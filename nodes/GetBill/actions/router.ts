@@ -136,11 +136,12 @@ function asNodeError(
  * An error as an AI Agent's model reads it when the node runs as a tool: n8n
  * hands the model the error's message only (not its description), so the
  * description (for a value: the allowed values or the expected format) goes
- * into the message, and the `[item N]` that names the item for a person goes.
- * The same error, changed in place, is what n8n shows in the execution.
+ * into the message, and the `[item N]` or `[items 0 to 999]` / `[items 0, 2, 3]`
+ * that names the items for a person goes. The same error, changed in place, is
+ * what n8n shows in the execution.
  */
 export function forModel<E extends NodeApiError | NodeOperationError>(error: E): E {
-	const message = error.message.replace(/ \[item \d+\]/g, '').trim();
+	const message = error.message.replace(/ \[items? \d+(?:(?:, | to )\d+)*\]/g, '').trim();
 	const description = error.description?.trim();
 	error.message = description ? `${message}${/[.!?]$/.test(message) ? '' : '.'} ${description}` : message;
 	error.description = null;
@@ -245,7 +246,7 @@ function answerUnsent(
 		const done = doneItems.map((itemIndex) => ({ itemIndex, ids: idsOf(results[itemIndex]) }));
 		noteDoneItems(error, done, 'ID', (listed) => `What GetBill did before the quota ran out (not in the output, as the run stopped): ${listed}.`);
 	}
-	throw end.asTool ? forModel(error) : error;
+	throw error;
 }
 
 /**
@@ -269,8 +270,19 @@ function answerUnsent(
  * try of this run (Retry On Fail) is not sent again: its output is kept.
  *
  * A stopped execution (n8n's cancel signal) takes no further item.
+ *
+ * As an AI Agent's tool, whatever error stops the run, wherever it was
+ * raised (a run-wide option too), reaches the model written for it.
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	try {
+		return await route.call(this);
+	} catch (error) {
+		throw runsAsTool(this) && (error instanceof NodeApiError || error instanceof NodeOperationError) ? forModel(error) : error;
+	}
+}
+
+async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
@@ -420,8 +432,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		if (spent && notSent.length) {
 			stop.error.description = `${stop.error.description ?? ''}\n\nNot sent either, as GetBill's write quota is spent until ${localTime(spent.resetAt, this.getTimezone())}: items ${itemRanges(notSent)}.`.trim();
 		}
-		// As a tool, what was done before the failure goes into the message too.
-		throw asTool ? forModel(stop.error) : stop.error;
+		// (As a tool, what was done before the failure goes into the message too: see `router`.)
+		throw stop.error;
 	}
 	return finish(results, spent, notSent);
 }

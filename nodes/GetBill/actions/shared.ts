@@ -58,13 +58,14 @@ export type Send = () => Promise<INodeExecutionData[]>;
 /** What a request is about, for its error messages (the item is added by `request`). */
 export type About = Omit<ErrorContext, 'itemIndex'>;
 
-/** What an item's request is about, for its errors. */
-const context = (run: RunContext, about: About, itemIndex: number): ErrorContext => ({
+/** What an item's request is about, for its errors (written for the model when the node runs as a tool). */
+const context = (ctx: IExecuteFunctions, run: RunContext, about: About, itemIndex: number): ErrorContext => ({
 	noun: run.noun,
 	kind: run.kind,
 	...about,
 	itemIndex,
 	wording: run.version >= 2 ? 2 : 1,
+	forTool: runsAsTool(ctx),
 });
 
 /** Sends one request for an item, with the run's base URL and the item's retry policy. */
@@ -75,7 +76,7 @@ export async function request(
 	req: GetBillRequest,
 	about: About,
 ): Promise<IDataObject> {
-	return await getBillApiRequest.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), run.gate);
+	return await getBillApiRequest.call(this, req, context(this, run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), run.gate);
 }
 
 /** Reads a paged list for an item: all entries, or `limit`. */
@@ -87,7 +88,7 @@ export async function requestPages(
 	about: About,
 	limit: number | undefined,
 ): Promise<IDataObject[]> {
-	return await getBillApiRequestPages.call(this, req, context(run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit, run.gate);
+	return await getBillApiRequestPages.call(this, req, context(this, run, about, itemIndex), run.baseUrl, run.retryPolicy(itemIndex), limit, run.gate);
 }
 
 /** The `data` of GetBill's envelope (or the answer itself). */
@@ -292,7 +293,10 @@ export function readFields(
 				`No field to send [item ${itemIndex}]: the input item has no field named like a GetBill ${table.noun} field`,
 				{
 					itemIndex,
-					description: `With "Auto-Map Input Data", the input item needs at least one of: ${autoMapNames(table, purpose).join(', ')} (with a value other than null). Rename fields with an Edit Fields (Set) node before this one, or choose "Define Below".`,
+					// As a tool, the input item is the model's arguments.
+					description: runsAsTool(ctx)
+						? `Give at least one of these arguments, with a value other than null: ${autoMapNames(table, purpose).join(', ')}.`
+						: `With "Auto-Map Input Data", the input item needs at least one of: ${autoMapNames(table, purpose).join(', ')} (with a value other than null). Rename fields with an Edit Fields (Set) node before this one, or choose "Define Below".`,
 				},
 			);
 		}
@@ -308,7 +312,10 @@ export function readFields(
 		if (requireOne && Object.keys(fields).length === 0) {
 			throw new NodeOperationError(ctx.getNode(), `No field to update [item ${itemIndex}]`, {
 				itemIndex,
-				description: `Add at least one field under "${sources.collection.label}" (e.g. Status). Only the fields added there are sent to GetBill.`,
+				// A model's arguments fill the fields the tool was given; with none, no argument can add one.
+				description: runsAsTool(ctx)
+					? 'The tool is set up to send no field, which no argument can change; nothing was sent.'
+					: `Add at least one field under "${sources.collection.label}" (e.g. Status). Only the fields added there are sent to GetBill.`,
 			});
 		}
 	}
@@ -384,7 +391,9 @@ export function readLimit(ctx: IExecuteFunctions, itemIndex: number, noun: strin
 	if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1) {
 		throw new NodeOperationError(ctx.getNode(), `Limit must be a whole number of 1 or more: ${showValue(limit)} [item ${itemIndex}]`, {
 			itemIndex,
-			description: `Set Limit to how many ${noun}s to return, or turn on Return All.`,
+			description: runsAsTool(ctx)
+				? `Use a whole number of 1 or more: how many ${noun}s to return.`
+				: `Set Limit to how many ${noun}s to return, or turn on Return All.`,
 		});
 	}
 	return limit;
@@ -446,16 +455,17 @@ export interface OperationOption extends INodePropertyOptions {
 /**
  * The Operation choice of a resource (its options sorted by name, as n8n's
  * guidelines ask), once per version: the same values, version 2 with its own
- * action names. Version 2's comes first and names its version as a number:
- * n8n's node creator lists the actions of the first Operation whose
- * `@version` numbers match the node's.
+ * action names. Version 2's comes first, shown as every version-2 parameter
+ * (FROM_V2, with its version as a number too): n8n 2.8's node creator lists
+ * the actions of the first Operation whose `@version` numbers are among the
+ * node's versions, and version 1's matches as well.
  */
 export function operationProperty(resource: string, options: OperationOption[], defaultValue: string): INodeProperties[] {
 	const base = { displayName: 'Operation', name: 'operation', type: 'options' as const, noDataExpression: true, default: defaultValue };
 	return [
 		{
 			...base,
-			displayOptions: { show: { resource: [resource], '@version': [2] } },
+			displayOptions: { show: { resource: [resource], ...FROM_V2 } },
 			options: options.map(({ actionV2, ...option }) => ({ ...option, action: actionV2 })),
 		},
 		{

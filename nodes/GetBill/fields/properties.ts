@@ -12,8 +12,16 @@ export const DEFINE_BELOW = 'defineBelow';
 
 /** Shown in version 1 only: a parameter version 2 replaced (same name). */
 export const IN_V1 = { '@version': [1] };
-/** Shown from version 2 on. */
-export const FROM_V2 = { '@version': [{ _cnd: { gte: 2 } }] };
+/**
+ * Shown from version 2 on: the one form of every version-2 parameter. Both
+ * entries are needed. `gte: 2` keeps a version 3 showing it. The number 2 is
+ * for the node creator of n8n 2.8 (useActionsGenerator's resourceCategories),
+ * which lists the actions of the first Operation with a `@version` number
+ * among the node's versions and skips `_cnd` conditions; n8n 2.41's node
+ * creator checks the conditions as the editor does, for the node's newest
+ * version.
+ */
+export const FROM_V2 = { '@version': [2, { _cnd: { gte: 2 } }] };
 
 /** `displayOptions` of a resource's operations. */
 export function showFor(resource: string, operations: string[], extra: IDataObject = {}) {

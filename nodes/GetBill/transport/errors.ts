@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { toolDescription } from './forTool';
 import { allowance } from './quota';
 import { retryAfterSeconds } from './retry';
 
@@ -62,6 +63,8 @@ export interface ErrorContext {
 	path?: string;
 	/** Where the operation accepts an expensive phone destination, as its fields come (Debt Create, Create Many); none elsewhere */
 	expensiveHint?: ExpensiveHint;
+	/** The node runs as an AI Agent's tool: the description says only what the model can change (see forTool.ts) */
+	forTool?: boolean;
 }
 
 /**
@@ -313,6 +316,7 @@ function notFoundText(ctx: ErrorContext, apiMessage: string | undefined): { mess
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
+	if (ctx.forTool) described.description = toolDescription(failure, ctx, described.description, isNetworkFailure(failure));
 	if (ctx.attempts !== undefined && ctx.attempts > 1) {
 		described.description += ` The request was sent ${ctx.attempts} times.`;
 	}

@@ -23,7 +23,8 @@ export const API_PREFIX = '/external-api/v1';
 export async function getBaseUrl(this: GetBillContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
 	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	return (raw || DEFAULT_BASE_URL).replace(/\/+$/, '');
+	// (?<!\/): tried only where a run of slashes starts, so linear (/\/+$/ rescans the run from each of its slashes)
+	return (raw || DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
 }
 
 /** Builds an API path from literal parts and IDs; every ID is URL-encoded. */
@@ -155,7 +156,9 @@ async function admit(
 			itemIndex,
 			description:
 				`${allowance('reads', quota.limit, quota.windowSeconds)}, and its last answer said none is left. ` +
-				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
+				(ctx.forTool
+					? `The request to ${ctx.action} was not sent: call again after that time.`
+					: `The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`),
 		});
 	}
 }
