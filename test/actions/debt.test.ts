@@ -303,7 +303,7 @@ describe('Create Many', () => {
 		expect(api()).toHaveLength(1);
 		expect(result.error!.message).toMatch(/^GetBill did not create the debt of item 200: phone: /);
 		expect(result.error!.description).toContain('GetBill created the debts of 999 item(s) in this run before it stopped: item 0 (debt "');
-		expect(result.error!.description).toContain('Not sent (no later batch is sent after a refused row): items 1000 to 1499.');
+		expect(result.error!.description).toContain('Not sent (no later batch is sent after a failed one): items 1000 to 1499.');
 	});
 
 	it('a row refused for an expensive destination says where to accept it, as the items\' fields come', async () => {

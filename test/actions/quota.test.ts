@@ -245,3 +245,16 @@ describe('Create Many names every refused row', () => {
 		expect(errors[0]).toBe('GetBill denied access: Insufficient scope [items 0, 2, 3]');
 	});
 });
+
+describe('Create Many, a batch that fails without an answer', () => {
+	it('a 500 on the batch: its items are named as sent and maybe created, never as "not sent" or "no debt was created"', async () => {
+		server.injectFaults({ status: 500, match: (r: { method: string }) => r.method === 'POST' });
+		const items = Array.from({ length: 5 }, (_, n) => ({ firstname: `Jane${n}`, lastname: 'Smith', amount: 10 + n, currency: 'EUR', email: `jane${n}@example.com` }));
+		const result = await run('debt', 'createMany', { fieldsToSend: 'autoMapInputData', options: { batchSize: 3 } }, { items });
+		expect(api().map((r) => [r.method, r.status])).toEqual([['POST', 500]]);
+		const description = result.error!.description!;
+		expect(description).toContain('Sent without an answer that says what GetBill did: items 0 to 2. GetBill may have created some of these debts');
+		expect(description).not.toContain('No debt was created in this run');
+		expect(description).toContain('Not sent (no later batch is sent after a failed one): items 3, 4.');
+	});
+});

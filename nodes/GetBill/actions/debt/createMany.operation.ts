@@ -100,6 +100,9 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	const valid = [...bodies.keys()];
 	let spent: QuotaSpent | undefined;
 	let unsent: number[] = [];
+	/** Items whose batch was sent; those of a batch that got no usable answer */
+	const sent = new Set<number>();
+	const unanswered: number[] = [];
 	for (let start = 0; start < valid.length && !stop; start += batchSize) {
 		if (isCancelled(this)) break;
 		const chunk = valid.slice(start, start + batchSize);
@@ -122,9 +125,13 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 				unsent = valid.slice(start);
 				break;
 			}
+			// Sent: refused whole (4xx: GetBill did nothing), or with no answer that says what GetBill did (maybe created).
+			chunk.forEach((itemIndex) => sent.add(itemIndex));
+			if (!/^4\d\d$/.test(String((error as NodeApiError).httpCode ?? ''))) unanswered.push(...chunk);
 			chunk.forEach((itemIndex) => fail(error as NodeError, itemIndex));
 			continue;
 		}
+		chunk.forEach((itemIndex) => sent.add(itemIndex));
 		const reported = new Set<number>();
 		for (const row of asRows(data.created)) {
 			const itemIndex = itemOfRow(row, chunk);
@@ -175,8 +182,8 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	// (assigned in `fail`, which TypeScript does not follow)
 	const stopped = stop as { itemIndex: number; error: NodeError } | undefined;
 	if (stopped) {
-		const notSent = valid.filter((itemIndex) => results[itemIndex] === undefined && !refusals.some((r) => r.itemIndex === itemIndex));
-		throw stoppingError(stopped, refusals, results, notSent);
+		const notSent = valid.filter((itemIndex) => !sent.has(itemIndex));
+		throw stoppingError(stopped, refusals, results, notSent, unanswered);
 	}
 	return { results, spent, unsent };
 }
@@ -191,6 +198,7 @@ function stoppingError(
 	refusals: Refusal[],
 	results: INodeExecutionData[][],
 	notSent: number[],
+	unanswered: number[],
 ): NodeError {
 	const { error } = stopped;
 	error.context.itemIndex = stopped.itemIndex;
@@ -210,7 +218,7 @@ function stoppingError(
 		.map((output, itemIndex) => ({ itemIndex, ids: output?.[0]?.json.debt_id === undefined ? [] : [output[0].json.debt_id] }))
 		.filter(({ ids }) => ids.length > 0);
 	if (created.length === 0) {
-		error.description = `${error.description ?? ''}\n\nNo debt was created in this run.`.trim();
+		if (unanswered.length === 0) error.description = `${error.description ?? ''}\n\nNo debt was created in this run.`.trim();
 	} else {
 		noteDoneItems(
 			error,
@@ -221,6 +229,11 @@ function stoppingError(
 				'They are not in the output because the run stopped: do not create them again.',
 		);
 	}
-	if (notSent.length) error.description = `${error.description}\n\nNot sent (no later batch is sent after a refused row): ${itemsLabel(notSent)}.`;
+	if (unanswered.length) {
+		error.description =
+			`${error.description ?? ''}\n\nSent without an answer that says what GetBill did: ${itemsLabel(unanswered)}. ` +
+			'GetBill may have created some of these debts: check in GetBill (the import filter of its dashboard) before creating them again.';
+	}
+	if (notSent.length) error.description = `${error.description}\n\nNot sent (no later batch is sent after a failed one): ${itemsLabel(notSent)}.`;
 	return error;
 }
