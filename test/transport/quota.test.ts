@@ -145,3 +145,42 @@ describe('Quota after a 429', () => {
 		expect(q.check()).toEqual({ go: true });
 	});
 });
+
+describe('Quota as the window slides', () => {
+	it('an answer with a later Reset is the latest GetBill counted: the slots freed since count', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(1, 10));
+		q.start();
+		// Counted later (its Reset is later: the window slid), with 40 slots freed meanwhile
+		q.answered(headers(40, 11));
+		for (let n = 0; n < 40; n++) {
+			expect(q.check()).toEqual({ go: true });
+			q.start();
+		}
+		expect(q.check()).toEqual({ waitForAnswer: true });
+	});
+
+	it('an answer with the same Reset and more room is not trusted (it may be older)', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(3, 10));
+		q.start();
+		q.answered(headers(9, 10));
+		expect(q.remaining).toBe(2);
+	});
+});
+
+describe('Quota, stale answers after a later one', () => {
+	it('an older answer does not move the Reset back, so a second older one is not taken for the latest', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(10, 12));
+		q.start();
+		q.start();
+		q.start();
+		q.answered(headers(20, 10)); // older: Reset earlier
+		q.answered(headers(30, 11)); // older too, though later than the one before
+		expect(q.remaining).toBe(8);
+	});
+});

@@ -99,9 +99,9 @@ export class Quota {
 	 * An answer arrived, with its headers (undefined where the helper did not
 	 * pass them on). Each answer is one more request GetBill counted, and
 	 * answers of concurrent requests may arrive in another order than GetBill
-	 * counted them: what is left is at most one less than before and at most
-	 * what this answer says. (A sliding window frees slots as it goes; the node
-	 * takes them only once the quota was spent and its Reset has passed.)
+	 * counted them: unless its Reset is later than the last one read (then it
+	 * is the latest, and slots the window freed count), what is left is at
+	 * most one less than before and at most what this answer says.
 	 */
 	answered(headers: unknown): void {
 		const read = readQuotaHeaders(headers);
@@ -112,10 +112,15 @@ export class Quota {
 			this.state = 'known';
 			this.limit = read.limit;
 			this.windowSeconds = read.windowSeconds ?? this.windowSeconds;
-			this.remaining = Math.max(0, known ? Math.min(this.remaining - 1, read.remaining) : read.remaining);
 			if (by429) return this.settle();
+			// A later Reset means GetBill counted this request after the one that set what the node knows (its
+			// window only moves forward): its Remaining is the latest, slots freed since included. Otherwise the
+			// answer may be older than one already read.
+			const latest = !known || (read.resetAt !== undefined && read.resetAt > this.resetAt);
+			this.remaining = Math.max(0, latest ? read.remaining : Math.min(this.remaining - 1, read.remaining));
 			if (this.remaining > 0) {
-				this.resetAt = read.resetAt ?? this.resetAt;
+				// Never moved back by an older answer, so that a later one is recognised as later.
+				this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? this.resetAt);
 				this.spentBy = undefined;
 			} else {
 				this.resetAt = Math.max(known && this.spentBy === 'headers' ? this.resetAt : 0, read.resetAt ?? Date.now());
