@@ -167,11 +167,22 @@ describe('Quota as the window slides', () => {
 		q.answered(headers(3, 10));
 		q.start();
 		q.answered(headers(9, 10));
-		expect(q.remaining).toBe(2);
+		expect(q.remaining).toBe(3);
 	});
 });
 
 describe('Quota, stale answers after a later one', () => {
+	it('answers out of order never count a request twice: 5 left, answers 3 then 4 → 3 left, not 2', () => {
+		const q = new Quota();
+		q.start();
+		q.answered(headers(5, 10));
+		q.start();
+		q.start();
+		q.answered(headers(3, 10)); // counted second
+		q.answered(headers(4, 10)); // counted first, already in the 3
+		expect(q.remaining).toBe(3);
+	});
+
 	it('an older answer does not move the Reset back, so a second older one is not taken for the latest', () => {
 		const q = new Quota();
 		q.start();
@@ -181,6 +192,6 @@ describe('Quota, stale answers after a later one', () => {
 		q.start();
 		q.answered(headers(20, 10)); // older: Reset earlier
 		q.answered(headers(30, 11)); // older too, though later than the one before
-		expect(q.remaining).toBe(8);
+		expect(q.remaining).toBe(10);
 	});
 });

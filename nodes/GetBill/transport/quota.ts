@@ -100,8 +100,9 @@ export class Quota {
 	 * pass them on). Each answer is one more request GetBill counted, and
 	 * answers of concurrent requests may arrive in another order than GetBill
 	 * counted them: unless its Reset is later than the last one read (then it
-	 * is the latest, and slots the window freed count), what is left is at
-	 * most one less than before and at most what this answer says.
+	 * is the latest, and slots the window freed count), what is left is the
+	 * lowest Remaining read (the latest counted; each answer's Remaining
+	 * already counts its own request).
 	 */
 	answered(headers: unknown): void {
 		const read = readQuotaHeaders(headers);
@@ -117,7 +118,9 @@ export class Quota {
 			// window only moves forward): its Remaining is the latest, slots freed since included. Otherwise the
 			// answer may be older than one already read.
 			const latest = !known || (read.resetAt !== undefined && read.resetAt > this.resetAt);
-			this.remaining = Math.max(0, latest ? read.remaining : Math.min(this.remaining - 1, read.remaining));
+			// GetBill's Remaining already counts this request; an answer with more room than the node knows was
+			// counted before the one that told it (so it is in there already).
+			this.remaining = Math.max(0, latest ? read.remaining : Math.min(this.remaining, read.remaining));
 			if (this.remaining > 0) {
 				// Never moved back by an older answer, so that a later one is recognised as later.
 				this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? this.resetAt);
