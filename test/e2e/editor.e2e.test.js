@@ -254,12 +254,20 @@ async function listedOptions(page, input, whileOpen = async () => {}) {
 	return names;
 }
 
-/** Picks an option by its name in an options parameter. */
+/**
+ * Picks an option by its name in an options parameter. The list can close again as the
+ * panel re-renders (a field just added, under load): then it is opened once more, up to 3 times.
+ */
 async function pickOption(page, ndv, field, name) {
 	const input = tid(tid(ndv, 'node-parameters'), `parameter-input-${field}`);
-	await input.scrollIntoViewIfNeeded();
-	await input.click();
 	const option = page.locator('.el-select-dropdown__item:visible', { hasText: name }).first();
+	for (let attempt = 1; ; attempt++) {
+		await input.scrollIntoViewIfNeeded();
+		await input.click();
+		const shown = await option.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false);
+		if (shown || attempt === 3) break;
+		await page.keyboard.press('Escape');
+	}
 	await option.click();
 	await option.waitFor({ state: 'hidden' }).catch(() => {});
 }
