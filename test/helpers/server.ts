@@ -38,3 +38,19 @@ export function useGetBillServer(options: { followupIds?: string[]; clients?: Cl
 		},
 	};
 }
+
+/** A client-credentials token from the server at `baseUrl` (client credentials in the body, as GetBill takes them). */
+export async function clientToken(baseUrl: string, client: Client): Promise<string> {
+	const response = await fetch(`${baseUrl}/token`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+		body: new URLSearchParams({
+			grant_type: 'client_credentials',
+			client_id: client.clientId,
+			client_secret: client.clientSecret,
+			scope: client.scopes.join(' '),
+		}).toString(),
+	});
+	expect(response.status).toBe(200);
+	return ((await response.json()) as { access_token: string }).access_token;
+}

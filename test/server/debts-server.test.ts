@@ -4,6 +4,7 @@
  * expensive destinations, batch, pagination, scopes, 404s, delete cascade.
  */
 import type { Client, Debt } from './getbill-server';
+import { clientToken } from '../helpers/server';
 import { API, BATCH_MAX, DEBT_MESSAGES, DEFAULT_CLIENT, GetBillServer, normalizePhone, validIban } from './getbill-server';
 
 const FULL: Client = { clientId: 'debts-client', clientSecret: 'debts-secret', scopes: ['debts:read', 'debts:write', 'followups:read', 'followups:write'] };
@@ -15,20 +16,7 @@ let token = '';
 /** Writes counted in the quota window of FULL (the client of `token`); every authenticated write counts, whatever its answer */
 const writesCounted = (client: Client = FULL) => server.quotaState('writes', client.clientId).count;
 
-async function getToken(client: Client): Promise<string> {
-	const response = await fetch(`${url}/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: client.clientId,
-			client_secret: client.clientSecret,
-			scope: client.scopes.join(' '),
-		}).toString(),
-	});
-	expect(response.status).toBe(200);
-	return ((await response.json()) as { access_token: string }).access_token;
-}
+const getToken = (client: Client): Promise<string> => clientToken(url, client);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;

@@ -11,6 +11,7 @@ import { spawn } from 'child_process';
 import * as path from 'path';
 
 import type { Client } from './getbill-server';
+import { clientToken } from '../helpers/server';
 import { API, DEFAULT_CLIENT, GetBillServer, QUOTA_DEFAULTS, RATE_LIMIT_MESSAGE, quotaKind } from './getbill-server';
 
 /** A second OAuth client, which may also write debts (for a 422) */
@@ -27,20 +28,7 @@ let url = '';
 let token = '';
 let otherToken = '';
 
-async function getToken(client: Client, baseUrl = url): Promise<string> {
-	const response = await fetch(`${baseUrl}/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-		body: new URLSearchParams({
-			grant_type: 'client_credentials',
-			client_id: client.clientId,
-			client_secret: client.clientSecret,
-			scope: client.scopes.join(' '),
-		}).toString(),
-	});
-	expect(response.status).toBe(200);
-	return ((await response.json()) as { access_token: string }).access_token;
-}
+const getToken = (client: Client, baseUrl = url): Promise<string> => clientToken(baseUrl, client);
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
