@@ -113,16 +113,20 @@ function retryOnFail(n, { maxTries = 3, waitBetweenTries = 1000 } = {}) {
 /**
  * A workflow template of examples/workflows (n8n's export, as a user imports it),
  * read from `file`, made importable into a test n8n: its id set to `id`, every
- * node's `credentialType` credential swapped for `credential`, and the Code
+ * node's `credentialType` credential swapped for `credential` (and, for other
+ * credential types, `credentials`: {type: {id, name}}), and the Code
  * nodes named in `codeItems` ({node name: items}) returning those items instead
  * of the template's samples. Nothing else changes: nodes, parameters, connections
  * and settings stay as in the file. Throws when a Code node named is not there.
  */
-function fromTemplate(file, { id, credential: cred, credentialType = CREDENTIAL_TYPE, codeItems: replaced = {} }) {
+function fromTemplate(file, { id, credential: cred, credentialType = CREDENTIAL_TYPE, credentials = {}, codeItems: replaced = {} }) {
 	const wf = JSON.parse(require('fs').readFileSync(file, 'utf8'));
 	wf.id = id;
+	const swap = { ...credentials, ...(cred ? { [credentialType]: cred } : {}) };
 	for (const n of wf.nodes) {
-		if (n.credentials?.[credentialType]) n.credentials[credentialType] = { id: cred.id, name: cred.name };
+		for (const [type, c] of Object.entries(swap)) {
+			if (n.credentials?.[type]) n.credentials[type] = { id: c.id, name: c.name };
+		}
 	}
 	for (const [name, items] of Object.entries(replaced)) {
 		const code = wf.nodes.find((n) => n.name === name && n.type === 'n8n-nodes-base.code');
