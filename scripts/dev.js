@@ -14,6 +14,9 @@
  *     (GetBill Trigger → GetBill Update) with a "GetBill sandbox webhook"
  *     credential whose secret is printed: `npm run dev:event` sends it a signed
  *     event (scripts/dev-event.js);
+ *   - imports every template of examples/workflows/ (inactive), its GetBill
+ *     credentials set to the sandbox's (other services' credentials are left
+ *     for the user to pick), again whenever a template file changed;
  *   - prints the direct link to the example workflow and the login, then every
  *     request the sandbox receives and every event dev:event sends.
  *
@@ -24,6 +27,7 @@
  * Ports: GETBILL_DEV_N8N_PORT (5678), GETBILL_DEV_SANDBOX_PORT (8787).
  */
 
+const crypto = require('crypto');
 const fs = require('fs');
 const net = require('net');
 const path = require('path');
@@ -57,6 +61,35 @@ const EVENTS_WORKFLOW_NAME = 'On a GetBill event, update the followup';
 const EVENTS_WEBHOOK_ID = '0d7c5e2a-8b41-4f6e-9a3d-5c1b7e9f2a60';
 const EVENTS_SELECTED = ['followup.created', 'followup.updated', 'followup.completed', 'followup.failed'];
 const UPDATE_NODE = 'Update the followup of the event';
+
+const TEMPLATES_DIR = path.join(ROOT, 'examples', 'workflows');
+
+/**
+ * The templates of examples/workflows/, ready to import into the sandbox: each
+ * with a stable id (from its file name), its GetBill credentials swapped for the
+ * sandbox's, and any other credential reference removed (n8n then asks for one).
+ */
+function templateWorkflows() {
+	const files = fs.existsSync(TEMPLATES_DIR) ? fs.readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.json')).sort() : [];
+	return files.map((file) => {
+		const id = `tpl${crypto.createHash('sha1').update(file).digest('hex').slice(0, 13)}`;
+		const wf = W.fromTemplate(path.join(TEMPLATES_DIR, file), {
+			id,
+			credentials: { [W.CREDENTIAL_TYPE]: CREDENTIAL, [W.WEBHOOK_CREDENTIAL_TYPE]: WEBHOOK_CREDENTIAL },
+		});
+		for (const n of wf.nodes) {
+			for (const type of Object.keys(n.credentials ?? {})) {
+				if (type !== W.CREDENTIAL_TYPE && type !== W.WEBHOOK_CREDENTIAL_TYPE) delete n.credentials[type];
+			}
+		}
+		return { file, workflow: wf };
+	});
+}
+
+/** A fingerprint of the template files, to import them again when one changed. */
+function templatesHash(templates) {
+	return crypto.createHash('sha1').update(JSON.stringify(templates.map((t) => [t.file, t.workflow]))).digest('hex');
+}
 
 const webhookPath = () => `/webhook/${EVENTS_WEBHOOK_ID}/webhook`;
 
@@ -345,6 +378,13 @@ async function main() {
 			await n8n.cliOk(['publish:workflow', `--id=${EVENTS_WORKFLOW_ID}`]);
 			writeState({ eventsWorkflowImported: true });
 		}
+		const templates = templateWorkflows();
+		const hash = templatesHash(templates);
+		if (templates.length && state.templatesHash !== hash) {
+			say(`importing the ${templates.length} templates of examples/workflows (inactive; GetBill credentials set to the sandbox's)`);
+			await n8n.importWorkflows(templates.map((t) => t.workflow));
+			writeState({ templatesHash: hash });
+		}
 
 		say(`starting n8n ${VERSION} on 127.0.0.1:${N8N_PORT} (log: ${path.relative(ROOT, N8N_LOG)})`);
 		fs.writeFileSync(N8N_LOG, '');
@@ -397,6 +437,7 @@ async function main() {
 				`            Production URL ${hookUrl}`,
 				`            secret ${WEBHOOK_SECRET} (credential "${WEBHOOK_CREDENTIAL.name}"), events ${EVENTS_SELECTED.join(', ')}`,
 				`            send a signed event: ${bold('npm run dev:event -- followup.completed')} [followup id, default def456ghi789]`,
+				`  Templates ${templates.length} from examples/workflows, in the Workflows list (inactive): ${url}/home/workflows`,
 				`  Sandbox   ${sandboxUrl}  (GetBill-like; credential "${CREDENTIAL.name}", client ${DEFAULT_CLIENT.clientId})`,
 				`            followups ${FOLLOWUP_IDS.join(', ')}, now in ${path.relative(ROOT, SANDBOX_FILE)}`,
 				'  Ctrl-C stops n8n and the sandbox.',
@@ -470,6 +511,7 @@ module.exports = {
 	EVENTS_SELECTED,
 	UPDATE_NODE,
 	webhookPath,
+	templateWorkflows,
 	readState,
 	pidAlive,
 	isDevProcess,

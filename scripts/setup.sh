@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# `npm run setup`: everything a fresh machine needs, then a build.
+# `npm run setup`: the full preparation for `npm run verify` (every test, on both
+# pinned n8n versions), then a build. To only try the nodes, `npm ci && npm run
+# dev` is enough: it installs the newest pinned n8n alone.
+# Before it starts it prints what it will install and why:
 # - the dev dependencies (npm ci; .npmrc keeps install scripts off)
 # - Debian's Chromium for the editor test (skipped when present)
 # - Debian's redis-server and postgresql for the queue-mode test (skipped when
@@ -8,8 +11,7 @@
 # - the two pinned n8n versions for the end-to-end suite, in a cache outside
 #   the repo (~/.cache/n8n-nodes-getbill-e2e or $GETBILL_E2E_CACHE; later runs
 #   reuse it)
-# A cold run takes 7 minutes on a quiet 2-core machine, 18 on a busy one, and
-# leaves 5.4 GB in that cache (plus about 1 GB in npm's own cache, ~/.npm).
+# GETBILL_SETUP_APT=0 skips the apt-get installs (the tests needing them are skipped).
 # Its last line says how long it took, the cache's size and what to run next.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,12 +28,35 @@ step() {
 }
 trap 'echo "setup: FAILED after $(elapsed) during: $STEP (see the lines above; npm run setup again keeps what is already installed)" >&2' ERR
 
+CACHE_DIR=${GETBILL_E2E_CACHE:-$HOME/.cache/n8n-nodes-getbill-e2e}
+APT_OK=0
+if [ "${GETBILL_SETUP_APT:-1}" != "0" ] && [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then APT_OK=1; fi
+WANT_APT=()
+command -v chromium >/dev/null 2>&1 || [ -x "${GETBILL_E2E_CHROMIUM:-/usr/bin/chromium}" ] || WANT_APT+=("chromium (about 460 MB with its libraries: the editor test drives n8n's editor in it)")
+command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || WANT_APT+=("redis-server (about 7 MB: the queue-mode test)")
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then WANT_APT+=("postgresql (about 60 MB: the queue-mode test)"); fi
+cat <<PLAN
+setup: this prepares the whole test suite (npm run verify). It installs:
+  - the dev dependencies with npm ci: about 1 GB in node_modules, 0.4 GB in npm's cache (~/.npm)
+  - n8n 2.41.1 (with Node 24 from npm) and n8n 2.8.4, the two versions the end-to-end tests run in:
+    about 5.4 GB in $CACHE_DIR, 6 to 15 minutes when not cached
+PLAN
+if [ "${#WANT_APT[@]}" -gt 0 ]; then
+	if [ "$APT_OK" = "1" ]; then
+		echo "  - with apt-get, as root (GETBILL_SETUP_APT=0 skips them; the tests needing them are then skipped):"
+	else
+		echo "  - NOT installed (needs root and apt-get, or GETBILL_SETUP_APT=0 was set); the tests needing them will be skipped:"
+	fi
+	for p in "${WANT_APT[@]}"; do echo "      $p"; done
+fi
+echo "  To only try the nodes, Ctrl-C now and run: npm ci && npm run dev"
+
 step "1/5 npm ci: the dev dependencies"
 npm ci --no-audit --no-fund
 
 step "2/5 chromium for the editor test"
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${GETBILL_E2E_CHROMIUM:-/usr/bin/chromium}" ]; then
-	if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+	if [ "$APT_OK" = "1" ]; then
 		echo "setup: installing Debian's chromium for the editor test"
 		apt-get update -qq
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
@@ -51,12 +76,12 @@ command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || QUEUE
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then QUEUE_MISSING+=(postgresql); fi
 if [ "${#QUEUE_MISSING[@]}" -eq 0 ]; then
 	echo "setup: redis-server and PostgreSQL are there"
-elif [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+elif [ "$APT_OK" = "1" ]; then
 	echo "setup: installing Debian's ${QUEUE_MISSING[*]} for the queue-mode test"
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${QUEUE_MISSING[@]}" >/dev/null
 else
-	echo "setup: ${QUEUE_MISSING[*]} not found and not installed (needs root and apt-get): the queue-mode test will be SKIPPED; install them (e.g. 'sudo apt-get install ${QUEUE_MISSING[*]}') to run it" >&2
+	echo "setup: ${QUEUE_MISSING[*]} not found and not installed (needs root and apt-get, and GETBILL_SETUP_APT not 0): the queue-mode test will be SKIPPED; install them (e.g. 'sudo apt-get install ${QUEUE_MISSING[*]}') to run it" >&2
 fi
 
 CACHE=$(node -e 'process.stdout.write(require("./test/e2e/install-n8n").cacheDir())')

@@ -31,7 +31,7 @@ const path = require('path');
 const { N8n, freshUserFolder } = require('./lib/n8n');
 const { installTarball, ROOT } = require('./lib/package');
 const { readState, selectedVersions, keepFolders } = require('./lib/setup');
-const { launch, signIn, screenshot, tid } = require('./lib/browser');
+const { launch, signIn, screenshot, tid, closeToasts, settled, shotSaver } = require('./lib/browser');
 const { ownerSession } = require('./lib/run');
 const W = require('./lib/workflows');
 
@@ -39,8 +39,6 @@ jest.setTimeout(180000);
 
 const DOCS_VERSION = '2.41.1';
 const VIEWPORT = { width: 1440, height: 1300 };
-const DOCS_DIR = path.join(ROOT, 'docs');
-const SHOTS_DIR = path.join(ROOT, '.e2e', 'screenshots');
 /**
  * The trigger panel shows the Production URL: n8n's webhook base URL, then the node's
  * webhookId, which the editor makes up (a random UUID) when the node is added from the
@@ -368,19 +366,6 @@ async function typeLocatorId(page, ndv, field, value) {
 	await input.blur();
 }
 
-/** Reads `read()` until it gives the same twice in a row, 200 ms apart (a list filled in over a few answers). */
-async function settled(page, read, { until = () => true, timeout = 20000 } = {}) {
-	const deadline = Date.now() + timeout;
-	let last = await read();
-	for (;;) {
-		await page.waitForTimeout(200);
-		const again = await read();
-		if (JSON.stringify(again) === JSON.stringify(last) && until(again)) return again;
-		if (Date.now() > deadline) return again;
-		last = again;
-	}
-}
-
 /** The records a From List dropdown shows. */
 const listedRecords = (page) => page.locator('[data-test-id="rlc-item"]:visible');
 
@@ -388,7 +373,7 @@ const listedRecords = (page) => page.locator('[data-test-id="rlc-item"]:visible'
 async function openFromList(page, ndv, field) {
 	await locatorInput(ndv, field).click();
 	await listedRecords(page).first().waitFor({ state: 'visible' });
-	return await settled(page, () => listedRecords(page).allInnerTexts());
+	return await settled(page, () => listedRecords(page).allInnerTexts(), { timeout: 20000 });
 }
 
 /** Types `text` in the open From List's search box; returns the labels listed once they are `expected` (or what is listed after 20 s). */
@@ -397,7 +382,7 @@ async function searchFromList(page, text, expected) {
 	const input = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
 	await input.fill(text);
 	const same = (labels) => JSON.stringify(labels) === JSON.stringify(expected);
-	return await settled(page, () => listedRecords(page).allInnerTexts(), { until: same });
+	return await settled(page, () => listedRecords(page).allInnerTexts(), { until: same, timeout: 20000 });
 }
 
 /** Runs the node open in the panel ("Execute step"; its button's words differ between versions, its test id does not). */
@@ -421,13 +406,6 @@ async function outputTable(ndv) {
 /** How a value shows in the output table. */
 const cellText = (value) => (value === null || value === undefined ? 'null' : String(value));
 
-/** Closes n8n's toasts ("Credential successfully created ..."), so they stay out of pictures. */
-async function closeToasts(page) {
-	const buttons = page.locator('.el-notification .el-notification__closeBtn:visible');
-	for (let i = (await buttons.count()) - 1; i >= 0; i--) await buttons.nth(i).click().catch(() => {});
-	await page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-}
-
 /** The pictures the README shows. */
 const DOCS_SHOTS = [
 	'node-panel.png',
@@ -441,20 +419,7 @@ const DOCS_SHOTS = [
 	'followup-from-list.png',
 ];
 
-function saveShot(buffer, version, name) {
-	const dir = path.join(SHOTS_DIR, version);
-	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, name), buffer);
-	if (!DOCS_SHOTS.includes(name)) return;
-	const docsFile = path.join(DOCS_DIR, name);
-	const update = /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_UPDATE_DOCS ?? '');
-	if (version === DOCS_VERSION && (update || !fs.existsSync(docsFile))) {
-		fs.mkdirSync(DOCS_DIR, { recursive: true });
-		const tmp = docsFile.replace(/\.png$/, '.tmp.png');
-		fs.writeFileSync(tmp, buffer);
-		fs.renameSync(tmp, docsFile);
-	}
-}
+const saveShot = shotSaver({ root: ROOT, docsVersion: DOCS_VERSION, docsShots: Object.fromEntries(DOCS_SHOTS.map((name) => [name, `docs/${name}`])) });
 
 describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (version) => {
 	let n8n;
@@ -737,17 +702,23 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await fillText(modal, 'clientId', 'test-client-id');
 		await fillText(modal, 'clientSecret', 'test-client-secret');
 		// The form scrolls inside the dialog; n8n lists Base URL last (after oAuth2Api's own fields).
-		await page.setViewportSize({ width: 1440, height: 900 });
-		// Scroll so that Client ID (label included) down to Base URL are in the picture.
-		await tid(modal, 'parameter-input-baseUrl').evaluate((baseUrl) => {
+		// A taller window, scrolled so that Grant Type (label included) down to Base URL are in the picture.
+		await page.setViewportSize({ width: 1440, height: 1200 });
+		const inPicture = await tid(modal, 'parameter-input-baseUrl').evaluate((baseUrl) => {
 			let box = baseUrl.parentElement;
 			while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
-			const clientId = document.querySelector('[data-test-id="editCredential-modal"] [data-test-id="parameter-input-clientId"]');
-			const label = clientId?.closest('[data-test-id="credential-connection-parameter"]') ?? clientId;
-			if (!box || !label) return baseUrl.scrollIntoView({ block: 'end' });
-			box.scrollTop += label.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
-			if (baseUrl.getBoundingClientRect().bottom > box.getBoundingClientRect().bottom) baseUrl.scrollIntoView({ block: 'end' });
+			const grantType = document.querySelector('[data-test-id="editCredential-modal"] [data-test-id="parameter-input-grantType"]');
+			const label = grantType?.closest('[data-test-id="credential-connection-parameter"]') ?? grantType;
+			if (box && label) box.scrollTop += label.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+			const view = (box ?? document.documentElement).getBoundingClientRect();
+			const shown = (el) => {
+				const r = el.getBoundingClientRect();
+				return r.top >= view.top - 1 && r.bottom <= view.bottom + 1 && r.top >= 0 && r.bottom <= window.innerHeight;
+			};
+			return { grantType: Boolean(grantType) && shown(grantType), baseUrl: shown(baseUrl) };
 		});
+		// The picture shows Grant Type and Base URL (and the fields between them)
+		expect(inPicture).toEqual({ grantType: true, baseUrl: true });
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
 		saveShot(await screenshot(page), version, 'credential-dialog.png');

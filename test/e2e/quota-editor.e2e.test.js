@@ -32,18 +32,15 @@
 const fs = require('fs');
 const path = require('path');
 
-const { N8n, freshUserFolder } = require('./lib/n8n');
-const { installTarball, ROOT } = require('./lib/package');
-const { readState, selectedVersions, keepFolders, writeReport } = require('./lib/setup');
-const { launch, signIn, screenshot, tid, canvasOutputHandles, canvasEdges } = require('./lib/browser');
-const { ownerSession } = require('./lib/run');
+const { ROOT } = require('./lib/package');
+const { selectedVersions } = require('./lib/setup');
+const { screenshot, tid, canvasOutputHandles, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver } = require('./lib/browser');
+const { startEditor, stopEditor } = require('./lib/editor');
 const W = require('./lib/workflows');
 
 jest.setTimeout(180000);
 
 const DOCS_VERSION = '2.41.1';
-const DOCS_DIR = path.join(ROOT, 'docs');
-const SHOTS_DIR = path.join(ROOT, '.e2e', 'screenshots');
 /** The canvas: wide enough for the sticky note and the loop side by side. */
 const CANVAS_VIEWPORT = { width: 1440, height: 900 };
 /** The panel: tall enough that the option's list opens below it (not over the Auto-Map notice). */
@@ -66,20 +63,7 @@ const OPTION_LABEL = 'When Write Quota Runs Out';
 /** The pictures for the README. */
 const DOCS_SHOTS = ['quota-loop.png', 'quota-option.png'];
 
-function saveShot(buffer, version, name) {
-	const dir = path.join(SHOTS_DIR, version);
-	fs.mkdirSync(dir, { recursive: true });
-	fs.writeFileSync(path.join(dir, name), buffer);
-	if (version !== DOCS_VERSION || !DOCS_SHOTS.includes(name)) return;
-	const docsFile = path.join(DOCS_DIR, name);
-	const update = /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_UPDATE_DOCS ?? '');
-	if (update || !fs.existsSync(docsFile)) {
-		fs.mkdirSync(DOCS_DIR, { recursive: true });
-		const tmp = docsFile.replace(/\.png$/, '.tmp.png');
-		fs.writeFileSync(tmp, buffer);
-		fs.renameSync(tmp, docsFile);
-	}
-}
+const saveShot = shotSaver({ root: ROOT, docsVersion: DOCS_VERSION, docsShots: Object.fromEntries(DOCS_SHOTS.map((name) => [name, `docs/${name}`])) });
 
 /** The template as a user's import posts it: its GetBill credential swapped for `credential` ({id, name}). */
 function templateWith(credential) {
@@ -90,39 +74,8 @@ function templateWith(credential) {
 	return wf;
 }
 
-/** Waits until every <img> under `scope` has loaded (node icons), so a picture never catches one half-drawn. */
-async function imagesLoaded(page, scope) {
-	await page.waitForFunction(
-		(el) => [...el.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0),
-		await scope.elementHandle(),
-		{ timeout: 20000 },
-	);
-}
-
-/** Closes n8n's toasts, so they stay out of pictures. */
-async function closeToasts(page) {
-	const buttons = page.locator('.el-notification .el-notification__closeBtn:visible');
-	for (let i = (await buttons.count()) - 1; i >= 0; i--) await buttons.nth(i).click().catch(() => {});
-	await page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
-}
-
-/** Reads `read()` until it gives the same twice in a row, 200 ms apart (the canvas redraws over a few frames). */
-async function settled(page, read, { until = () => true, timeout = 10000 } = {}) {
-	const deadline = Date.now() + timeout;
-	let last = await read();
-	for (;;) {
-		await page.waitForTimeout(200);
-		const again = await read();
-		if (JSON.stringify(again) === JSON.stringify(last) && until(again)) return again;
-		if (Date.now() > deadline) return again;
-		last = again;
-	}
-}
-
 describe.each(selectedVersions())('the write-quota loop template in the n8n %s editor (chromium)', (version) => {
-	let n8n;
-	let userFolder;
-	let browser;
+	let suite;
 	let page;
 	let baseUrl;
 	let rest;
@@ -131,29 +84,25 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 	const report = { version, template: path.relative(ROOT, TEMPLATE), cases: {} };
 
 	beforeAll(async () => {
-		const { tarball } = readState();
-		userFolder = freshUserFolder(`getbill-e2e-quota-editor-${version}-`);
-		installTarball(tarball, userFolder);
-		n8n = await new N8n({ version, userFolder }).init();
-		baseUrl = await n8n.start();
-		rest = await ownerSession(baseUrl);
-		// A credential as a user saves one (nothing here calls GetBill: port 9 on this machine takes no request).
-		const { id: _id, ...body } = W.credential({ name: CREDENTIAL.name, baseUrl: 'http://127.0.0.1:9' });
-		credential = (await rest('/rest/credentials', { method: 'POST', body })).data;
-		// The template, as a user's import gives it to n8n's REST API
-		const created = (await rest('/rest/workflows', { method: 'POST', body: templateWith(credential) })).data;
-		workflowId = created.id;
-		report.imported = { workflowId, credentialId: credential.id, connections: created.connections };
-		browser = await launch({ viewport: CANVAS_VIEWPORT });
-		page = browser.page;
-		await signIn(page, baseUrl);
+		suite = await startEditor({
+			version,
+			name: 'quota-editor',
+			viewport: CANVAS_VIEWPORT,
+			prepare: async (session) => {
+				// A credential as a user saves one (nothing here calls GetBill: port 9 on this machine takes no request).
+				const { id: _id, ...body } = W.credential({ name: CREDENTIAL.name, baseUrl: 'http://127.0.0.1:9' });
+				credential = (await session('/rest/credentials', { method: 'POST', body })).data;
+				// The template, as a user's import gives it to n8n's REST API
+				const created = (await session('/rest/workflows', { method: 'POST', body: templateWith(credential) })).data;
+				workflowId = created.id;
+				report.imported = { workflowId, credentialId: credential.id, connections: created.connections };
+			},
+		});
+		({ page, baseUrl, rest } = suite);
 	}, 300000);
 
 	afterAll(async () => {
-		writeReport(`quota-editor-${version}.json`, report);
-		await browser?.close();
-		await n8n?.stop();
-		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
+		await stopEditor(suite, `quota-editor-${version}.json`, report);
 	});
 
 	const getBillNode = () => tid(page, 'canvas-node').filter({ hasText: GETBILL }).first();

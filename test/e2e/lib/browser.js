@@ -170,4 +170,58 @@ async function canvasEdges(page) {
 	);
 }
 
-module.exports = { launch, setupOwner, signIn, screenshot, tid, canvasOutputHandles, canvasEdges, OWNER, CHROMIUM, CHROMIUM_ARGS };
+/** Closes n8n's toasts ("Credential successfully created ..."), so they stay out of pictures. */
+async function closeToasts(page) {
+	const buttons = page.locator('.el-notification .el-notification__closeBtn:visible');
+	for (let i = (await buttons.count()) - 1; i >= 0; i--) await buttons.nth(i).click().catch(() => {});
+	await page.locator('.el-notification:visible').first().waitFor({ state: 'hidden', timeout: 5000 }).catch(() => {});
+}
+
+/** Waits until every <img> under `scope` has loaded (node icons), so a picture never catches one half-drawn. */
+async function imagesLoaded(page, scope) {
+	await page.waitForFunction(
+		(el) => [...el.querySelectorAll('img')].every((img) => img.complete && img.naturalWidth > 0),
+		await scope.elementHandle(),
+		{ timeout: 20000 },
+	);
+}
+
+/** Reads `read()` until it gives the same twice in a row, 200 ms apart (the canvas redraws over a few frames). */
+async function settled(page, read, { until = () => true, timeout = 10000 } = {}) {
+	const deadline = Date.now() + timeout;
+	let last = await read();
+	for (;;) {
+		await page.waitForTimeout(200);
+		const again = await read();
+		if (JSON.stringify(again) === JSON.stringify(last) && until(again)) return again;
+		if (Date.now() > deadline) return again;
+		last = again;
+	}
+}
+
+/**
+ * The screenshots of a suite: each goes to .e2e/screenshots/<version>/<name>; the
+ * pictures the docs show (`docsShots`: name → path under the repository) are also
+ * written there from `docsVersion`, when missing or always with
+ * GETBILL_E2E_UPDATE_DOCS=1 (`npm run docs:screenshots`), through a temp file.
+ * @param {{root: string, docsVersion: string, docsShots: Record<string, string>}} opts
+ * @returns {(buffer: Buffer, version: string, name: string) => void}
+ */
+function shotSaver({ root, docsVersion, docsShots }) {
+	return (buffer, version, name) => {
+		const dir = path.join(root, '.e2e', 'screenshots', version);
+		fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+		fs.writeFileSync(path.join(dir, name), buffer);
+		if (version !== docsVersion || !docsShots[name]) return;
+		const docsFile = path.join(root, docsShots[name]);
+		const update = /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_UPDATE_DOCS ?? '');
+		if (update || !fs.existsSync(docsFile)) {
+			fs.mkdirSync(path.dirname(docsFile), { recursive: true });
+			const tmp = docsFile.replace(/\.png$/, '.tmp.png');
+			fs.writeFileSync(tmp, buffer);
+			fs.renameSync(tmp, docsFile);
+		}
+	};
+}
+
+module.exports = { launch, setupOwner, signIn, screenshot, tid, canvasOutputHandles, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver, OWNER, CHROMIUM, CHROMIUM_ARGS };

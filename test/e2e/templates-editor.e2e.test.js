@@ -1,0 +1,179 @@
+'use strict';
+
+/*
+ * The package as a user meets it in n8n's editor, in a real browser (Debian's
+ * chromium driven by playwright-core), on every pinned n8n version: `n8n start`
+ * with the packed package installed, the owner and credentials made over REST.
+ *
+ * - The node creator's search finds GetBill by the words users search for
+ *   (the nodes' codex aliases: "debt", "dunning", "collection", "recouvrement"),
+ *   both among triggers (an empty workflow) and among actions (after a
+ *   trigger); a word that is no alias ("xylophone") does not find it.
+ * - Every template of examples/workflows/ posted to `POST /rest/workflows` as a
+ *   user's import gives it (credentials swapped for the ones made here) opens in
+ *   the editor: every node drawn, its connections drawn, the overview sticky
+ *   note, no node flagged with issues (a missing parameter or credential).
+ *   Its picture (the canvas fitted to the view) is
+ *   .e2e/screenshots/<version>/templates/<file>.png, and
+ *   docs/templates/<file>.png from DOCS_VERSION (written when missing, or
+ *   always with GETBILL_E2E_UPDATE_DOCS=1: `npm run docs:screenshots`).
+ * What the editor showed goes to .e2e/reports/templates-editor-<version>.json.
+ */
+
+const fs = require('fs');
+const path = require('path');
+
+const { ROOT } = require('./lib/package');
+const { selectedVersions } = require('./lib/setup');
+const { screenshot, tid, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver } = require('./lib/browser');
+const { startEditor, stopEditor } = require('./lib/editor');
+const W = require('./lib/workflows');
+
+jest.setTimeout(180000);
+
+const DOCS_VERSION = '2.41.1';
+const VIEWPORT = { width: 1440, height: 900 };
+const TEMPLATES_DIR = path.join(ROOT, 'examples', 'workflows');
+const TEMPLATES = fs
+	.readdirSync(TEMPLATES_DIR)
+	.filter((f) => f.endsWith('.json'))
+	.sort();
+const STICKY = 'n8n-nodes-base.stickyNote';
+
+/** What users type in the node creator to find a debt-collection service. */
+const SEARCHES = ['debt', 'dunning', 'collection', 'recouvrement'];
+/** A word that is neither a name nor an alias of ours: the control. */
+const NOT_OURS = 'xylophone';
+
+const saveShot = shotSaver({
+	root: ROOT,
+	docsVersion: DOCS_VERSION,
+	docsShots: Object.fromEntries(TEMPLATES.map((f) => [`templates/${f.replace(/\.json$/, '.png')}`, `docs/templates/${f.replace(/\.json$/, '.png')}`])),
+});
+
+const read = (file) => JSON.parse(fs.readFileSync(path.join(TEMPLATES_DIR, file), 'utf8'));
+
+/** The edges a template's connections describe, as canvasEdges reads them. */
+function edgesOf(wf) {
+	const edges = [];
+	for (const [from, byType] of Object.entries(wf.connections ?? {})) {
+		for (const [type, outputs] of Object.entries(byType)) {
+			outputs.forEach((targets, output) => {
+				for (const t of targets ?? []) edges.push({ from, output, to: t.node, input: t.index, type });
+			});
+		}
+	}
+	const key = (e) => `${e.from}|${e.output}|${e.to}|${e.input}|${e.type}`;
+	return edges.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+describe.each(selectedVersions())('GetBill in the n8n %s node creator, and the templates in its editor (chromium)', (version) => {
+	let suite;
+	let page;
+	let baseUrl;
+	let rest;
+	/** credential type → the credential made here {id, name} */
+	const credentials = {};
+	const report = { version, searches: {}, templates: {} };
+
+	beforeAll(async () => {
+		suite = await startEditor({
+			version,
+			name: 'templates-editor',
+			viewport: VIEWPORT,
+			prepare: async (session) => {
+				// Credentials as a user saves them (nothing here sends a request: port 9 takes none).
+				const made = [
+					(({ id: _id, ...body }) => body)(W.credential({ name: 'GetBill account', baseUrl: 'http://127.0.0.1:9' })),
+					{ name: 'GetBill webhook', type: W.WEBHOOK_CREDENTIAL_TYPE, data: { secret: 'whsec_editor_test_only' } },
+					{ name: 'SMTP account', type: 'smtp', data: { user: 'n8n', password: 'unused', host: '127.0.0.1', port: 9, secure: false } },
+				];
+				for (const body of made) {
+					const saved = (await session('/rest/credentials', { method: 'POST', body })).data;
+					credentials[body.type] = { id: saved.id, name: saved.name };
+				}
+			},
+		});
+		({ page, baseUrl, rest } = suite);
+	}, 300000);
+
+	afterAll(async () => {
+		await stopEditor(suite, `templates-editor-${version}.json`, report);
+	});
+
+	/** The names of the node creator's items after searching `text` (once the list stopped changing). */
+	async function searchCreator(open, text) {
+		await open.click();
+		const search = tid(page, 'node-creator-search-bar');
+		await search.waitFor({ state: 'visible' });
+		const input = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
+		await input.fill(text);
+		const names = await settled(page, () =>
+			tid(page, 'item-iterator-item').evaluateAll((els) =>
+				els.filter((el) => el.dataset.keyboardNavType === 'node').map((el) => el.querySelector('[data-test-id="node-creator-item-name"], .el-tooltip__trigger, span')?.textContent.trim() || el.innerText.split('\n')[0].trim()),
+			),
+		);
+		await page.keyboard.press('Escape');
+		await tid(page, 'node-creator').waitFor({ state: 'hidden' }).catch(() => {});
+		return names;
+	}
+
+	test.each([['triggers (an empty workflow)'], ['actions (after a trigger)']])('the node creator search among %s finds GetBill by debt, dunning, collection, recouvrement; not by an unrelated word', async (where) => {
+		const afterTrigger = where.startsWith('actions');
+		let open;
+		if (afterTrigger) {
+			const wf = W.chain(undefined, 'Node creator search', [W.manualTrigger("When clicking 'Execute workflow'")]);
+			delete wf.id;
+			const created = (await rest('/rest/workflows', { method: 'POST', body: wf })).data;
+			await page.goto(`${baseUrl}/workflow/${created.id}`);
+			open = tid(page, 'canvas-handle-plus').first();
+		} else {
+			await page.goto(`${baseUrl}/workflow/new`);
+			open = tid(page, 'canvas-plus-button');
+		}
+		await open.waitFor({ state: 'visible' });
+		const found = {};
+		for (const text of [...SEARCHES, NOT_OURS]) found[text] = await searchCreator(open, text);
+		report.searches[where] = found;
+		for (const text of SEARCHES) expect({ text, found: found[text].includes('GetBill') }).toEqual({ text, found: true });
+		expect(found[NOT_OURS]).not.toContain('GetBill');
+	});
+
+	test.each(TEMPLATES)('the template %s opens in the editor: every node and connection drawn, the overview note, no node with issues; screenshot', async (file) => {
+		const wf = read(file);
+		for (const n of wf.nodes) {
+			for (const type of Object.keys(n.credentials ?? {})) {
+				if (!credentials[type]) throw new Error(`${file}: node "${n.name}" uses a ${type} credential this test does not make`);
+				n.credentials[type] = credentials[type];
+			}
+		}
+		const created = (await rest('/rest/workflows', { method: 'POST', body: wf })).data;
+		await page.setViewportSize(VIEWPORT);
+		await page.goto(`${baseUrl}/workflow/${created.id}`);
+		const nodes = wf.nodes.filter((n) => n.type !== STICKY);
+		const stickies = wf.nodes.filter((n) => n.type === STICKY);
+		await tid(page, 'canvas-node').first().waitFor({ state: 'visible' });
+		const drawn = await settled(page, async () => ({
+			nodes: (await tid(page, 'canvas-node').evaluateAll((els) => els.map((el) => el.dataset.nodeName ?? el.innerText.split('\n')[0]))).sort(),
+			stickies: await tid(page, 'sticky').count(),
+			issues: await tid(page, 'canvas-node').evaluateAll((els) =>
+				els.filter((el) => el.querySelector('[data-test-id="node-issues"]')).map((el) => el.dataset.nodeName ?? el.innerText.split('\n')[0]),
+			),
+			edges: (await canvasEdges(page)).sort((a, b) => `${a.from}|${a.output}|${a.to}`.localeCompare(`${b.from}|${b.output}|${b.to}`)),
+		}), { until: (d) => d.nodes.length === nodes.length && d.edges.length === edgesOf(wf).length });
+		report.templates[file] = { workflowId: created.id, ...drawn };
+		expect(drawn.nodes).toEqual(nodes.map((n) => n.name).sort());
+		expect(drawn.stickies).toBe(stickies.length);
+		expect(drawn.edges.map(({ from, output, to }) => ({ from, output, to }))).toEqual(edgesOf(wf).map(({ from, output, to }) => ({ from, output, to })));
+		expect(drawn.issues).toEqual([]);
+
+		// The picture: the whole workflow fitted to the view, the overview note in it
+		await tid(page, 'zoom-to-fit').click();
+		await page.waitForTimeout(800); // the fit animates
+		await closeToasts(page);
+		await imagesLoaded(page, tid(page, 'canvas'));
+		await page.mouse.move(1, 1);
+		await page.waitForTimeout(300);
+		saveShot(await screenshot(page), version, `templates/${file.replace(/\.json$/, '.png')}`);
+	});
+});
