@@ -37,7 +37,7 @@ command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || WANT_
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then WANT_APT+=("postgresql (about 60 MB: the queue-mode test)"); fi
 cat <<PLAN
 setup: this prepares the whole test suite (npm run verify). It installs:
-  - the dev dependencies with npm ci: about 1 GB in node_modules, 0.4 GB in npm's cache (~/.npm)
+  - the dev dependencies with npm ci: about 1 GB in node_modules, 1 GB in npm's cache (~/.npm)
   - n8n 2.41.1 (with Node 24 from npm) and n8n 2.8.4, the two versions the end-to-end tests run in:
     about 5.4 GB in $CACHE_DIR, 6 to 15 minutes when not cached
 PLAN
@@ -52,7 +52,10 @@ fi
 echo "  To only try the nodes, Ctrl-C now and run: npm ci && npm run dev"
 
 step "1/5 npm ci: the dev dependencies"
-npm ci --no-audit --no-fund
+# npm's warnings here are n8n's own packages' (ERESOLVE: @langchain/core under @n8n/node-cli's
+# AI SDK; EBADENGINE: isolated-vm wants Node 24) and harmless: only errors are shown.
+echo "setup: (npm's ERESOLVE and EBADENGINE warnings come from n8n's own packages and are harmless: not shown)"
+npm ci --no-audit --no-fund --loglevel=error
 
 step "2/5 chromium for the editor test"
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x "${GETBILL_E2E_CHROMIUM:-/usr/bin/chromium}" ]; then

@@ -58,7 +58,7 @@ describe.each(versions)('the packed tarball installed as the README says, in n8n
 		expect(fs.existsSync(path.join(n8nDir, 'nodes', 'node_modules', 'n8n-nodes-getbill', 'dist', 'nodes', 'GetBill', 'GetBill.node.js'))).toBe(true);
 	});
 
-	test('after the restart n8n offers GetBill, GetBill Trigger and both credentials', async () => {
+	test('after the restart n8n offers GetBill, GetBill Trigger and both credentials; Settings → Community Nodes lists nothing', async () => {
 		n8n = await new N8n({ version, userFolder }).init();
 		await n8n.start();
 		const get = await ownerSession(n8n.url);
@@ -66,5 +66,9 @@ describe.each(versions)('the packed tarball installed as the README says, in n8n
 		expect(nodes.sort()).toEqual(['n8n-nodes-getbill.getBill', 'n8n-nodes-getbill.getBillTool', 'n8n-nodes-getbill.getBillTrigger']);
 		const credentials = (await get('/types/credentials.json')).map((c) => c.name);
 		expect(credentials).toEqual(expect.arrayContaining(['getBillOAuth2Api', 'getBillWebhookApi']));
+		// Settings → Community Nodes lists only the packages n8n installed itself (its own
+		// records): after a tarball install it is empty, as the README says, though the nodes load.
+		const listed = await get('/rest/community-packages');
+		expect(listed.data).toEqual([]);
 	});
 });
