@@ -90,7 +90,7 @@ function walk(raw, into) {
 	const disposition = headers['content-disposition'] ?? '';
 	const filename = headerParam(disposition, 'filename') ?? headerParam(headers['content-type'], 'name');
 	if (/^attachment/i.test(disposition) || filename) {
-		into.attachments.push({ filename, contentType: type, content: bytes });
+		into.attachments.push({ filename, contentType: type, disposition: disposition.split(';')[0].trim().toLowerCase(), content: bytes });
 	} else if (type === 'text/html') {
 		into.html = (into.html ?? '') + bytes.toString('utf8').replace(/\r\n/g, '\n');
 	} else if (type.startsWith('text/')) {
@@ -100,7 +100,7 @@ function walk(raw, into) {
 
 /**
  * What a message's data says: its headers, subject, from and to (as written in the
- * headers), text and HTML bodies (line breaks as \n), attachments ({filename, contentType, content: Buffer}).
+ * headers), text and HTML bodies (line breaks as \n), attachments ({filename, contentType, disposition, content: Buffer}).
  */
 function parseMessage(raw) {
 	const { headers } = splitPart(raw);
