@@ -101,21 +101,20 @@ describe.each(selectedVersions())('GetBill in the n8n %s node creator, and the t
 		await stopEditor(suite, `templates-editor-${version}.json`, report);
 	});
 
-	/** The names of the node creator's items after searching `text` (once the list stopped changing). */
+	/** The names of the node creator's items after searching `text` (once the list changed and stopped changing). */
 	async function searchCreator(open, text) {
 		await open.click();
 		const search = tid(page, 'node-creator-search-bar');
 		await search.waitFor({ state: 'visible' });
 		const input = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
+		const items = () => tid(page, 'item-iterator-item').evaluateAll((els) => els.map((el) => ({ type: el.dataset.keyboardNavType, name: el.innerText.split('\n')[0].trim() })));
+		const before = JSON.stringify(await items());
 		await input.fill(text);
-		const names = await settled(page, () =>
-			tid(page, 'item-iterator-item').evaluateAll((els) =>
-				els.filter((el) => el.dataset.keyboardNavType === 'node').map((el) => el.querySelector('[data-test-id="node-creator-item-name"], .el-tooltip__trigger, span')?.textContent.trim() || el.innerText.split('\n')[0].trim()),
-			),
-		);
+		// The search waits for a pause in typing (2.41: a few hundred ms) before it filters the list.
+		const listed = await settled(page, items, { until: (list) => JSON.stringify(list) !== before, timeout: 10000 });
 		await page.keyboard.press('Escape');
 		await tid(page, 'node-creator').waitFor({ state: 'hidden' }).catch(() => {});
-		return names;
+		return listed.filter((i) => i.type === 'node').map((i) => i.name);
 	}
 
 	test.each([['triggers (an empty workflow)'], ['actions (after a trigger)']])('the node creator search among %s finds GetBill by debt, dunning, collection, recouvrement; not by an unrelated word', async (where) => {
