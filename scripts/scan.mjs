@@ -12,7 +12,7 @@
  *   - the tarball of `npm run pack` (compiled `.js` files and package.json),
  *   - the source the provenance would name: package.json, nodes/, credentials/.
  * Provenance itself exists only once GitHub Actions has published a version
- * (see README, "Releasing"): check it then with `npm audit signatures`.
+ * (see docs/releasing.md): check it then with `npm audit signatures`.
  *
  *   npm run scan                                         # pack, then both checks
  *   node scripts/scan.mjs --package-dir <dir> --source-dir <dir>   # given folders (tests)

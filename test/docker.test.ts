@@ -1,6 +1,6 @@
 /* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the example Dockerfile; tests run in Node.js, not inside n8n Cloud */
 /**
- * examples/docker/Dockerfile (README, "Running in queue mode"): Docker is not
+ * examples/docker/Dockerfile (docs/queue-mode.md): Docker is not
  * available to the tests, so the file is parsed and held to what the e2e suite
  * proves: the n8n image of the version queue mode is tested on, and this
  * package's name and version installed where n8n loads community packages.

@@ -245,7 +245,7 @@ describe('Simplify', () => {
 		}
 	});
 
-	it('pins the fields each resource keeps (the README lists them)', () => {
+	it('pins the fields each resource keeps (docs/operations.md lists them)', () => {
 		expect(DEBT.simplified).toEqual([
 			'id', 'firstname', 'lastname', 'email', 'phone', 'amount', 'currency', 'status', 'due_date',
 			'invoice_reference', 'internal_id', 'company', 'followups_count', 'payment_link',

@@ -406,7 +406,7 @@ async function outputTable(ndv) {
 /** How a value shows in the output table. */
 const cellText = (value) => (value === null || value === undefined ? 'null' : String(value));
 
-/** The pictures the README shows. */
+/** The pictures the README and docs/ show. */
 const DOCS_SHOTS = [
 	'node-panel.png',
 	'credential-dialog.png',

@@ -18,7 +18,7 @@ const SCOPES = ['debts:read', 'debts:write', 'followups:read', 'followups:write'
 const CRED = { id: 'gbV2Cred00000001', name: 'GetBill sandbox (version 2)' };
 const locator = (value, mode = 'list', cachedResultName) => ({ __rl: true, mode, value, ...(cachedResultName ? { cachedResultName } : {}) });
 
-/** What Simplify keeps (the README's table; pinned in test/actions/version2.test.ts). */
+/** What Simplify keeps (docs/operations.md's table; pinned in test/actions/version2.test.ts). */
 const SIMPLE_DEBT = ['id', 'firstname', 'lastname', 'email', 'phone', 'amount', 'currency', 'status', 'due_date', 'invoice_reference', 'internal_id', 'company', 'followups_count', 'payment_link'];
 const SIMPLE_FOLLOWUP = ['id', 'debt_id', 'type', 'status', 'direction', 'scheduled_at', 'call_date', 'summary', 'notes', 'duration_ms'];
 
