@@ -7,6 +7,9 @@
  * in double quotes, IDs the tests choose written into the SQL.
  */
 
+const path = require('path');
+const { spawnSync } = require('child_process');
+
 const { sleep } = require('./n8n');
 
 /** Statuses after which n8n does nothing more with an execution. */
@@ -43,4 +46,32 @@ async function outputsOf(query, flatted, executionId) {
 	return (node) => runData[node]?.[0]?.data?.main?.[0]?.map((i) => i.json);
 }
 
-module.exports = { ENDED, executionsOf, waitForExecutions, outputsOf };
+/**
+ * The last saved execution of a workflow in an n8n's sqlite database, whole: {id, status,
+ * resultData} (runData of every node, every run). For runs too large for what
+ * `n8n execute --rawOutput` prints: n8n exits before a print of a few MB has been written out.
+ * Read by a child on that install's node, with its sqlite3 and flatted modules.
+ * @param {import('./n8n').N8n} n8n an initialised N8n whose CLI ran the workflow
+ */
+function lastExecutionOf(n8n, workflowId) {
+	const modules = path.join(n8n.installDir, 'node_modules');
+	const script = `
+		const [modules, file, workflowId] = process.argv.slice(1);
+		const { Database, OPEN_READONLY } = require(modules + '/sqlite3');
+		const flatted = require(modules + '/flatted');
+		const sql = 'SELECT e.id, e.status, d.data FROM execution_entity e JOIN execution_data d ON d."executionId" = e.id WHERE e."workflowId" = ? ORDER BY e.id DESC LIMIT 1';
+		const db = new Database(file, OPEN_READONLY);
+		db.get(sql, [workflowId], (error, row) => {
+			if (error || !row) {
+				process.stderr.write(error ? error.message : 'no execution of ' + workflowId);
+				process.exitCode = 1;
+			} else process.stdout.write(JSON.stringify({ id: row.id, status: row.status, resultData: flatted.parse(row.data).resultData }));
+			db.close();
+		});
+	`;
+	const r = spawnSync(n8n.nodeBin, ['-e', script, modules, path.join(n8n.dataDir, 'database.sqlite'), workflowId], { encoding: 'utf8', maxBuffer: 1 << 30, timeout: 60000 });
+	if (r.status !== 0) throw new Error(`reading the last execution of ${workflowId} failed: ${r.stderr || r.error?.message}`);
+	return JSON.parse(r.stdout);
+}
+
+module.exports = { ENDED, executionsOf, waitForExecutions, outputsOf, lastExecutionOf };

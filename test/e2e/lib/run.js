@@ -32,9 +32,10 @@ const fs = require('fs');
  * packed package installed, the GetBill-like server (a client with `scopes`)
  * seeded by `seed(server)`, the credential pointing at it (and any other
  * `credentials`, as `n8n import:credentials` takes them) and the workflows.
+ * `env`: more environment for every n8n command (none unless given).
  * @returns {Promise<{server: any, n8n: any, userFolder: string}>}
  */
-async function setUpSuite({ version, name, scopes, credential, credentials = [], seed = () => {}, workflows }) {
+async function setUpSuite({ version, name, scopes, credential, credentials = [], seed = () => {}, workflows, env = {} }) {
 	const { GetBillServer } = require('../../server/getbill-server');
 	const { N8n, freshUserFolder } = require('./n8n');
 	const { installTarball } = require('./package');
@@ -45,7 +46,7 @@ async function setUpSuite({ version, name, scopes, credential, credentials = [],
 	const server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes }] });
 	await server.start();
 	seed(server);
-	const n8n = await new N8n({ version, userFolder }).init();
+	const n8n = await new N8n({ version, userFolder, env }).init();
 	await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') }), ...credentials]);
 	await n8n.importWorkflows(workflows);
 	return { server, n8n, userFolder };

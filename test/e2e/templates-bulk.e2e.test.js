@@ -1,0 +1,287 @@
+'use strict';
+
+/*
+ * The template examples/workflows/getbill-csv-overdue-invoices-to-debts.json
+ * inside real n8n, on every pinned version: Manual Trigger → Read/Write Files
+ * from Disk → Extract from File (CSV) → Edit Fields (columns to GetBill's
+ * names) → GetBill Debt Create Many (Auto-Map, Output Unsent Items, error
+ * output) → Unsent → Wait → Create Many; error output → "Refused rows".
+ *
+ * A CSV of 2,500 overdue invoices (three requests of Create Many: 1,000,
+ * 1,000 and 499 rows) goes through a write quota of 1 write per 5 s, so the
+ * run needs the loop twice. Two rows carry a phone GetBill refuses, one an
+ * amount the node refuses (`12,50`), one has no email and one no phone.
+ *
+ * The template is imported as it is but for its id, the credential and the
+ * path it reads: `/home/node/.n8n-files/…` (n8n's Docker image) becomes the
+ * same file under a temporary HOME, with n8n's file access restriction left at
+ * its default (`~/.n8n-files`), as the template's Setup tells a user.
+ *
+ * Also: every node type and version of every template in examples/workflows
+ * exists in that n8n (n8n runs an unknown version of a node as its newest one,
+ * without a word).
+ */
+
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { spawnSync } = require('child_process');
+
+const { selectedVersions } = require('./lib/setup');
+const W = require('./lib/workflows');
+const { useSuite } = require('./lib/run');
+const { lastExecutionOf } = require('./lib/executions');
+const { ensureN8n } = require('./install-n8n');
+
+jest.setTimeout(300000);
+
+const EXAMPLES = path.join(__dirname, '..', '..', 'examples', 'workflows');
+const TEMPLATE = path.join(EXAMPLES, 'getbill-csv-overdue-invoices-to-debts.json');
+const WORKFLOW_ID = 'gbCsvDebts000001';
+const CREATE = 'Create debts in GetBill';
+const WAIT = 'Wait until the quota frees up';
+const REFUSED = 'Refused rows';
+const READ = 'Read the CSV file';
+/** The path the template reads (n8n's Docker image) and the home folder in it */
+const TEMPLATE_PATH = '/home/node/.n8n-files/overdue-invoices.csv';
+const TEMPLATE_HOME = '/home/node';
+
+const SCOPES = ['debts:read', 'debts:write'];
+const CRED = { id: 'gbCsvCred0000001', name: 'GetBill sandbox (CSV)' };
+const API = '/external-api/v1';
+const BATCH_NAME = 'Overdue invoices (CSV)';
+
+const ROWS = 2500;
+/** Rows GetBill refuses (a phone too short): one in the first request, one in the last */
+const REFUSED_BY_GETBILL = [17, 2345];
+/** A row the node refuses before any request: an amount with a decimal comma */
+const REFUSED_BY_NODE = [1500];
+const NO_EMAIL = 3;
+const NO_PHONE = 4;
+/** A quoted cell with a comma */
+const QUOTED = 5;
+
+const pad = (n, width) => String(n).padStart(width, '0');
+
+/** The CSV's rows, as a user's accounting export: its own column names. */
+const rows = Array.from({ length: ROWS }, (_, n) => ({
+	invoice_number: `INV-CSV-${pad(n, 5)}`,
+	first_name: `Csv${n}`,
+	last_name: n === QUOTED ? 'Martin, Jr.' : 'Overdue',
+	email: n === NO_EMAIL ? '' : `csv${n}@example.com`,
+	phone: n === NO_PHONE ? '' : REFUSED_BY_GETBILL.includes(n) ? '+3312' : `+336${pad(n, 8)}`,
+	amount: REFUSED_BY_NODE.includes(n) ? '12,50' : `${100 + (n % 900)}.50`,
+	currency: n % 10 === 9 ? 'usd' : 'EUR',
+	due_date: `2026-${pad(1 + (n % 12), 2)}-${pad(1 + (n % 28), 2)}`,
+}));
+const COLUMNS = Object.keys(rows[0]);
+const cell = (value) => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const CSV = [COLUMNS.join(','), ...rows.map((row) => COLUMNS.map((c) => cell(row[c])).join(','))].join('\n') + '\n';
+
+const refusedRows = [...REFUSED_BY_GETBILL, ...REFUSED_BY_NODE].sort((a, b) => a - b);
+const validRows = rows.filter((_, n) => !refusedRows.includes(n));
+
+/** The debt GetBill must hold for a valid row (an empty cell is not sent: null). */
+const expectedDebt = (row) => ({
+	invoice_reference: row.invoice_number,
+	firstname: row.first_name,
+	lastname: row.last_name,
+	email: row.email || null,
+	phone: row.phone || null,
+	amount: Number(row.amount),
+	currency: row.currency.toUpperCase(),
+	due_date: row.due_date,
+});
+
+/** The template as the e2e imports it: its id, the credential and the path it reads; nothing else. */
+function imported(csvPath) {
+	const wf = W.fromTemplate(TEMPLATE, { id: WORKFLOW_ID, credential: CRED });
+	wf.nodes.find((n) => n.name === READ).parameters.fileSelector = csvPath;
+	return wf;
+}
+
+/**
+ * Which versions of `types` an n8n install has: {type: [versions]}, or null for a type it
+ * does not have. Read with that install's own node, from each package's dist/known/nodes.json.
+ */
+async function nodeVersionsIn(version, types) {
+	const { nodeBin, dir } = await ensureN8n(version);
+	const script = `
+const path = require('path');
+const out = {};
+for (const type of JSON.parse(process.argv[1])) {
+	const dot = type.lastIndexOf('.');
+	const root = path.join(process.argv[2], 'node_modules', type.slice(0, dot));
+	let known;
+	try { known = require(path.join(root, 'dist', 'known', 'nodes.json')); } catch { out[type] = null; continue; }
+	const entry = known[type.slice(dot + 1)];
+	if (!entry) { out[type] = null; continue; }
+	const node = new (require(path.join(root, entry.sourcePath))[entry.className])();
+	out[type] = node.nodeVersions ? Object.keys(node.nodeVersions).map(Number) : [].concat(node.description.version);
+}
+console.log(JSON.stringify(out));`;
+	const r = spawnSync(nodeBin, ['-e', script, JSON.stringify(types), dir], { encoding: 'utf8', cwd: dir, timeout: 120000 });
+	if (r.status !== 0) throw new Error(`reading the node versions of n8n ${version} failed: ${r.stderr.slice(-2000)}`);
+	return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+describe('examples/workflows/getbill-csv-overdue-invoices-to-debts.json', () => {
+	const template = JSON.parse(fs.readFileSync(TEMPLATE, 'utf8'));
+	const byName = Object.fromEntries(template.nodes.map((n) => [n.name, n]));
+	const to = (node, output = 0) => (template.connections[node]?.main?.[output] ?? []).map((c) => c.node);
+
+	test('Manual Trigger → Read → Extract (CSV) → Map → Create Many (Auto-Map, Output Unsent Items, error output); Unsent → Wait → Create Many; error → Refused rows', () => {
+		const chain = template.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote').map((n) => [n.name, n.type, n.typeVersion]);
+		expect(chain).toEqual([
+			['When clicking ‘Execute workflow’', 'n8n-nodes-base.manualTrigger', 1],
+			[READ, 'n8n-nodes-base.readWriteFile', 1.1],
+			['Extract rows from CSV', 'n8n-nodes-base.extractFromFile', 1.1],
+			['Map columns to GetBill fields', 'n8n-nodes-base.set', 3.4],
+			[CREATE, W.GETBILL_TYPE, 2],
+			[WAIT, 'n8n-nodes-base.wait', 1.1],
+			[REFUSED, 'n8n-nodes-base.set', 3.4],
+		]);
+		expect(to('When clicking ‘Execute workflow’')).toEqual([READ]);
+		expect(to(READ)).toEqual(['Extract rows from CSV']);
+		expect(to('Extract rows from CSV')).toEqual(['Map columns to GetBill fields']);
+		expect(to('Map columns to GetBill fields')).toEqual([CREATE]);
+		expect(template.connections[CREATE].main.map((targets) => targets.map((c) => c.node))).toEqual([[], [WAIT], [REFUSED]]);
+		expect(to(WAIT)).toEqual([CREATE]);
+		expect(byName[READ].parameters.fileSelector).toBe(TEMPLATE_PATH);
+		expect(byName[CREATE].onError).toBe('continueErrorOutput');
+		expect(byName[CREATE].parameters).toEqual({
+			resource: 'debt',
+			operation: 'createMany',
+			fieldsToSend: 'autoMapInputData',
+			options: { batchName: BATCH_NAME, whenQuotaRunsOut: 'outputUnsent' },
+		});
+		expect(byName[WAIT].parameters).toEqual({ resume: 'specificTime', dateTime: '={{ $json.getbill_quota_frees_at }}' });
+		// The Setup names where n8n reads files by default.
+		expect(byName.Overview.parameters.content).toContain('`/home/node/.n8n-files`');
+		expect(byName.Overview.parameters.content).toContain('N8N_RESTRICT_FILE_ACCESS_TO');
+	});
+
+	test('the e2e imports it changed only in its id, the credential and the path it reads', () => {
+		const expected = JSON.parse(JSON.stringify(template));
+		expected.id = WORKFLOW_ID;
+		expected.nodes.find((n) => n.name === CREATE).credentials = { getBillOAuth2Api: { id: CRED.id, name: CRED.name } };
+		expected.nodes.find((n) => n.name === READ).parameters.fileSelector = '/tmp/home/.n8n-files/overdue-invoices.csv';
+		expect(imported('/tmp/home/.n8n-files/overdue-invoices.csv')).toEqual(expected);
+	});
+});
+
+const versions = selectedVersions();
+
+describe.each(versions)('CSV of overdue invoices to GetBill debts (template) in n8n %s', (version) => {
+	// n8n's HOME for this suite: the template's /home/node, with the CSV in .n8n-files as Setup says.
+	const home = fs.mkdtempSync(path.join(os.tmpdir(), `getbill-e2e-csv-home-${version}-`));
+	const csvPath = TEMPLATE_PATH.replace(TEMPLATE_HOME, home);
+	const suite = useSuite({
+		version,
+		name: 'templates-bulk',
+		scopes: SCOPES,
+		credential: CRED,
+		workflows: [imported(csvPath)],
+		env: { HOME: home },
+	});
+	const { execute, report } = suite;
+	afterAll(() => fs.rmSync(home, { recursive: true, force: true }));
+
+	test('every node type and version of every template exists in this n8n', async () => {
+		const used = {};
+		for (const file of fs.readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')).sort()) {
+			for (const n of JSON.parse(fs.readFileSync(path.join(EXAMPLES, file), 'utf8')).nodes) {
+				if (!n.type.startsWith('n8n-nodes-getbill.')) (used[n.type] ??= new Set()).add(`${file}: ${n.typeVersion}`);
+			}
+		}
+		const known = await nodeVersionsIn(version, Object.keys(used));
+		const missing = [];
+		for (const [type, uses] of Object.entries(used)) {
+			for (const use of uses) {
+				const typeVersion = Number(use.split(': ').pop());
+				if (!known[type]?.includes(typeVersion)) missing.push(`${use.split(':')[0]}: ${type} ${typeVersion} (n8n ${version} has ${known[type] ? known[type].join(', ') : 'no such node'})`);
+			}
+		}
+		report.cases.nodeVersions = known;
+		expect(missing).toEqual([]);
+	});
+
+	test(`${ROWS} rows through 1 write per 5 s: every valid row one debt, the refused rows named in "Refused rows", no 429`, async () => {
+		const { server } = suite;
+		fs.mkdirSync(path.dirname(csvPath), { recursive: true });
+		fs.writeFileSync(csvPath, CSV);
+		server.setQuota('writes', { limit: 1, windowSeconds: 5, used: 0 });
+		const r = await execute(WORKFLOW_ID);
+		// The run is read from n8n's database: what `n8n execute` prints of a run this large is cut short.
+		const execution = lastExecutionOf(suite.n8n, WORKFLOW_ID);
+		const { runData, error } = execution.resultData;
+		if (!r.ok || error || execution.status !== 'success') {
+			throw new Error(`expected success: exit ${r.code}, status ${execution.status}, ${error?.message ?? ''} ${error?.description ?? ''}\n${r.stderr.slice(-3000)}`);
+		}
+
+		// Three requests of Create Many, none answered 429; the 2nd and 3rd only once the quota freed up.
+		const requests = r.api.map((q) => ({ method: q.method, path: q.path.slice(API.length), status: q.status, debts: JSON.parse(q.rawBody).debts.length, startedAt: q.startedAt }));
+		report.cases.csv = { rows: ROWS, ms: r.ms, requests: requests.map(({ startedAt, ...q }) => ({ ...q, at: startedAt - requests[0].startedAt })) };
+		expect(requests.map(({ method, path: p, status, debts }) => [method, p, status, debts])).toEqual([
+			['POST', '/debts/batch', 200, 1000],
+			['POST', '/debts/batch', 200, 1000],
+			['POST', '/debts/batch', 200, ROWS - 1000 - 1000 - REFUSED_BY_NODE.length],
+		]);
+		expect(r.api.filter((q) => q.status === 429)).toEqual([]);
+		for (let i = 1; i < requests.length; i++) expect(requests[i].startedAt - requests[i - 1].startedAt).toBeGreaterThanOrEqual(4500);
+
+		// What was sent: GetBill's field names only (Auto-Map of the mapped columns), never getbill_quota_frees_at.
+		const sent = r.api.flatMap((q) => JSON.parse(q.rawBody).debts);
+		expect(r.api.map((q) => JSON.parse(q.rawBody).batch_name)).toEqual(Array(3).fill(BATCH_NAME));
+		const keys = new Set(sent.flatMap((d) => Object.keys(d)));
+		expect([...keys].sort()).toEqual(['amount', 'currency', 'due_date', 'email', 'firstname', 'invoice_reference', 'lastname', 'phone', 'temp_id']);
+		expect(sent.find((d) => d.invoice_reference === rows[NO_EMAIL].invoice_number)).not.toHaveProperty('email');
+		expect(sent.find((d) => d.invoice_reference === rows[NO_PHONE].invoice_number)).not.toHaveProperty('phone');
+		// Every row but the one the node refused sent exactly once.
+		expect(sent.map((d) => d.invoice_reference).sort()).toEqual(rows.filter((_, n) => !REFUSED_BY_NODE.includes(n)).map((row) => row.invoice_number).sort());
+
+		// GetBill's state: every valid row exactly one debt, with the row's values.
+		const debts = [...server.debtRecords.values()].filter((d) => String(d.invoice_reference).startsWith('INV-CSV-'));
+		expect(debts).toHaveLength(validRows.length);
+		const byInvoice = new Map(debts.map((d) => [d.invoice_reference, d]));
+		expect(byInvoice.size).toBe(validRows.length);
+		for (const row of validRows) {
+			const debt = byInvoice.get(row.invoice_number);
+			const expected = expectedDebt(row);
+			expect(Object.fromEntries(Object.keys(expected).map((k) => [k, debt?.[k] ?? null]))).toEqual(expected);
+		}
+		expect([...server.imports.values()].filter((i) => i.batch_name === BATCH_NAME).map((i) => i.debt_ids.length).reduce((a, b) => a + b, 0)).toBe(validRows.length);
+
+		// The loop: Create Many ran three times (twice handing rows on to Unsent), the Wait twice.
+		const runs = runData[CREATE];
+		const perRun = runs.map((run) => ({
+			done: (run.data.main[0] ?? []).length,
+			unsent: (run.data.main[1] ?? []).length,
+			refused: (run.data.main[2] ?? []).length,
+			freesAt: run.data.main[1]?.[0]?.json.getbill_quota_frees_at,
+		}));
+		Object.assign(report.cases.csv, { debtsCreated: debts.length, getBillRuns: runs.length, waitRuns: runData[WAIT]?.length ?? 0, perRun, status429: 0 });
+		expect(perRun.map(({ done, unsent, refused }) => [done, unsent, refused])).toEqual([
+			[999, 1499, 2],
+			[1000, 499, 0],
+			[498, 0, 1],
+		]);
+		expect(runData[WAIT]).toHaveLength(2);
+		for (const { freesAt } of perRun.slice(0, 2)) expect(freesAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?([+-]\d\d:\d\d|Z)$/);
+		// The Done outputs: one item per debt created, with its GetBill id.
+		const done = runs.flatMap((run) => run.data.main[0] ?? []);
+		expect(done.map((o) => o.json.id).sort()).toEqual(debts.map((d) => d.id).sort());
+
+		// Refused rows: each refused row once, named by its invoice and name, with the reason.
+		const refused = (runData[REFUSED] ?? []).flatMap((run) => run.data.main[0] ?? []).map((o) => o.json);
+		report.cases.csv.refusedRows = refused;
+		expect(refused.map((o) => o.invoice_reference).sort()).toEqual(refusedRows.map((n) => rows[n].invoice_number).sort());
+		for (const o of refused) {
+			const n = rows.findIndex((row) => row.invoice_number === o.invoice_reference);
+			expect(Object.keys(o).sort()).toEqual(['firstname', 'invoice_reference', 'lastname', 'reason']);
+			expect([o.firstname, o.lastname]).toEqual([rows[n].first_name, rows[n].last_name]);
+			if (REFUSED_BY_GETBILL.includes(n)) expect(o.reason).toMatch(/^GetBill did not create the debt of item \d+: phone: phone number too short$/);
+			else expect(o.reason).toMatch(/Amount \(amount\).*must be a number/);
+		}
+	});
+});
