@@ -8,7 +8,7 @@
  */
 
 const path = require('path');
-const { spawnSync } = require('child_process');
+const { execFile, spawnSync } = require('child_process');
 
 const { sleep } = require('./n8n');
 
@@ -74,4 +74,29 @@ function lastExecutionOf(n8n, workflowId) {
 	return JSON.parse(r.stdout);
 }
 
-module.exports = { ENDED, executionsOf, waitForExecutions, outputsOf, lastExecutionOf };
+/**
+ * `query(sql)` over the sqlite database of an n8n user folder (also while n8n runs):
+ * read-only, with the sqlite3 module of that n8n install, under the node that runs it
+ * (its native build is for that node); resolves to the rows.
+ * @param {{installDir: string, dataDir: string, nodeBin: string}} n8n an init()ed N8n
+ */
+function sqliteQuery(n8n) {
+	const sqlite3 = path.join(n8n.installDir, 'node_modules', 'sqlite3');
+	const database = path.join(n8n.dataDir, 'database.sqlite');
+	const script = `
+		const [sqlite3, file, sql] = process.argv.slice(1);
+		const db = new (require(sqlite3).Database)(file, require(sqlite3).OPEN_READONLY);
+		db.all(sql, (err, rows) => {
+			if (err) { console.error(err.message); process.exitCode = 1; } else process.stdout.write(JSON.stringify(rows));
+			db.close();
+		});
+	`;
+	return (sql) =>
+		new Promise((resolve, reject) => {
+			execFile(n8n.nodeBin, ['-e', script, sqlite3, database, sql], { encoding: 'utf8', timeout: 30000 }, (err, stdout, stderr) =>
+				err ? reject(new Error(`sqlite query failed: ${stderr || err.message}\n${sql}`)) : resolve(JSON.parse(stdout)),
+			);
+		});
+}
+
+module.exports = { ENDED, executionsOf, waitForExecutions, outputsOf, lastExecutionOf, sqliteQuery };
