@@ -79,7 +79,13 @@ function getBillProblems(node: INode, description: INodeTypeDescription): string
 		return [`${at}: operation "${operation}" does not exist for resource "${resource}"`];
 	}
 	const problems: string[] = [];
-	const values = { ...node.parameters, resource, operation };
+	// What the node runs with: the saved parameters and every default they leave out (e.g. Fields to Send = Define Below)
+	const values = {
+		...(NodeHelpers.getNodeParameters(description.properties, { ...node.parameters, resource, operation }, true, false, node, description) ?? {}),
+		...node.parameters,
+		resource,
+		operation,
+	};
 	for (const [key, value] of Object.entries(node.parameters)) {
 		const properties = description.properties.filter((p) => p.name === key && NodeHelpers.displayParameter(values, p, node, description));
 		if (!properties.length) {
