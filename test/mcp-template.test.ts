@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports -- reads the template file; tests run in Node.js, not inside n8n Cloud */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the template file; tests run in Node.js, not inside n8n Cloud */
 /**
  * The template examples/workflows/getbill-voice-agent-mcp-tools.json (GetBill
  * tools behind n8n's MCP Server Trigger): a template by the project's
