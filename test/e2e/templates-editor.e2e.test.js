@@ -87,6 +87,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s node creator, and the t
 					(({ id: _id, ...body }) => body)(W.credential({ name: 'GetBill account', baseUrl: 'http://127.0.0.1:9' })),
 					{ name: 'GetBill webhook', type: W.WEBHOOK_CREDENTIAL_TYPE, data: { secret: 'whsec_editor_test_only' } },
 					{ name: 'SMTP account', type: 'smtp', data: { user: 'n8n', password: 'unused', host: '127.0.0.1', port: 9, secure: false } },
+					{ name: 'MCP bearer token', type: 'httpBearerAuth', data: { token: 'editor-test-only' } },
 				];
 				for (const body of made) {
 					const saved = (await session('/rest/credentials', { method: 'POST', body })).data;

@@ -393,6 +393,22 @@ class N8n {
 	}
 
 	/**
+	 * Waits until a started n8n answers a production URL (a webhook, an MCP trigger) with
+	 * anything but 404: n8n registers a published workflow's URLs shortly after it is up.
+	 * Probes with `POST {}` (an empty body: no webhook of the suite acts on it).
+	 */
+	async waitForProductionUrl(url, { timeoutMs = 60000 } = {}) {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+			await res.text();
+			if (res.status !== 404) return res.status;
+			if (Date.now() > deadline) throw new Error(`${url} still 404 after ${timeoutMs / 1000} s:\n${this.serverOutput().slice(-3000)}`);
+			await sleep(250);
+		}
+	}
+
+	/**
 	 * Stops what start() started: SIGTERM to its process group, SIGKILL after `timeoutMs`.
 	 * @param {object} [opts]
 	 * @param {number} [opts.timeoutMs] how long n8n may take to shut down (20 s)
