@@ -702,23 +702,23 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		await fillText(modal, 'clientId', 'test-client-id');
 		await fillText(modal, 'clientSecret', 'test-client-secret');
 		// The form scrolls inside the dialog; n8n lists Base URL last (after oAuth2Api's own fields).
-		// A taller window, scrolled so that Grant Type (label included) down to Base URL are in the picture.
+		// A taller window, scrolled so that Grant Type (label included) is at the top of the picture:
+		// Grant Type, Client ID, Client Secret and Scope are in it (Base URL, last, may be below).
 		await page.setViewportSize({ width: 1440, height: 1200 });
-		const inPicture = await tid(modal, 'parameter-input-baseUrl').evaluate((baseUrl) => {
-			let box = baseUrl.parentElement;
+		const inPicture = await tid(modal, 'parameter-input-grantType').evaluate((grantType) => {
+			let box = grantType.parentElement;
 			while (box && !/(auto|scroll)/.test(getComputedStyle(box).overflowY)) box = box.parentElement;
-			const grantType = document.querySelector('[data-test-id="editCredential-modal"] [data-test-id="parameter-input-grantType"]');
-			const label = grantType?.closest('[data-test-id="credential-connection-parameter"]') ?? grantType;
-			if (box && label) box.scrollTop += label.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
+			const label = grantType.closest('[data-test-id="credential-connection-parameter"]') ?? grantType;
+			if (box) box.scrollTop += label.getBoundingClientRect().top - box.getBoundingClientRect().top - 8;
 			const view = (box ?? document.documentElement).getBoundingClientRect();
-			const shown = (el) => {
-				const r = el.getBoundingClientRect();
-				return r.top >= view.top - 1 && r.bottom <= view.bottom + 1 && r.top >= 0 && r.bottom <= window.innerHeight;
+			const shown = (field) => {
+				const el = document.querySelector(`[data-test-id="editCredential-modal"] [data-test-id="parameter-input-${field}"]`);
+				const r = el?.getBoundingClientRect();
+				return Boolean(r) && r.top >= view.top - 1 && r.bottom <= view.bottom + 1 && r.top >= 0 && r.bottom <= window.innerHeight;
 			};
-			return { grantType: Boolean(grantType) && shown(grantType), baseUrl: shown(baseUrl) };
+			return Object.fromEntries(['grantType', 'clientId', 'clientSecret', 'scope'].map((f) => [f, shown(f)]));
 		});
-		// The picture shows Grant Type and Base URL (and the fields between them)
-		expect(inPicture).toEqual({ grantType: true, baseUrl: true });
+		expect(inPicture).toEqual({ grantType: true, clientId: true, clientSecret: true, scope: true });
 		await page.mouse.move(1, 1);
 		await page.waitForTimeout(300);
 		saveShot(await screenshot(page), version, 'credential-dialog.png');
