@@ -51,6 +51,29 @@ interface Template {
 type Connection = { node: string; type: string; index: number };
 
 const getBill = new GetBill().description;
+/**
+ * The tool variant n8n makes of GetBill (`getBillTool`): the same description with the two
+ * parameters n8n adds (n8n's tool-generation/ai-tools.js, convertNodeToAiTool: Tool
+ * Description auto/manual, and the manual Description).
+ */
+const getBillTool: INodeTypeDescription = {
+	...getBill,
+	properties: [
+		{
+			displayName: 'Tool Description',
+			name: 'descriptionType',
+			type: 'options',
+			noDataExpression: true,
+			options: [
+				{ name: 'Set Automatically', value: 'auto' },
+				{ name: 'Set Manually', value: 'manual' },
+			],
+			default: 'auto',
+		},
+		{ displayName: 'Description', name: 'toolDescription', type: 'string', default: '', required: true, displayOptions: { show: { descriptionType: ['manual'] } } },
+		...getBill.properties,
+	],
+};
 const trigger = new GetBillTrigger().description;
 
 /** The sections of a sticky note: `## Heading` → its text. */
@@ -162,7 +185,8 @@ function problems(template: Template): string[] {
 
 	// This package's nodes: GetBill in version 2 with what it has; the trigger's events.
 	for (const node of nodes) {
-		if (node.type === GETBILL || node.type === GETBILL_TOOL) found.push(...getBillProblems(node, getBill));
+		if (node.type === GETBILL) found.push(...getBillProblems(node, getBill));
+		else if (node.type === GETBILL_TOOL) found.push(...getBillProblems(node, getBillTool));
 		else if (node.type === TRIGGER) {
 			const events = (trigger.properties.find((p) => p.name === 'events')!.options ?? []).map((o) => ('value' in o ? o.value : undefined));
 			if (node.typeVersion !== 1) found.push(`GetBill Trigger "${node.name}" is typeVersion ${node.typeVersion}, not 1`);
