@@ -17,8 +17,19 @@ import { WRITE_OPERATIONS } from './actions/options';
 import { router } from './actions/router';
 import { listSearch } from './methods/listSearch';
 
+/**
+ * A node description with n8n 2.41's node-level `builderHint` for its AI
+ * workflow builder (n8n-workflow's IBuilderHint, of which these two parts are
+ * used), which the n8n-workflow 2.8 this package builds against lacks; n8n
+ * 2.8 ignores it. Never on a property named operation, resource or mode:
+ * n8n 2.41 refuses to load such a node.
+ */
+export type WithBuilderHint = INodeTypeDescription & {
+	builderHint?: { searchHint?: string; relatedNodes?: Array<{ nodeType: string; relationHint: string }> };
+};
+
 export class GetBill implements INodeType {
-	description: INodeTypeDescription = {
+	description: WithBuilderHint = {
 		displayName: 'GetBill',
 		name: 'getBill',
 		icon: { light: 'file:getbill.svg', dark: 'file:getbill.dark.svg' },
@@ -32,6 +43,23 @@ export class GetBill implements INodeType {
 			name: 'GetBill',
 		},
 		usableAsTool: true,
+		builderHint: {
+			searchHint:
+				'GetBill debt collection: debts, followups (calls, emails, SMS), debtors, creditors, reports, company credits and users. ' +
+				'Pick a resource and an operation. IDs are GetBill IDs, e.g. data.id or data.debt_id of a GetBill Trigger event. ' +
+				'Create and Update send the fields set on the node, or with Fields to Send "Auto-Map Input Data" the input item\'s fields named as GetBill names them (firstname, amount, email). ' +
+				'Writes count against GetBill\'s 500 per hour.',
+			relatedNodes: [
+				{
+					nodeType: 'n8n-nodes-getbill.getBillTrigger',
+					relationHint: 'Starts a workflow on a GetBill event; the event\'s data.id and data.debt_id are the IDs this node takes',
+				},
+				{
+					nodeType: '@n8n/n8n-nodes-langchain.agent',
+					relationHint: 'Can use this node as a tool; as a tool, reads return Simplified, Raw or Selected Fields (Tool Output)',
+				},
+			],
+		},
 		inputs: [NodeConnectionTypes.Main],
 		// A second output, Unsent, only where a write operation's "When Write Quota Runs Out" is Output Unsent Items.
 		outputs: `={{ $parameter.options?.whenQuotaRunsOut === 'outputUnsent' && ${JSON.stringify(WRITE_OPERATIONS)}.includes($parameter.operation) ? [{ type: '${NodeConnectionTypes.Main}', displayName: 'Done' }, { type: '${NodeConnectionTypes.Main}', displayName: 'Unsent' }] : ['${NodeConnectionTypes.Main}'] }}`,

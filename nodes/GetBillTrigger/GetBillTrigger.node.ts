@@ -6,16 +6,17 @@ import type {
 	IHookFunctions,
 	INodeCredentialTestResult,
 	INodeType,
-	INodeTypeDescription,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import type { WithBuilderHint } from '../GetBill/GetBill.node';
+
 import { isHexSha256, parseEvent, readRawBody, signatureMatches, SIGNATURE_HEADER } from './webhook';
 
 export class GetBillTrigger implements INodeType {
-	description: INodeTypeDescription = {
+	description: WithBuilderHint = {
 		displayName: 'GetBill Trigger',
 		name: 'getBillTrigger',
 		icon: { light: 'file:getbill.svg', dark: 'file:getbill.dark.svg' },
@@ -26,6 +27,18 @@ export class GetBillTrigger implements INodeType {
 		description: 'Starts the workflow when GetBill sends an event (signed webhook)',
 		defaults: {
 			name: 'GetBill Trigger',
+		},
+		builderHint: {
+			searchHint:
+				'Starts a workflow when GetBill sends a signed event about a debt, followup, payment, payment plan, report or the company credits. ' +
+				'The item is the event as sent: type (e.g. followup.completed) and data (data.id; data.debt_id for followups and payments). ' +
+				'Needs a GetBill Webhook API credential with the webhook secret, and its Production URL pasted into GetBill.',
+			relatedNodes: [
+				{
+					nodeType: 'n8n-nodes-getbill.getBill',
+					relationHint: 'Reads or updates the debt or followup of an event, by its data.debt_id or data.id',
+				},
+			],
 		},
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],

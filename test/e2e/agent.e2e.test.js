@@ -18,6 +18,12 @@
  * reads the allowed values in that message and calls again: exactly one PUT,
  * with the value it picked there).
  *
+ * Reads as tools (issue #22): Get Debt in each Tool Output (Simplified by
+ * default, Raw, Selected Fields) gives the model the debt's fields that mode
+ * keeps, and Report Download gives it the file's details (n8n drops the
+ * binary): the model's first turn calls the read it is offered, the answer
+ * quotes the result.
+ *
  * n8n 2.8.4 stops the whole run when a tool fails, unless the tool node's
  * Settings → On Error is "Continue" (n8n 2.41.1 hands the error to the model
  * by default): on 2.8.4 the tool node has that setting, and one more case
@@ -37,13 +43,18 @@ const { ROOT } = require('./lib/package');
 jest.setTimeout(240000);
 
 const DOCS_VERSION = '2.41.1';
-const SCOPES = ['followups:read', 'followups:write'];
+const SCOPES = ['followups:read', 'followups:write', 'debts:read', 'reports:read'];
 const CRED = { id: 'gbAgentCred00001', name: 'GetBill sandbox (agent)' };
 const OPENAI_CRED = { id: 'oaiStubCred00001', name: 'OpenAI (scripted stub)' };
 const FOLLOWUP = 'fu00007';
 const STATUSES = ['on_hold', 'scheduled', 'in_progress', 'sent', 'delivered', 'deal_found', 'no_answer', 'deal_not_found', 'bad_behavior', 'failed', 'cancelled'];
 const TOOL_NAME = 'Update_followup';
 const SUMMARY = 'Payment plan agreed: 3 monthly payments';
+const DEBT_ID = 'debt_e2e_jane';
+const REPORT_ID = 'report_e2e_jan';
+
+/** The read tools (named after their node, as n8n does) and the arguments the scripted model calls them with. */
+const READ_TOOLS = { Get_debt: { debtId: DEBT_ID }, Download_report: { reportId: REPORT_ID } };
 
 /** What the README tells to put in the GetBill tool's fields. */
 const FROM_AI = {
@@ -69,6 +80,11 @@ const PROMPTS = {
  */
 function script(body) {
 	const messages = body.messages ?? [];
+	const read = (body.tools ?? []).map((t) => t.function?.name).find((name) => READ_TOOLS[name]);
+	if (read) {
+		const answers = messages.filter((m) => m.role === 'tool').map(textOf);
+		return answers.length ? { content: `GetBill answered: ${answers[answers.length - 1]}` } : { toolCalls: [{ name: read, args: READ_TOOLS[read] }] };
+	}
 	const prompt = messages.filter((m) => m.role === 'user').map(textOf).join('\n');
 	const tool = (body.tools ?? []).find((t) => t.function?.name === TOOL_NAME);
 	const schema = tool?.function?.parameters;
@@ -87,7 +103,7 @@ function script(body) {
 	return { content: `GetBill answered: ${last}` };
 }
 
-function agentWorkflow(id, name, prompt, { onError } = {}) {
+function agentWorkflow(id, name, prompt, { onError, tool: given } = {}) {
 	const trigger = W.node('When clicking ‘Execute workflow’', 'n8n-nodes-base.manualTrigger', 1);
 	const agent = W.node('AI Agent', '@n8n/n8n-nodes-langchain.agent', 3.1, { promptType: 'define', text: prompt, options: {} });
 	const model = W.node(
@@ -97,7 +113,7 @@ function agentWorkflow(id, name, prompt, { onError } = {}) {
 		{ model: { __rl: true, mode: 'id', value: MODEL }, responsesApiEnabled: false, options: {} },
 		{ credentials: { openAiApi: { id: OPENAI_CRED.id, name: OPENAI_CRED.name } } },
 	);
-	const tool = W.node(
+	const tool = given ?? W.node(
 		'Update followup',
 		`${W.GETBILL_TYPE}Tool`,
 		2,
@@ -135,15 +151,45 @@ function agentWorkflow(id, name, prompt, { onError } = {}) {
  */
 const TOOL_ON_ERROR = { '2.8.4': 'continueRegularOutput' };
 
-const WF = { valid: 'gbAgentValid0001', invalid: 'gbAgentInvalid01', retry: 'gbAgentRetry0001', stops: 'gbAgentStops0001' };
+const WF = {
+	valid: 'gbAgentValid0001',
+	invalid: 'gbAgentInvalid01',
+	retry: 'gbAgentRetry0001',
+	stops: 'gbAgentStops0001',
+	simplified: 'gbAgentDebtSimpl',
+	raw: 'gbAgentDebtRaw01',
+	selectedFields: 'gbAgentDebtSelec',
+	download: 'gbAgentDownload1',
+};
+
+/** Get Debt's Tool Output parameters per mode (Simplified: the default, nothing set). */
+const TOOL_OUTPUT = {
+	simplified: {},
+	raw: { toolOutput: 'raw' },
+	selectedFields: { toolOutput: 'selectedFields', toolFields: 'id, amount, status' },
+};
+
+/** A GetBill read tool (version 2) named `name`, its ID filled by the model. */
+function readTool(name, parameters, onError) {
+	return W.node(name, `${W.GETBILL_TYPE}Tool`, 2, parameters, { credentials: { [W.CREDENTIAL_TYPE]: { id: CRED.id, name: CRED.name } }, ...(onError ? { onError } : {}) });
+}
 
 function workflows(version) {
 	const onError = TOOL_ON_ERROR[version];
+	const debtTool = (mode) =>
+		readTool('Get debt', { resource: 'debt', operation: 'get', debtId: { __rl: true, mode: 'id', value: fromAi(['debtId', 'The ID of the debt to get']) }, ...TOOL_OUTPUT[mode] }, onError);
+	const downloadTool = readTool(
+		'Download report',
+		{ resource: 'report', operation: 'download', reportId: { __rl: true, mode: 'id', value: fromAi(['reportId', 'The ID of the report to download']) }, binaryPropertyName: 'data' },
+		onError,
+	);
 	return [
 		agentWorkflow(WF.valid, 'AI Agent: update a followup in GetBill', PROMPTS.valid, { onError }),
 		agentWorkflow(WF.invalid, 'E2E agent: a status GetBill does not take', PROMPTS.invalid, { onError }),
 		agentWorkflow(WF.retry, 'E2E agent: the model corrects itself', PROMPTS.retry, { onError }),
 		agentWorkflow(WF.stops, 'E2E agent: a failing tool with On Error unset', PROMPTS.invalid),
+		...Object.keys(TOOL_OUTPUT).map((mode) => agentWorkflow(WF[mode], `E2E agent: Get Debt, Tool Output ${mode}`, `What does debt ${DEBT_ID} owe?`, { tool: debtTool(mode) })),
+		agentWorkflow(WF.download, 'E2E agent: Report Download as a tool', `Download report ${REPORT_ID}.`, { tool: downloadTool }),
 	];
 }
 
@@ -178,7 +224,11 @@ describe.each(selectedVersions())('the GetBill tool in an AI Agent, n8n %s', (ve
 			credential: CRED,
 			credentials: [{ id: OPENAI_CRED.id, name: OPENAI_CRED.name, type: 'openAiApi', data: { apiKey: 'sk-stub-not-a-secret', url: stub.url } }],
 			workflows: workflows(version),
-			seed: (s) => s.seedFollowup(FOLLOWUP, { status: 'scheduled' }),
+			seed: (s) => {
+				s.seedFollowup(FOLLOWUP, { status: 'scheduled' });
+				s.seedDebt(DEBT_ID, { firstname: 'Jane', lastname: 'Smith', amount: 750.5, invoice_reference: 'INV-2024-002', due_date: '2024-04-02' });
+				s.seedReport(REPORT_ID, {});
+			},
 		});
 		({ server, n8n } = suite);
 	}, 300000);
@@ -284,6 +334,44 @@ describe.each(selectedVersions())('the GetBill tool in an AI Agent, n8n %s', (ve
 			expect(r.ok).toBe(true);
 			expect(JSON.parse(r.toolResults[0])).toEqual([{ error: MESSAGE_WON }]);
 		}
+	});
+
+	/** The debt's fields each Tool Output keeps: those of the built node (dist), Raw every one GetBill returned. */
+	const expectedKeys = (mode) => {
+		const { DEBT } = require(path.join(ROOT, 'dist', 'nodes', 'GetBill', 'resources', 'debt.js'));
+		return { simplified: DEBT.simplified, raw: Object.keys(server.getDebt(DEBT_ID)), selectedFields: ['id', 'amount', 'status'] }[mode];
+	};
+
+	test.each(Object.keys(TOOL_OUTPUT))('Get Debt as a tool, Tool Output %s: the model gets the fields that mode keeps', async (mode) => {
+		const r = await execute(WF[mode], `tool-output-${mode}`);
+		expect({ ok: r.ok, error: r.run?.data?.resultData?.error?.message }).toEqual({ ok: true, error: undefined });
+		expect(r.api.map((q) => [q.method, q.path])).toEqual([['GET', `/external-api/v1/debts/${DEBT_ID}`]]);
+		const tool = r.completions[0].tools.find((t) => t.function.name === 'Get_debt');
+		expect(tool.function.description).toBe('Get debt in GetBill');
+		expect(r.toolResults).toHaveLength(1);
+		const items = JSON.parse(r.toolResults[0]);
+		expect(items).toHaveLength(1);
+		expect(Object.keys(items[0])).toEqual(expectedKeys(mode));
+		expect(items[0]).toMatchObject({ id: DEBT_ID, amount: 750.5 });
+		report.cases[`tool-output-${mode}`].characters = r.toolResults[0].length;
+		expect(r.output[0].json.output).toBe(`GetBill answered: ${r.toolResults[0]}`);
+	});
+
+	test('Report Download as a tool: the model gets the file\'s details, the run keeps the file', async () => {
+		const r = await execute(WF.download, 'tool-download');
+		expect({ ok: r.ok, error: r.run?.data?.resultData?.error?.message }).toEqual({ ok: true, error: undefined });
+		expect(r.api.map((q) => [q.method, q.path])).toEqual([['GET', `/external-api/v1/reports/download/${REPORT_ID}`]]);
+		const size = server.reportFiles.get(REPORT_ID).length;
+		expect(JSON.parse(r.toolResults[0])).toEqual([
+			{
+				id: REPORT_ID,
+				filename: 'financial_summary_2024_01.pdf',
+				mime_type: 'application/pdf',
+				file_size: size,
+				note: expect.stringContaining('is attached to this tool\'s output as binary data (field "data")'),
+			},
+		]);
+		expect(r.toolResults[0]).not.toMatch(/signature|download_url|binary data, which is not supported/);
 	});
 
 	if (version === DOCS_VERSION) {

@@ -62,8 +62,19 @@ describe.each(versions)('the packed tarball installed as the README says, in n8n
 		n8n = await new N8n({ version, userFolder }).init();
 		await n8n.start();
 		const get = await ownerSession(n8n.url);
-		const nodes = (await get('/types/nodes.json')).map((n) => n.name).filter((n) => n.startsWith('n8n-nodes-getbill.'));
+		const described = (await get('/types/nodes.json')).filter((n) => n.name.startsWith('n8n-nodes-getbill.'));
+		const nodes = described.map((n) => n.name);
 		expect(nodes.sort()).toEqual(['n8n-nodes-getbill.getBill', 'n8n-nodes-getbill.getBillTool', 'n8n-nodes-getbill.getBillTrigger']);
+		// The node-level builderHint for n8n 2.41's AI workflow builder: n8n loads it (2.41 refuses one on an operation,
+		// resource or mode property) and lists it as the built nodes have it; n8n 2.8 has no builder hints.
+		const hints = Object.fromEntries(described.map((n) => [n.name, n.builderHint]));
+		const { GetBill } = require(path.join(ROOT, 'dist', 'nodes', 'GetBill', 'GetBill.node.js'));
+		const { GetBillTrigger } = require(path.join(ROOT, 'dist', 'nodes', 'GetBillTrigger', 'GetBillTrigger.node.js'));
+		if (version === '2.41.1') {
+			expect(hints['n8n-nodes-getbill.getBill']).toEqual(new GetBill().description.builderHint);
+			expect(hints['n8n-nodes-getbill.getBillTrigger']).toEqual(new GetBillTrigger().description.builderHint);
+			expect(hints['n8n-nodes-getbill.getBill'].relatedNodes.map((r) => r.nodeType)).toContain('n8n-nodes-getbill.getBillTrigger');
+		}
 		const credentials = (await get('/types/credentials.json')).map((c) => c.name);
 		expect(credentials).toEqual(expect.arrayContaining(['getBillOAuth2Api', 'getBillWebhookApi']));
 		// Settings → Community Nodes lists only the packages n8n installed itself (its own

@@ -166,10 +166,11 @@ describe('node description', () => {
 		expect(id).toMatchObject({ displayName: 'Followup ID', type: 'string', required: true, default: '' });
 	});
 
-	/** [name, type, default] of the properties the editor shows for an operation, in a node version (1 by default) */
+	/** [name, type, default] of the properties the editor shows for an operation, in a node version (1 by default); a node, not a tool (tool-output.test.ts) */
 	const shownFor = (operation: string, version = 1) =>
 		description.properties
 			.filter(isForFollowup)
+			.filter((p) => p.displayOptions?.show?.['@tool']?.[0] !== true)
 			.filter((p) => !p.displayOptions?.show?.operation || p.displayOptions.show.operation.includes(operation))
 			.filter((p) => shownInVersion(p, version))
 			.map((p) => [p.name, p.type, JSON.stringify(p.default)]);

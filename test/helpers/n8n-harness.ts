@@ -81,11 +81,22 @@ class InputNode implements INodeType {
 	}
 }
 
+/**
+ * The node's `…Tool` variant as n8n makes it (convertNodeToAiTool): the same
+ * node, its description's name ending in `Tool`, which is what a parameter's
+ * `'@tool'` display condition reads (so n8n keeps a tool's parameters as a
+ * tool shows them).
+ */
+export function asToolType(node: INodeType): INodeType {
+	const description = { ...node.description, name: `${node.description.name}Tool`, displayName: `${node.description.displayName} Tool` };
+	return Object.create(node, { description: { value: description } }) as INodeType;
+}
+
 class TestNodeTypes implements INodeTypes {
 	private readonly types: Record<string, INodeType>;
 
 	constructor(getBill: INodeType = new GetBill()) {
-		this.types = { [GETBILL_NODE_TYPE]: getBill, [GETBILL_TOOL_TYPE]: getBill, [INPUT_NODE_TYPE]: new InputNode() };
+		this.types = { [GETBILL_NODE_TYPE]: getBill, [GETBILL_TOOL_TYPE]: asToolType(getBill), [INPUT_NODE_TYPE]: new InputNode() };
 	}
 
 	getByName(nodeType: string): INodeType | IVersionedNodeType {

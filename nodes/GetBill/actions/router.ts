@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ReadFields } from '../fields/types';
 import { getBaseUrl, isSafeToRepeat } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import type { RequestKind } from '../transport/errors';
@@ -14,8 +15,9 @@ import * as debtor from './debtor';
 import * as followup from './followup';
 import * as report from './report';
 import * as user from './user';
+import { outputFields, simplify } from './output';
 import type { RunContext, Send } from './shared';
-import { noteDoneItems, runsAsTool, simplify } from './shared';
+import { noteDoneItems, runsAsTool } from './shared';
 import { Tries } from './tries';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
@@ -54,8 +56,8 @@ interface Operation {
 	 * an earlier item failed.
 	 */
 	kind: RequestKind;
-	/** The fields version 2's Simplify keeps (Get and Get Many of debts, followups, debtors, creditors) */
-	simplified?: readonly string[];
+	/** What a read returns: the output keeps some of its fields (version 2's Simplify, a tool's Tool Output; see outputFields) */
+	reads?: ReadFields;
 }
 
 /** Every operation of every resource, by resource and operation name. */
@@ -357,6 +359,19 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return error;
 	};
 
+	// The fields each item's output keeps (undefined: all), read before any request: a tool's Fields to Return
+	// naming a field GetBill does not return stops the run, or makes that item's error (Continue On Fail).
+	const kept: Array<readonly string[] | undefined> = new Array(items.length);
+	const refused = new Set<number>();
+	for (let itemIndex = 0; op.reads && itemIndex < items.length && !stop; itemIndex++) {
+		try {
+			kept[itemIndex] = outputFields(this, itemIndex, op.reads, asTool);
+		} catch (caught) {
+			fail(caught, itemIndex);
+			refused.add(itemIndex);
+		}
+	}
+
 	// A create run that will stop on a failure: every item checked before the first request.
 	const prepared: Array<Send | undefined> = new Array(items.length);
 	if (oneAtATime) {
@@ -379,6 +394,7 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
+		if (refused.has(itemIndex)) return false;
 		const doneBefore = tries.doneOutput(itemIndex);
 		if (doneBefore) {
 			results[itemIndex] = doneBefore;
@@ -386,9 +402,9 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		}
 		try {
 			const send = prepared[itemIndex] ?? prepare.call(this, itemIndex, run);
-			const simple = op.simplified && run.version >= 2 && this.getNodeParameter('simple', itemIndex, true) === true;
+			const fields = kept[itemIndex];
 			const output = await send();
-			results[itemIndex] = simple ? output.map((o) => ({ ...o, json: simplify(o.json, op.simplified!) })) : output;
+			results[itemIndex] = fields ? output.map((o) => ({ ...o, json: simplify(o.json, fields) })) : output;
 			tries.remember(itemIndex, results[itemIndex]);
 			return true;
 		} catch (caught) {

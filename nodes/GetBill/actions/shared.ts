@@ -341,26 +341,6 @@ export function readFilters(ctx: IExecuteFunctions, itemIndex: number, table: Re
 	return qs;
 }
 
-/** Version 2's Simplify on a resource's Get and Get Many operations (on by default). */
-export function simplifyProperty(table: ResourceTable, operations: string[]): INodeProperties {
-	return {
-		displayName: 'Simplify',
-		name: 'simple',
-		type: 'boolean',
-		default: true,
-		description: 'Whether to return a simplified version of the response instead of the raw data',
-		hint: `On: only ${(table.simplified ?? []).join(', ')} (those GetBill returns). Off: every field.`,
-		displayOptions: showFor(table.resource, operations, FROM_V2),
-	};
-}
-
-/** The fields Simplify keeps, in the table's order (those the answer has). */
-export function simplify(json: IDataObject, fields: readonly string[]): IDataObject {
-	const kept: IDataObject = {};
-	for (const name of fields) if (name in json) kept[name] = json[name];
-	return kept;
-}
-
 /** "Return All" and "Limit" of a list operation. */
 export function pagingProperties(resource: string, operation: string): INodeProperties[] {
 	return [

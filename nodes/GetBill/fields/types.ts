@@ -64,12 +64,30 @@ export interface FieldSpec {
 	readonly createDefault?: string | number | boolean;
 }
 
-/** One resource's table. */
-export interface ResourceTable {
+/**
+ * What a resource's reads (Get, Get Many) return, for the output they give:
+ * version 2's Simplify and, as an AI Agent's tool, Simplified, Raw or
+ * Selected Fields.
+ */
+export interface ReadFields {
 	/** Parameter value of the resource, e.g. `followup` */
 	readonly resource: string;
 	/** In messages, e.g. "followup" */
 	readonly noun: string;
+	/** The fields version 2's Simplify keeps on Get and Get Many (in this order), where the resource has it; a tool's Simplified too */
+	readonly simplified?: readonly string[];
+	/**
+	 * A tool's Simplified where the editor has no Simplify (reports, users):
+	 * there the tool's output stays Raw unless Simplified is chosen, as a tool
+	 * saved before gave every field.
+	 */
+	readonly toolSimplified?: readonly string[];
+	/** Every field GetBill documents in its answers to Get and Get Many (`../shared/api`), in its order: what Selected Fields may name */
+	readonly returned?: readonly string[];
+}
+
+/** One resource's table. */
+export interface ResourceTable extends ReadFields {
 	readonly fields: readonly FieldSpec[];
 	/** Groups of fields of which Create needs at least one (e.g. phone or email) */
 	readonly oneOfOnCreate?: ReadonlyArray<readonly string[]>;
@@ -77,8 +95,6 @@ export interface ResourceTable {
 	readonly ignoreExample?: { placeholder: string; hint: string };
 	/** A few field names for the Auto-Map option's description */
 	readonly autoMapExamples: string;
-	/** The fields version 2's Simplify keeps on Get and Get Many (in this order), where the resource has it */
-	readonly simplified?: readonly string[];
 }
 
 /** The table's field of that name. */

@@ -34,6 +34,10 @@ export const CREDITOR: ResourceTable = {
 	fields: FIELDS,
 	autoMapExamples: 'name, email, phone',
 	simplified: ['id', 'name', 'email', 'phone', 'contactPerson', 'city', 'country', 'totalDebts', 'totalAmount'],
+	returned: [
+		'id', 'name', 'email', 'phone', 'address', 'city', 'postalCode', 'country', 'registrationNumber', 'taxNumber',
+		'contactPerson', 'createdAt', 'updatedAt', 'totalDebts', 'totalAmount',
+	],
 };
 
 /** A creditor in "From List": its name, e.g. "Acme Collections — Paris". */

@@ -91,6 +91,14 @@ export const DEBT: ResourceTable = {
 		'followups_count',
 		'payment_link',
 	],
+	// debts.md's debt object; the newer pages' fields (invoice_reference, debtor_reference, payment_plan_active, plan_start_date, contacts) included
+	returned: [
+		'id', 'civility', 'firstname', 'lastname', 'phone', 'email', 'birthdate', 'amount', 'amount_text', 'currency', 'object',
+		'internal_id', 'invoice_reference', 'debtor_reference', 'invoice_date', 'due_date', 'address', 'street_address',
+		'street_number', 'postal_code', 'city', 'country', 'status', 'timeline_id', 'nb_reminders', 'nb_answered', 'summary',
+		'iban', 'followups_count', 'company', 'debtor_company', 'payment_link', 'metadata', 'import_date',
+		'last_timeline_restart', 'payment_plan_active', 'plan_start_date', 'contacts',
+	],
 	ignoreExample: {
 		placeholder: 'e.g. company, phone',
 		hint: 'A CRM export may carry fields with GetBill\'s names but another meaning (e.g. its own "company"): list them here',

@@ -28,6 +28,10 @@ export const DEBTOR: ResourceTable = {
 	fields: FIELDS,
 	autoMapExamples: 'firstName, email, phone',
 	simplified: ['id', 'firstName', 'lastName', 'email', 'phone', 'totalDebtAmount', 'totalPaidAmount', 'debtsCount'],
+	returned: [
+		'id', 'firstName', 'lastName', 'email', 'phone', 'address', 'dateOfBirth', 'firstSeenAt', 'lastSeenAt', 'lastUpdatedAt',
+		'totalDebtAmount', 'totalPaidAmount', 'averageRepaymentScore', 'debtsCount',
+	],
 };
 
 /** A debtor in "From List": name and email (or phone), e.g. "Jane Smith — jane@example.com". */

@@ -143,6 +143,11 @@ export const FOLLOWUP: ResourceTable = {
 	fields: FOLLOWUP_FIELDS,
 	autoMapExamples: 'status, call_id, duration_ms',
 	simplified: ['id', 'debt_id', 'type', 'status', 'direction', 'scheduled_at', 'call_date', 'summary', 'notes', 'duration_ms'],
+	// The followup object of update-followup.md (the same as Get's)
+	returned: [
+		'id', 'debt_id', 'status', 'type', 'call_date', 'scheduled_at', 'summary', 'notes', 'call_id', 'audio_url', 'pdf_url',
+		'duration_ms', 'disconnection_reason', 'direction', 'phone_number_used', 'is_retry', 'processed_at', 'media_urls_expire_at',
+	],
 };
 
 export const FOLLOWUP_FIELD_NAMES: readonly string[] = FOLLOWUP_FIELDS.map((f) => f.name);

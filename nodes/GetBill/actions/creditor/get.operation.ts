@@ -11,8 +11,8 @@ export const description: INodeProperties[] = [
 	...idProperty(CREDITOR_ID, 'creditor', 'get', 'The encrypted ID of the creditor to get'),
 ];
 
-/** Version 2's Simplify keeps these fields. */
-export const simplified = CREDITOR.simplified;
+/** What it returns, of which version 2's Simplify and a tool's output keep some fields (see outputShape). */
+export const reads = CREDITOR;
 
 /** Creditors (`creditors.md`): no Create or Delete; Get wraps the creditor twice, Update once. */
 export const kind: RequestKind = 'read';

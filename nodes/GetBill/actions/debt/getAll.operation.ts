@@ -9,8 +9,8 @@ import { STATUS_FILTER } from './list';
 
 export const description: INodeProperties[] = listProperties('debt', 'getAll', STATUS_FILTER);
 
-/** Version 2's Simplify keeps these fields. */
-export const simplified = DEBT.simplified;
+/** What it returns, of which version 2's Simplify and a tool's output keep some fields (see outputShape). */
+export const reads = DEBT;
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEBT } from '../../resources/debt';
 import { optionsProperty } from '../options';
-import { operationProperty, simplifyProperty } from '../shared';
+import { outputProperties } from '../output';
+import { operationProperty } from '../shared';
 import * as create from './create.operation';
 import * as createMany from './createMany.operation';
 import * as del from './delete.operation';
@@ -85,6 +86,6 @@ export const description: INodeProperties[] = [
 	...getAllByCreditor.description,
 	...getAllByDebtor.description,
 	...update.description,
-	simplifyProperty(DEBT, ['get', 'getAll', 'getAllByCreditor', 'getAllByDebtor']),
+	...outputProperties(DEBT, ['get', 'getAll', 'getAllByCreditor', 'getAllByDebtor']),
 	optionsProperty('debt', ['create', 'delete', 'get', 'getAll', 'getAllByCreditor', 'getAllByDebtor', 'update']),
 ];

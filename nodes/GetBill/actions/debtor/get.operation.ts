@@ -11,8 +11,8 @@ export const description: INodeProperties[] = [
 	...idProperty(DEBTOR_ID, 'debtor', 'get', 'The encrypted ID of the debtor to get'),
 ];
 
-/** Version 2's Simplify keeps these fields. */
-export const simplified = DEBTOR.simplified;
+/** What it returns, of which version 2's Simplify and a tool's output keep some fields (see outputShape). */
+export const reads = DEBTOR;
 
 /** Debtors (`debtors.md`): no Create or Delete; Get and Update answer with the debtor wrapped twice (`data.data`). */
 export const kind: RequestKind = 'read';

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { DEBTOR } from '../../resources/debtor';
 import { optionsProperty } from '../options';
-import { operationProperty, simplifyProperty } from '../shared';
+import { outputProperties } from '../output';
+import { operationProperty } from '../shared';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';
@@ -40,6 +41,6 @@ export const description: INodeProperties[] = [
 	...get.description,
 	...getAll.description,
 	...update.description,
-	simplifyProperty(DEBTOR, ['get', 'getAll']),
+	...outputProperties(DEBTOR, ['get', 'getAll']),
 	optionsProperty('debtor', ['get', 'getAll', 'update']),
 ];

@@ -25,8 +25,8 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** Version 2's Simplify keeps these fields. */
-export const simplified = FOLLOWUP.simplified;
+/** What it returns, of which version 2's Simplify and a tool's output keep some fields (see outputShape). */
+export const reads = FOLLOWUP;
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';

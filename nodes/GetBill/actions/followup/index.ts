@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { FOLLOWUP } from '../../resources/followup';
 import { optionsProperty } from '../options';
-import { operationProperty, simplifyProperty } from '../shared';
+import { outputProperties } from '../output';
+import { operationProperty } from '../shared';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
@@ -58,6 +59,6 @@ export const description: INodeProperties[] = [
 	...getAll.description,
 	...getAllByDebt.description,
 	...update.description,
-	simplifyProperty(FOLLOWUP, ['get', 'getAll', 'getAllByDebt']),
+	...outputProperties(FOLLOWUP, ['get', 'getAll', 'getAllByDebt']),
 	optionsProperty('followup', ['create', 'get', 'getAll', 'getAllByDebt', 'update']),
 ];

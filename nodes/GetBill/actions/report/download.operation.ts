@@ -9,7 +9,7 @@ import type { RequestKind } from '../../transport/errors';
 import type { ReportHostRefusal } from '../../transport/hosts';
 import { allowedHostsText, hostLabel, MAX_REPORT_REDIRECTS, reportHostRefusal } from '../../transport/hosts';
 import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, readId, request } from '../shared';
+import { dataOf, idProperty, readId, request, runsAsTool } from '../shared';
 
 export const description: INodeProperties[] = [
 	...idProperty(REPORT_ID, 'report', 'download', 'The encrypted ID of the report to download (a completed one)', {
@@ -42,6 +42,22 @@ function fileNameOf(disposition: unknown): string | undefined {
 	}
 	const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
 	return plain ? plain[1].trim() : undefined;
+}
+
+/**
+ * What a model gets of a download: n8n hands an AI Agent only the JSON of a
+ * tool's output (the file, binary data, is dropped), so as a tool the JSON
+ * says which file was downloaded and where it is. The link's expiry is left
+ * out with the link.
+ */
+function toolResult(reportId: string, fileName: string, mimeType: string, size: number, field: string): IDataObject {
+	return {
+		id: reportId,
+		filename: fileName,
+		mime_type: mimeType,
+		file_size: size,
+		note: `The file "${fileName}" (${mimeType}, ${size} bytes) was downloaded and is attached to this tool's output as binary data (field "${field}") for the workflow; files are not passed to the model, only these details.`,
+	};
 }
 
 /** The statuses of a redirect the node follows (each hop checked: see reportHostRefusal). */
@@ -175,6 +191,11 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 		// The signed link is left out: it is a one-hour credential for the file.
 		const json = { ...link };
 		delete json.download_url;
+		if (runsAsTool(this)) {
+			const id = typeof link.id === 'string' && link.id !== '' ? link.id : reportId;
+			const forModel = toolResult(id, fileName, mimeType, bytes.length, binaryPropertyName);
+			return [{ json: forModel, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+		}
 		return [{ json, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
 	};
 }

@@ -1,13 +1,16 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
-import { REPORT_ID } from '../../resources/report';
+import { REPORT, REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, outputItems, readId, request } from '../shared';
 
 export const description: INodeProperties[] = [...idProperty(REPORT_ID, 'report', 'get', 'The encrypted ID of the report to get')];
+
+/** What it returns, of which a tool's output may keep some fields (see outputShape). */
+export const reads = REPORT;
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';

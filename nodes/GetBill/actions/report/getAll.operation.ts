@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { REPORT } from '../../resources/report';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
@@ -15,6 +16,9 @@ export const description: INodeProperties[] = listProperties('report', 'getAll',
 		description: 'Only reports of this type, sent as typed (GetBill documents financial and collection; its full list is not documented)',
 	},
 ]);
+
+/** What it returns, of which a tool's output may keep some fields (see outputShape). */
+export const reads = REPORT;
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';

@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { REPORT } from '../../resources/report';
 import { optionsProperty } from '../options';
+import { outputProperties } from '../output';
 import { operationProperty } from '../shared';
 import * as download from './download.operation';
 import * as get from './get.operation';
@@ -39,5 +41,6 @@ export const description: INodeProperties[] = [
 	...download.description,
 	...get.description,
 	...getAll.description,
+	...outputProperties(REPORT, ['get', 'getAll']),
 	optionsProperty('report', ['download', 'get', 'getAll']),
 ];

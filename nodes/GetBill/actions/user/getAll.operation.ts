@@ -1,11 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { USER } from '../../resources/user';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
 import { outputItems, pagingProperties, readLimit, request } from '../shared';
 
 export const description: INodeProperties[] = pagingProperties('user', 'getAll');
+
+/** What it returns, of which a tool's output may keep some fields (see outputShape). */
+export const reads = USER;
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';

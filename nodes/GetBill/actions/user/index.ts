@@ -1,6 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { USER } from '../../resources/user';
 import { optionsProperty } from '../options';
+import { outputProperties } from '../output';
 import { operationProperty } from '../shared';
 import * as getAll from './getAll.operation';
 
@@ -22,5 +24,6 @@ export const description: INodeProperties[] = [
 		'getAll',
 	),
 	...getAll.description,
+	...outputProperties(USER, ['getAll']),
 	optionsProperty('user', ['getAll']),
 ];
