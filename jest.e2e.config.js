@@ -7,7 +7,8 @@ if (!process.stderr.isTTY) process.env.NO_COLOR ??= '1';
 
 /**
  * End-to-end suite: this package inside real n8n (see test/e2e/README.md).
- * `npm run test:e2e`. One test file at a time: each starts its own n8n.
+ * `npm run test:e2e`. One test file at a time, all on one shared n8n server per
+ * version (globalSetup starts them, lib/shared.js).
  *
  * Progress: jest's default reporter prints a file's results only when the whole
  * file ends (minutes here), so lib/progress-reporter.js prints each test as it
@@ -22,6 +23,7 @@ module.exports = {
 	testMatch: ['**/*.e2e.test.js'],
 	transform: {},
 	globalSetup: '<rootDir>/test/e2e/global-setup.js',
+	globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
 	maxWorkers: 1,
 	testTimeout: 120000,
 	verbose: false,

@@ -2,36 +2,77 @@
 
 /*
  * jest globalSetup of the e2e suite: makes sure the pinned n8n versions are in
- * the cache (installs them only when missing), then builds and packs this
- * package once for all test files. Says what it does as it goes.
+ * the cache (installs them only when missing), builds and packs this package
+ * once for all test files, then starts the shared n8n server of each version
+ * (lib/shared.js): the newest before the first file runs, the others in the
+ * background (a file that needs one waits for it). Says what it does as it goes.
+ *
+ * GETBILL_E2E_TARBALL=<a packed .tgz> skips the build (a second run side by side).
  */
 
 const fs = require('fs');
+const os = require('os');
 const path = require('path');
 
 const { ensureAll, cacheDir } = require('./install-n8n');
 const { buildAndPack } = require('./lib/package');
 const { say, duration } = require('./lib/progress-reporter');
-const { ARTIFACTS, selectedVersions, writeState } = require('./lib/setup');
+const { ARTIFACTS, NEWEST, selectedVersions, writeState, readState } = require('./lib/setup');
+const { startShared } = require('./lib/shared');
 
 const installed = (v) => fs.existsSync(path.join(cacheDir(), `n8n-${v}`, '.installed-ok'));
 
 module.exports = async function globalSetup() {
+	// This run's own state and ledger (lib/setup.js, lib/ledger.js): the test files read them.
+	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-run-'));
+	process.env.GETBILL_E2E_STATE = path.join(runDir, 'e2e-state.json');
+	process.env.GETBILL_E2E_LEDGER = path.join(runDir, 'ledger.jsonl');
+	globalThis.__GETBILL_E2E_RUN_DIR = runDir;
+
 	const versions = selectedVersions();
 	const missing = versions.filter((v) => !installed(v));
 	say(
-		`setup 1/2: n8n ${versions.join(' + ')} in ${cacheDir()}` +
+		`setup 1/3: n8n ${versions.join(' + ')} in ${cacheDir()}` +
 			(missing.length
 				? `: installing ${missing.join(' + ')} (not in the cache; several minutes each, \`npm run setup\` does this beforehand)`
 				: ': cached'),
 	);
 	let t = Date.now();
 	const installs = await ensureAll(versions);
-	if (missing.length) say(`setup 1/2: n8n ${versions.join(' + ')} ready in ${duration(Date.now() - t)}`);
-	say('setup 2/2: building and packing this package (npm run build, npm pack) ...');
+	if (missing.length) say(`setup 1/3: n8n ${versions.join(' + ')} ready in ${duration(Date.now() - t)}`);
 	t = Date.now();
-	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-	const tarball = buildAndPack(ARTIFACTS);
-	say(`setup 2/2: packed ${path.relative(process.cwd(), tarball) || tarball} in ${duration(Date.now() - t)}`);
-	writeState({ tarball, versions, installs, packedAt: new Date().toISOString() });
+	let tarball = process.env.GETBILL_E2E_TARBALL;
+	if (tarball) {
+		tarball = path.resolve(tarball);
+		if (!fs.existsSync(tarball)) throw new Error(`GETBILL_E2E_TARBALL=${tarball} does not exist`);
+		say(`setup 2/3: the package packed before: ${tarball}`);
+	} else {
+		say('setup 2/3: building and packing this package (npm run build, npm pack) ...');
+		fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+		tarball = buildAndPack(ARTIFACTS);
+		say(`setup 2/3: packed ${path.relative(process.cwd(), tarball) || tarball} in ${duration(Date.now() - t)}`);
+	}
+	writeState({ tarball, versions, installs, packedAt: new Date().toISOString(), shared: {} });
+
+	// The shared servers: the newest now, the others in the background.
+	globalThis.__GETBILL_E2E_SHARED = [];
+	const start = async (version) => {
+		const started = Date.now();
+		try {
+			const { n8n, entry } = await startShared(version, tarball);
+			globalThis.__GETBILL_E2E_SHARED.push(n8n);
+			const state = readState();
+			writeState({ ...state, shared: { ...state.shared, [version]: entry } });
+			say(`setup 3/3: the shared n8n ${version} is up at ${entry.url} in ${duration(Date.now() - started)} (log: ${path.relative(process.cwd(), entry.logFile)})`);
+		} catch (error) {
+			const state = readState();
+			writeState({ ...state, shared: { ...state.shared, [version]: { version, error: error.message } } });
+			say(`setup 3/3: the shared n8n ${version} did not start: ${error.message.split('\n')[0]}`);
+		}
+	};
+	const later = versions.filter((v) => v !== NEWEST);
+	say(`setup 3/3: starting the shared n8n server${versions.length > 1 ? 's' : ''} (${versions.join(', ')}${later.length ? `; ${later.join(', ')} in the background` : ''}) ...`);
+	const first = versions.includes(NEWEST) ? start(NEWEST) : Promise.resolve();
+	globalThis.__GETBILL_E2E_BACKGROUND = Promise.all(later.map((v) => first.then(() => start(v))));
+	await first;
 };

@@ -16,6 +16,7 @@ const path = require('path');
 const { spawn } = require('child_process');
 
 const { ensureN8n, n8nEnv } = require('../install-n8n');
+const { countStart } = require('./ledger');
 
 const ENCRYPTION_KEY = 'getbill-e2e-fixed-encryption-key';
 
@@ -273,6 +274,7 @@ class N8n {
 		// The task runner is a child of n8n; make sure nothing of this run survives it.
 		killGroup(child, 'SIGKILL');
 		const result = { code, signal, stdout, stderr, ms: Date.now() - started };
+		countStart(`n8n ${args[0]}`, { version: this.version, ms: result.ms });
 		this.log(`n8n ${args.join(' ')} -> exit ${code ?? signal} in ${result.ms} ms`);
 		return result;
 	}
@@ -389,6 +391,7 @@ class N8n {
 			await sleep(500);
 		}
 		this.url = url;
+		countStart(`n8n ${command}`, { version: this.version, ms: Date.now() - (deadline - timeoutMs) });
 		return url;
 	}
 

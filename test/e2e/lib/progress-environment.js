@@ -23,6 +23,8 @@ const isTopLevel = (block) => block && block.parent && block.parent.name === ROO
 class ProgressEnvironment extends TestEnvironment {
 	constructor(config, context) {
 		super(config, context);
+		// Which file started an n8n process or a browser (lib/ledger.js).
+		this.global.process.env.GETBILL_E2E_FILE = require('path').relative(config.globalConfig?.rootDir ?? process.cwd(), context.testPath);
 		this.hooks = new Map(); // hook -> {started, timer, what}
 	}
 

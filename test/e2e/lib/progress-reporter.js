@@ -20,6 +20,8 @@
 
 const path = require('path');
 
+const { readLedger } = require('./ledger');
+
 const HEARTBEAT_MS = 30000;
 
 function t0() {
@@ -56,6 +58,32 @@ function say(msg) {
 
 const MARK = { passed: '✓', failed: '✗', pending: '○ skipped', skipped: '○ skipped', todo: '✎ todo', focused: '✓' };
 
+/**
+ * The run's time table: per file, its time, its tests and the n8n processes and browsers it
+ * started (lib/ledger.js); then the starts by kind and the total.
+ */
+function summary(files, ledger, totalMs) {
+	const lines = ['time per file (tests; n8n processes and browsers the file started):'];
+	const width = Math.max(10, ...files.map((f) => f.file.length));
+	const startsOf = (file) => ledger.filter((e) => e.file === file);
+	for (const f of [...files].sort((a, b) => b.ms - a.ms)) {
+		const starts = startsOf(f.file);
+		const tests = `${f.passed} passed${f.failed ? `, ${f.failed} failed` : ''}${f.skipped ? `, ${f.skipped} skipped` : ''}`;
+		lines.push(`  ${f.file.padEnd(width)}  ${duration(f.ms).padStart(7)}  ${tests}; ${starts.length} started`);
+	}
+	const kinds = {};
+	for (const e of ledger) {
+		const k = `${e.kind}${e.version ? ` ${e.version}` : ''}`;
+		kinds[k] ??= { n: 0, ms: 0 };
+		kinds[k].n++;
+		kinds[k].ms += e.ms ?? 0;
+	}
+	lines.push(`started in this run: ${ledger.length} (${Object.entries(kinds).map(([k, { n, ms }]) => `${k}: ${n}${ms ? `, ${duration(ms)}` : ''}`).join('; ') || 'none'})`);
+	const setUp = files.length ? Math.max(0, totalMs - files.reduce((a, f) => a + f.ms, 0)) : totalMs;
+	lines.push(`e2e total ${duration(totalMs)}: ${files.length} files ${duration(totalMs - setUp)}, set-up (n8n, build, shared servers) ${duration(setUp)}`);
+	return lines;
+}
+
 class ProgressReporter {
 	constructor(globalConfig) {
 		this.rootDir = globalConfig.rootDir;
@@ -63,6 +91,7 @@ class ProgressReporter {
 		this.filesTotal = 0;
 		this.fileStarted = new Map();
 		this.running = new Map(); // fullName -> {started, timer}
+		this.files = []; // {file, ms, passed, failed, skipped}
 	}
 
 	rel(testPath) {
@@ -124,6 +153,7 @@ class ProgressReporter {
 		]
 			.filter(([n]) => n)
 			.map(([n, what]) => `${n} ${what}`);
+		this.files.push({ file: this.rel(test.path), ms, passed: result.numPassingTests, failed: result.numFailingTests, skipped: result.numPendingTests });
 		if (result.testExecError) {
 			say(`■ ${this.rel(test.path)}: could not run (${firstLine(result.testExecError.message).slice(0, 300)}) after ${duration(ms)}`);
 		} else {
@@ -132,7 +162,9 @@ class ProgressReporter {
 	}
 
 	onRunComplete() {
-		say(`e2e finished after ${duration(Date.now() - START)}`);
+		const total = Date.now() - START;
+		for (const line of summary(this.files, readLedger(), total)) say(line);
+		say(`e2e finished after ${duration(total)}`);
 	}
 
 	getLastError() {
@@ -144,3 +176,4 @@ module.exports = ProgressReporter;
 module.exports.say = say;
 module.exports.duration = duration;
 module.exports.firstLine = firstLine;
+module.exports.summary = summary;

@@ -25,40 +25,38 @@ async function executeRecorded(n8n, server, id) {
 
 module.exports = { outputOf, succeeded, executeRecorded };
 
-const fs = require('fs');
-
 /**
- * Sets up a resource suite for one n8n version: a fresh user folder with the
- * packed package installed, the GetBill-like server (a client with `scopes`)
- * seeded by `seed(server)`, the credential pointing at it (and any other
- * `credentials`, as `n8n import:credentials` takes them) and the workflows.
- * `env`: more environment for every n8n command (none unless given).
- * @returns {Promise<{server: any, n8n: any, userFolder: string}>}
+ * Sets up a resource suite for one n8n version on that version's shared n8n server
+ * (lib/shared.js): the GetBill-like server (a client with `scopes`) seeded by
+ * `seed(server)`, the credential pointing at it (and any other `credentials`, as
+ * `n8n import:credentials` takes them) and the workflows, created over REST with this
+ * file's own IDs mapped to n8n's.
+ * @returns {Promise<{server: any, n8n: import('./shared').SharedN8n}>}
  */
-async function setUpSuite({ version, name, scopes, credential, credentials = [], seed = () => {}, workflows, env = {} }) {
+async function setUpSuite({ version, scopes, credential, credentials = [], seed = () => {}, workflows, env }) {
+	if (env && Object.keys(env).length) throw new Error('setUpSuite: the shared n8n has one environment for every file (lib/shared.js SHARED_ENV); a suite that needs its own starts its own n8n');
 	const { GetBillServer } = require('../../server/getbill-server');
-	const { N8n, freshUserFolder } = require('./n8n');
-	const { installTarball } = require('./package');
-	const { readState } = require('./setup');
+	const { sharedN8n } = require('./shared');
 	const W = require('./workflows');
-	const userFolder = freshUserFolder(`getbill-e2e-${name}-${version}-`);
-	installTarball(readState().tarball, userFolder);
 	const server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes }] });
 	await server.start();
-	seed(server);
-	const n8n = await new N8n({ version, userFolder, env }).init();
-	await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') }), ...credentials]);
-	await n8n.importWorkflows(workflows);
-	return { server, n8n, userFolder };
+	try {
+		seed(server);
+		const n8n = await sharedN8n(version);
+		await n8n.importCredentials([W.credential({ ...credential, baseUrl: server.url, scope: scopes.join(' ') }), ...credentials]);
+		await n8n.importWorkflows(workflows);
+		return { server, n8n };
+	} catch (error) {
+		await server.stop();
+		throw error;
+	}
 }
 
 /** Stops what setUpSuite started and writes the suite's report. */
 async function tearDownSuite(suite, reportName, report) {
-	const { writeReport, keepFolders } = require('./setup');
-	await suite?.n8n?.stop();
+	const { writeReport } = require('./setup');
 	await suite?.server?.stop();
 	writeReport(reportName, report);
-	if (suite?.userFolder && !keepFolders()) fs.rmSync(suite.userFolder, { recursive: true, force: true });
 }
 
 /**
@@ -66,14 +64,14 @@ async function tearDownSuite(suite, reportName, report) {
  * before the tests, tearDownSuite after them, writing the report
  * `<name>-<version>.json`. `server` and `n8n` are there once the set-up ran;
  * `execute(id)` runs a workflow and gives what executeRecorded gives.
- * @returns {{server: any, n8n: any, report: {version: string, cases: object}, execute: (id: string) => Promise<any>}}
+ * @returns {{server: any, n8n: import('./shared').SharedN8n, report: {version: string, cases: object}, execute: (id: string) => Promise<any>}}
  */
 function useSuite(options) {
 	const report = { version: options.version, cases: {} };
 	let suite;
 	beforeAll(async () => {
 		suite = await setUpSuite(options);
-	}, 300000);
+	}, 400000);
 	afterAll(async () => await tearDownSuite(suite, `${options.name}-${options.version}.json`, report));
 	return {
 		report,

@@ -12,7 +12,9 @@ const { VERSIONS } = require('../install-n8n');
 const { ROOT } = require('./package');
 
 const ARTIFACTS = path.join(ROOT, '.e2e', 'artifacts');
-const STATE_FILE = path.join(ARTIFACTS, 'e2e-state.json');
+// One state file per jest run (globalSetup sets GETBILL_E2E_STATE), so that two runs side by side
+// (two worktrees, a developer and a helper) never read each other's servers.
+const stateFile = () => process.env.GETBILL_E2E_STATE || path.join(ARTIFACTS, 'e2e-state.json');
 const REPORTS = path.join(ROOT, '.e2e', 'reports');
 
 /** The pinned versions to test: all, or those in GETBILL_E2E_VERSIONS (comma-separated). */
@@ -28,17 +30,35 @@ function selectedVersions() {
 	return wanted;
 }
 
+const NEWEST = Object.keys(VERSIONS)[0];
+const full = () => /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_FULL ?? '');
+
+/**
+ * The versions a test file runs on. Every file runs on the newest pinned n8n. On the older
+ * pinned versions only the files whose behaviour depends on what differs between n8n
+ * versions (`lane: 'every version'`: install and loading, version 1 workflows, the editor's
+ * rendering, tool mode, the trigger, Retry On Fail in n8n-core's retry loop); the others
+ * (`lane: 'newest'`) run there too with GETBILL_E2E_FULL=1 (the weekly CI run).
+ * GETBILL_E2E_VERSIONS narrows either. test/e2e/README.md says which file is in which lane, and why.
+ * @param {'every version'|'newest'} lane
+ */
+function versionsFor(lane) {
+	if (lane !== 'every version' && lane !== 'newest') throw new Error(`versionsFor: lane must be 'every version' or 'newest', not ${JSON.stringify(lane)}`);
+	const selected = selectedVersions();
+	return lane === 'every version' || full() ? selected : selected.filter((v) => v === NEWEST);
+}
+
 function readState() {
 	try {
-		return JSON.parse(fs.readFileSync(STATE_FILE, 'utf8'));
+		return JSON.parse(fs.readFileSync(stateFile(), 'utf8'));
 	} catch {
-		throw new Error(`${STATE_FILE} is missing: run the e2e suite with \`npm run test:e2e\` (jest -c jest.e2e.config.js), whose globalSetup packs the package`);
+		throw new Error(`${stateFile()} is missing: run the e2e suite with \`npm run test:e2e\` (jest -c jest.e2e.config.js), whose globalSetup packs the package`);
 	}
 }
 
 function writeState(state) {
-	fs.mkdirSync(ARTIFACTS, { recursive: true });
-	fs.writeFileSync(STATE_FILE, JSON.stringify(state, null, 2));
+	fs.mkdirSync(path.dirname(stateFile()), { recursive: true });
+	fs.writeFileSync(stateFile(), JSON.stringify(state, null, 2));
 }
 
 /** Writes a JSON report under .e2e/reports (git-ignored) and returns its path. */
@@ -52,4 +72,4 @@ function writeReport(name, data) {
 /** Whether to keep the per-run user folders (for debugging). */
 const keepFolders = () => /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_KEEP ?? '');
 
-module.exports = { ARTIFACTS, STATE_FILE, REPORTS, selectedVersions, readState, writeState, writeReport, keepFolders };
+module.exports = { ARTIFACTS, stateFile, REPORTS, NEWEST, selectedVersions, versionsFor, readState, writeState, writeReport, keepFolders };

@@ -1,0 +1,23 @@
+'use strict';
+
+/* jest globalTeardown of the e2e suite: stops the shared n8n servers (lib/shared.js). */
+
+const fs = require('fs');
+
+const { stopAllShared } = require('./lib/shared');
+const { keepFolders, readState } = require('./lib/setup');
+
+module.exports = async function globalTeardown() {
+	await globalThis.__GETBILL_E2E_BACKGROUND?.catch(() => {});
+	let state;
+	try {
+		state = readState();
+	} catch {
+		/* nothing was set up */
+	}
+	await stopAllShared(globalThis.__GETBILL_E2E_SHARED ?? []);
+	if (!keepFolders()) {
+		for (const entry of Object.values(state?.shared ?? {})) if (entry.userFolder) fs.rmSync(entry.userFolder, { recursive: true, force: true });
+	}
+	if (globalThis.__GETBILL_E2E_RUN_DIR && !keepFolders()) fs.rmSync(globalThis.__GETBILL_E2E_RUN_DIR, { recursive: true, force: true });
+};
