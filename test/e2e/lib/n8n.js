@@ -349,7 +349,20 @@ class N8n {
 	 * @param {number} [opts.port] the HTTP port (N8N_PORT; a worker's QUEUE_HEALTH_CHECK_PORT); a free one by default
 	 * @returns {Promise<string>} its base URL
 	 */
-	async start({ command = 'start', args = [], port, timeoutMs = 180000, env = {}, onOutput } = {}) {
+	async start(options = {}) {
+		// A port asked from the OS is free when asked, but another process may bind it before n8n
+		// does: then n8n exits with EADDRINUSE, and it is started again on new ports (3 tries).
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await this.startOnce(options);
+			} catch (error) {
+				if (attempt >= 3 || options.port !== undefined || !/EADDRINUSE/.test(error.message)) throw error;
+				this.log(`n8n ${options.command ?? 'start'}: a port was taken before n8n bound it (EADDRINUSE); starting again on new ports`);
+			}
+		}
+	}
+
+	async startOnce({ command = 'start', args = [], port, timeoutMs = 180000, env = {}, onOutput } = {}) {
 		if (this.server) throw new Error('n8n is already started');
 		if (!READY[command]) throw new Error(`n8n ${command} is not a long-lived command (${Object.keys(READY).join(', ')})`);
 		this.port = port ?? (await freePort());
