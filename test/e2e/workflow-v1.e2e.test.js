@@ -2,8 +2,8 @@
 
 /*
  * A saved version-1 workflow keeps working: test/fixtures/workflow-v1.json is imported
- * unchanged into real n8n, on every pinned n8n version, and run with one `n8n execute`
- * against the GetBill-like server.
+ * unchanged into real n8n, on every pinned n8n version (the run's shared n8n server), and
+ * run once, as the editor's "Execute workflow" does, against the GetBill-like server.
  *
  * Where the fixture comes from: the GetBill node of commit 4601bee (`version: 1`, IDs as
  * plain strings, no Simplify), packed and installed like the other suites do, in n8n
@@ -22,16 +22,19 @@
  * v1 workflow.
  *
  * This test creates only the credential the fixture refers to (id gbV1Cred00000001) and
- * imports the file itself (`n8n import:workflow --input=<the fixture>`), then checks the
- * exact requests GetBill receives and the full, unsimplified v1 output of every node.
+ * creates the file's one workflow over n8n's REST API (`POST /rest/workflows`, what the
+ * editor's import does once saved: the file as it is, but for what that API refuses or
+ * sets itself: its id, versionId, active, shared; the credential's ID swapped for this
+ * n8n's), checks that n8n saved its nodes, connections and settings unchanged, then checks
+ * the exact requests GetBill receives and the full, unsimplified v1 output of every node.
  */
 
 const fs = require('fs');
 const path = require('path');
 
-const { selectedVersions } = require('./lib/setup');
+const { versionsFor } = require('./lib/setup');
 const W = require('./lib/workflows');
-const { executeRecorded, outputOf, succeeded, tearDownSuite } = require('./lib/run');
+const { executeRecorded, outputOf, succeeded, setUpSuite, tearDownSuite } = require('./lib/run');
 
 jest.setTimeout(180000);
 
@@ -254,7 +257,9 @@ describe('the v1 fixture (n8n 2.41.1 export of the 4601bee node)', () => {
 	});
 });
 
-const versions = selectedVersions();
+// Every pinned n8n version: a workflow saved with version 1 of the node must load and run in
+// each n8n a user may have (how n8n loads an old node version and its parameters differs).
+const versions = versionsFor('every version');
 
 describe.each(versions)('a saved v1 workflow in n8n %s', (version) => {
 	let suite;
@@ -265,28 +270,27 @@ describe.each(versions)('a saved v1 workflow in n8n %s', (version) => {
 	const out = (name) => outputOf(r.run, name).map((item) => item.json);
 
 	beforeAll(async () => {
-		const { GetBillServer } = require('../server/getbill-server');
-		const { N8n, freshUserFolder } = require('./lib/n8n');
-		const { installTarball } = require('./lib/package');
-		const { readState } = require('./lib/setup');
-		const userFolder = freshUserFolder(`getbill-e2e-workflow-v1-${version}-`);
-		suite = { userFolder };
-		installTarball(readState().tarball, userFolder);
-		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SCOPES }] });
-		suite.server = server;
-		await server.start();
-		seed(server);
-		n8n = await new N8n({ version, userFolder }).init();
-		suite.n8n = n8n;
-		await n8n.importCredentials([W.credential({ ...CRED, baseUrl: server.url, scope: SCOPES.join(' ') })]);
-		// The file itself, as it is in the repository.
-		await n8n.cliOk(['import:workflow', `--input=${FIXTURE}`]);
+		// The file itself, as it is in the repository (its one workflow, the test's ID gbV1Workflow0001).
+		suite = await setUpSuite({ version, scopes: SCOPES, credential: CRED, seed, workflows: readFixture() });
+		({ server, n8n } = suite);
 		r = await executeRecorded(n8n, server, WORKFLOW_ID);
 		report.requests = r.api.map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.rawBody ? JSON.parse(q.rawBody) : undefined, status: q.status }));
 		report.outputs = Object.fromEntries(NODE_NAMES.map((name) => [name, out(name)]));
 	}, 300000);
 
 	afterAll(async () => await tearDownSuite(suite, `workflow-v1-${version}.json`, report));
+
+	test('n8n saved the file\'s nodes, connections and settings unchanged (only the credential ID is this n8n\'s)', async () => {
+		const [file] = readFixture();
+		const saved = await n8n.workflow(WORKFLOW_ID);
+		const credentialId = n8n.credentialId(CRED.id);
+		expect(credentialId).not.toBe(CRED.id);
+		const expected = file.nodes.map((n) => (n.credentials ? { ...n, credentials: { [W.CREDENTIAL_TYPE]: { ...CRED, id: credentialId } } } : n));
+		expect(saved.nodes).toEqual(expected);
+		expect(saved.connections).toEqual(file.connections);
+		expect(saved.settings).toEqual(file.settings);
+		expect(saved.nodes.filter((n) => n.type === W.GETBILL_TYPE).map((n) => n.typeVersion)).toEqual(NODE_NAMES.map(() => 1));
+	});
 
 	test('the workflow runs to the end: every node once, one item in per node (Execute Once)', () => {
 		succeeded(r);

@@ -96,8 +96,9 @@ async function startShared(version, tarball) {
 	const home = path.join(userFolder, 'home');
 	fs.mkdirSync(path.join(home, '.n8n-files'), { recursive: true });
 	installTarball(tarball, userFolder);
-	const logFile = path.join(LOGS, `n8n-${version}.log`);
-	fs.rmSync(logFile, { force: true });
+	// One folder per e2e run (runs side by side never share a log): .e2e/logs/<run>/n8n-<version>.log.
+	const run = path.basename(path.dirname(process.env.GETBILL_E2E_STATE ?? 'run-unknown/x'));
+	const logFile = path.join(LOGS, run, `n8n-${version}.log`);
 	const { n8n, url } = await spawnServer({ version, userFolder, home, logFile });
 	const cookie = await createOwner(url);
 	return { n8n, entry: { version, url, userFolder, home, logFile, pid: n8n.server.pid, cookie, restarts: 0 } };
@@ -298,9 +299,19 @@ class SharedN8n {
 	/** A workflow's executions, oldest first ({id, status, mode, finished, ...}). */
 	async executions(testId) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId: this.id(testId) }));
-		const answer = await this.rest(`/rest/executions?filter=${filter}&limit=250`, { raw: true });
-		const results = answer.data?.results ?? answer.results ?? [];
-		return results.sort((a, b) => Number(a.id) - Number(b.id));
+		// n8n answers at most 100 a page, newest first; older pages by lastId.
+		const all = [];
+		for (let lastId; ; ) {
+			const answer = await this.rest(`/rest/executions?filter=${filter}&limit=100${lastId ? `&lastId=${lastId}` : ''}`, { raw: true });
+			const results = answer.data?.results ?? answer.results ?? [];
+			all.push(...results);
+			if (results.length < 100) break;
+			const next = String(Math.min(...results.map((r) => Number(r.id))));
+			if (next === lastId) break;
+			lastId = next;
+		}
+		const seen = new Set();
+		return all.filter((e) => !seen.has(e.id) && seen.add(e.id)).sort((a, b) => Number(a.id) - Number(b.id));
 	}
 
 	/** One execution with its run data parsed (n8n keeps it flatted). */
