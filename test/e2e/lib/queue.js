@@ -35,11 +35,13 @@ class QueueMode {
 	 * @param {number} [o.workers] how many `n8n worker`s (2)
 	 * @param {number} [o.concurrency] executions each worker runs at once (n8n's default, 10)
 	 * @param {object} [o.env] more environment for every n8n process
+	 * @param {object} [o.workerEnv] more environment for the workers only (e.g. N8N_LOG_LEVEL=debug)
 	 */
-	static async create({ version, userFolder, workers = 2, concurrency = 10, env = {} }) {
+	static async create({ version, userFolder, workers = 2, concurrency = 10, env = {}, workerEnv = {} }) {
 		const q = new QueueMode();
 		q.version = version;
 		q.concurrency = concurrency;
+		q.workerEnv = workerEnv;
 		/** Every line any n8n process printed: {at (ms), from ('main', 'webhook', 'worker 1', …), line} */
 		q.lines = [];
 		try {
@@ -64,7 +66,7 @@ class QueueMode {
 			...env,
 		};
 		const n8n = () => new N8n({ version, userFolder, env: q.env });
-		/** The main process; also runs the CLI (import, publish) against the shared database. */
+		/** The main process: the editor and REST API (credentials and workflows are created and published through it). */
 		q.main = await n8n().init();
 		q.webhook = await n8n().init();
 		q.workers = [];
@@ -102,7 +104,7 @@ class QueueMode {
 		this.startMs = { main: Date.now() - started };
 		await Promise.all([
 			this.webhook.start({ command: 'webhook', onOutput: this.sink('webhook') }),
-			...this.workers.map((w, i) => w.start({ command: 'worker', args: [`--concurrency=${this.concurrency}`], onOutput: this.sink(`worker ${i + 1}`) })),
+			...this.workers.map((w, i) => w.start({ command: 'worker', args: [`--concurrency=${this.concurrency}`], env: this.workerEnv, onOutput: this.sink(`worker ${i + 1}`) })),
 		]);
 		this.startMs.all = Date.now() - started;
 		return { main: this.main.url, webhook: this.webhook.url };

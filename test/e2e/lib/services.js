@@ -7,6 +7,11 @@
  * nothing kept on disk. Each runs in a process group of its own, guarded like
  * n8n (lib/n8n.js spawnGuarded): it does not outlive the test, however the test ends.
  *
+ * Ports: a port asked from the OS (freePort) is free when asked, but another
+ * process may bind it before the service does. A service that then exits
+ * saying its address is in use is started again on a new port (3 tries, the
+ * way lib/n8n.js N8n#start does for n8n).
+ *
  * PostgreSQL refuses to run as root: as root, the cluster belongs to the
  * `postgres` user (created by Debian's package) or, without it, to `nobody`;
  * the processes run as that user (Node's spawn `uid`/`gid`), the data folder
@@ -107,19 +112,44 @@ async function startUntil(name, command, args, options, ready, timeoutMs = 60000
 	}
 }
 
+/** What Redis and PostgreSQL print when their port was taken before they bound it. */
+const ADDRESS_IN_USE = /Address already in use|EADDRINUSE/i;
+
+/**
+ * Runs `start(port)` on a free port; when the port was taken meanwhile (the service says its address
+ * is in use), again on a new one, `tries` times in all. `firstPort`: the port of the first try (tests).
+ */
+async function onFreePort(name, start, { firstPort, tries = 3 } = {}) {
+	for (let attempt = 1; ; attempt++) {
+		const port = attempt === 1 && firstPort !== undefined ? firstPort : await freePort();
+		try {
+			return await start(port);
+		} catch (error) {
+			if (attempt >= tries || !ADDRESS_IN_USE.test(error.message)) throw error;
+			process.stderr.write(`[e2e] ${name}: port ${port} was taken before it bound it; starting again on a new port\n`);
+		}
+	}
+}
+
 /**
  * Redis on 127.0.0.1 and a free port, no persistence (no RDB, no AOF), its working folder thrown away after.
  * @returns {Promise<{host: string, port: number, output: () => string, stop: () => Promise<void>}>}
  */
-async function startRedis() {
+async function startRedis({ port: firstPort } = {}) {
 	const bin = redisServer();
 	if (!bin) throw new Error('redis-server not found (npm run setup installs Debian\'s redis-server)');
-	const port = await freePort();
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-redis-'));
-	const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''];
 	let proc;
+	let port;
 	try {
-		proc = await startUntil('redis-server', bin, args, { cwd: dir }, /Ready to accept connections/);
+		[proc, port] = await onFreePort(
+			'redis-server',
+			async (p) => {
+				const args = ['--port', String(p), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--logfile', ''];
+				return [await startUntil('redis-server', bin, args, { cwd: dir }, /Ready to accept connections/), p];
+			},
+			{ firstPort },
+		);
 	} catch (error) {
 		fs.rmSync(dir, { recursive: true, force: true });
 		throw error;
@@ -140,7 +170,7 @@ async function startRedis() {
  * free port (fsync off: nothing here needs to survive a crash). Superuser `n8n`, trust authentication.
  * @returns {Promise<{host: string, port: number, user: string, database: string, runAs?: string, output: () => string, stop: () => Promise<void>}>}
  */
-async function startPostgres() {
+async function startPostgres({ port: firstPort } = {}) {
 	const bin = postgresBinDir();
 	if (!bin) throw new Error('PostgreSQL\'s initdb/postgres not found (npm run setup installs Debian\'s postgresql)');
 	const runAs = postgresRunAs();
@@ -163,7 +193,6 @@ async function startPostgres() {
 		cleanUp();
 		throw error;
 	}
-	const port = await freePort();
 	const settings = {
 		listen_addresses: '127.0.0.1',
 		unix_socket_directories: '',
@@ -172,10 +201,17 @@ async function startPostgres() {
 		full_page_writes: 'off',
 		max_connections: '100',
 	};
-	const args = ['-D', data, '-p', String(port), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
 	let proc;
+	let port;
 	try {
-		proc = await startUntil('postgres', path.join(bin, 'postgres'), args, { cwd: dir, env, ...ids }, /database system is ready to accept connections/);
+		[proc, port] = await onFreePort(
+			'postgres',
+			async (p) => {
+				const args = ['-D', data, '-p', String(p), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
+				return [await startUntil('postgres', path.join(bin, 'postgres'), args, { cwd: dir, env, ...ids }, /database system is ready to accept connections/), p];
+			},
+			{ firstPort },
+		);
 	} catch (error) {
 		cleanUp();
 		throw error;

@@ -134,8 +134,21 @@ async function ensureShared(version) {
 		if (Date.now() > waitUntil) throw new Error(`the shared n8n ${version} was not up within 6 minutes`);
 		await sleep(500);
 	}
-	if (await healthy(entry.url)) return entry;
-	process.stderr.write(`[e2e] the shared n8n ${version} at ${entry.url} does not answer: restarting it\n`);
+	// A busy machine can make a healthy n8n slow to answer: while its process lives, it gets a
+	// minute; only a process that is gone, or one silent for that long, is restarted.
+	const alive = () => {
+		try {
+			process.kill(entry.pid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	};
+	for (const giveUp = Date.now() + 60000; alive() && Date.now() < giveUp; ) {
+		if (await healthy(entry.url)) return entry;
+		await sleep(1000);
+	}
+	process.stderr.write(`[e2e] the shared n8n ${version} at ${entry.url} ${alive() ? 'did not answer for a minute' : 'is gone'}: restarting it\n`);
 	try {
 		process.kill(-entry.pid, 'SIGKILL');
 	} catch {
