@@ -2,17 +2,22 @@
 
 /*
  * GetBill tools behind n8n's MCP Server Trigger (issue #22), on every pinned
- * n8n version, with the official MCP TypeScript client
+ * n8n version (its lane: tool mode, n8n's making of a tool from our node,
+ * differs between versions), with the official MCP TypeScript client
  * (@modelcontextprotocol/sdk, the version n8n 2.41.1 uses).
  *
  * The template examples/workflows/getbill-voice-agent-mcp-tools.json (MCP
  * Server Trigger version 2, bearer auth; four GetBill tools: Get debt, List
- * followups of debt, Update followup, Create followup) is imported changed only
- * in its id and credentials: its GetBill OAuth2 credential points at the
+ * followups of debt, Update followup, Create followup) is created on the shared
+ * n8n server (lib/shared.js) over n8n's REST API changed only in its id and
+ * credentials (W.fromTemplate; its unit test: test/e2e-workflows-helper.test.ts;
+ * the template's static shape: test/mcp-template.test.ts and
+ * test/templates.test.ts): its GetBill OAuth2 credential points at the
  * GetBill-like server (test/server, in the jest process, seeded), its Bearer
- * Auth credential holds the test's token. Published with the CLI, then one
- * `n8n start`; the client connects to the production URL /mcp/<path>
- * (streamable HTTP; SSE for a list and a read).
+ * Auth credential holds the test's token. Published (activated) like the
+ * editor's Publish; the client connects to the production URL /mcp/<path>
+ * (the template's own webhook ID, no other file's) over streamable HTTP, and
+ * over SSE for a list and a read.
  *
  * What a client gets: the tools' names (the node names), their descriptions
  * (the template's), their arguments (the `$fromAI` keys and descriptions);
@@ -32,11 +37,10 @@ const { Client } = require('@modelcontextprotocol/sdk/client/index.js');
 const { StreamableHTTPClientTransport } = require('@modelcontextprotocol/sdk/client/streamableHttp.js');
 const { SSEClientTransport } = require('@modelcontextprotocol/sdk/client/sse.js');
 
-const { N8n, freshUserFolder } = require('./lib/n8n');
-const { installTarball, ROOT } = require('./lib/package');
-const { readState, selectedVersions, writeReport, keepFolders } = require('./lib/setup');
+const { ROOT } = require('./lib/package');
+const { versionsFor, writeReport } = require('./lib/setup');
+const { sharedN8n } = require('./lib/shared');
 const W = require('./lib/workflows');
-const { ownerSession } = require('./lib/run');
 const { GetBillServer } = require('../server/getbill-server');
 
 jest.setTimeout(120000);
@@ -96,27 +100,10 @@ async function connect(url, { token = TOKEN, transport = 'http' } = {}) {
 	return client;
 }
 
-test('the e2e imports the template changed only in its id and credentials', () => {
-	const { id, ...imported } = W.fromTemplate(TEMPLATE, { id: WORKFLOW_ID, credential: CRED, credentials: { httpBearerAuth: BEARER } });
-	expect(id).toBe(WORKFLOW_ID);
-	// Each credential reference of the test, put back to the template's placeholder: nothing else differs.
-	const ref = ({ id: credentialId, name }) => JSON.stringify({ id: credentialId, name });
-	const swaps = [
-		[CRED, { id: 'REPLACE_WITH_YOUR_CREDENTIAL_ID', name: 'GetBill account' }, tools.length],
-		[BEARER, { id: 'REPLACE_WITH_YOUR_CREDENTIAL_ID', name: 'MCP bearer token' }, 1],
-	];
-	let text = JSON.stringify(imported);
-	for (const [ours, placeholder, times] of swaps) {
-		expect(text.split(ref(ours)).length - 1).toBe(times);
-		text = text.replaceAll(ref(ours), ref(placeholder));
-	}
-	expect(JSON.parse(text)).toEqual(template);
-});
-
-describe.each(selectedVersions())('GetBill tools behind the MCP Server Trigger, n8n %s', (version) => {
+// Every pinned version: tool mode (n8n makes the tool of our node; it differs between versions: test/e2e/README.md).
+describe.each(versionsFor('every version'))('GetBill tools behind the MCP Server Trigger, n8n %s', (version) => {
 	let n8n;
 	let server;
-	let userFolder;
 	let mcpUrl;
 	let client;
 	let nodeTypes;
@@ -124,34 +111,32 @@ describe.each(selectedVersions())('GetBill tools behind the MCP Server Trigger, 
 
 	beforeAll(async () => {
 		const started = Date.now();
-		userFolder = freshUserFolder(`getbill-e2e-mcp-${version}-`);
-		installTarball(readState().tarball, userFolder);
 		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SCOPES }], followupIds: [] });
 		await server.start();
 		server.seedDebt(DEBT, { firstname: 'Jane', lastname: 'Smith', amount: 750.5, invoice_reference: 'INV-2024-002' });
 		server.seedFollowup(FOLLOWUP, { debt_id: DEBT, status: 'scheduled', type: 'call' });
 		server.seedFollowup('fu_mcp_0002', { debt_id: DEBT, status: 'delivered', type: 'sms', summary: 'Reminder sent' });
-		n8n = await new N8n({ version, userFolder }).init();
+		n8n = await sharedN8n(version);
 		await n8n.importCredentials([
 			W.credential({ ...CRED, baseUrl: server.url, scope: SCOPES.join(' ') }),
 			{ id: BEARER.id, name: BEARER.name, type: 'httpBearerAuth', data: { token: TOKEN } },
 		]);
 		await n8n.importWorkflows([W.fromTemplate(TEMPLATE, { id: WORKFLOW_ID, credential: CRED, credentials: { httpBearerAuth: BEARER } })]);
-		await n8n.cliOk(['publish:workflow', `--id=${WORKFLOW_ID}`]);
-		const url = await n8n.start();
-		mcpUrl = `${url}/mcp/${trigger.parameters.path}`;
+		// Created inactive; published (activated) as the editor's Publish does.
+		await n8n.publish(WORKFLOW_ID);
+		mcpUrl = `${n8n.url}/mcp/${trigger.parameters.path}`;
+		// Registered shortly after publishing: until then 404 (the probe has no token: 403 after).
 		await n8n.waitForProductionUrl(mcpUrl);
-		nodeTypes = await (await ownerSession(url))('/types/nodes.json');
+		nodeTypes = await n8n.rest('/types/nodes.json');
 		report.setUpMs = Date.now() - started;
-		report.mcpUrl = mcpUrl.replace(url, '<n8n>');
+		report.mcpUrl = mcpUrl.replace(n8n.url, '<n8n>');
 	}, 300000);
 
 	afterAll(async () => {
 		await client?.close().catch(() => {});
-		await n8n?.stop();
+		if (n8n) await n8n.unpublish(WORKFLOW_ID).catch(() => {});
 		await server?.stop();
 		writeReport(`mcp-${version}.json`, report);
-		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
 	});
 
 	/** The GetBill API requests made while `fn` ran: [method, path with query, body]. */

@@ -1,10 +1,13 @@
 'use strict';
 
 /*
- * n8n's executions of a workflow, read from its database through a `query(sql)`
- * function: sqlite (trigger.e2e.test.js, with that n8n install's sqlite3) or
- * PostgreSQL (queue mode, lib/queue.js). The same SQL serves both: identifiers
- * in double quotes, IDs the tests choose written into the SQL.
+ * n8n's executions of a workflow.
+ *
+ * - On the shared n8n server (lib/shared.js), over its REST API: runsOf, waitForRuns,
+ *   outputsOfRun (the webhook and trigger suites).
+ * - In a database through a `query(sql)` function: sqlite (with that n8n install's
+ *   sqlite3) or PostgreSQL (queue mode, lib/queue.js). The same SQL serves both:
+ *   identifiers in double quotes, IDs the tests choose written into the SQL.
  */
 
 const path = require('path');
@@ -14,6 +17,45 @@ const { sleep } = require('./n8n');
 
 /** Statuses after which n8n does nothing more with an execution. */
 const ENDED = ['success', 'error', 'crashed', 'canceled'];
+
+/** A workflow's executions on a SharedN8n (REST), oldest first: [{id, status, mode, finished}]. */
+async function runsOf(n8n, testId) {
+	// Not SharedN8n#executions: it asks for 250, and n8n 2.41 answers 400 above 100 ("Execution limit must be between
+	// 1 and 100"). One page of 100 (the pagination differs between versions: a cursor in 2.41, lastId in 2.8).
+	const filter = encodeURIComponent(JSON.stringify({ workflowId: n8n.id(testId) }));
+	const answer = await n8n.rest(`/rest/executions?filter=${filter}&limit=100`, { raw: true });
+	const results = answer.data?.results ?? answer.results ?? [];
+	if (results.length >= 100) throw new Error(`runsOf: ${testId} has 100 executions or more, more than one page: count them another way`);
+	return results.map(({ id, status, mode, finished }) => ({ id, status, mode, finished })).sort((a, b) => Number(a.id) - Number(b.id));
+}
+
+/**
+ * Waits until a workflow on a SharedN8n has at least `n` executions, all ended (REST); returns
+ * them, oldest first. Throws after `timeoutMs` with what there is.
+ */
+async function waitForRuns(n8n, testId, n, { timeoutMs = 30000 } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (let wait = 50; ; wait = Math.min(wait * 2, 250)) {
+		const rows = await runsOf(n8n, testId);
+		if (rows.length >= n && rows.every((r) => ENDED.includes(r.status))) return rows;
+		if (Date.now() > deadline) {
+			const count = {};
+			for (const r of rows) count[r.status] = (count[r.status] ?? 0) + 1;
+			throw new Error(`expected ${n} ended executions of ${testId} within ${timeoutMs} ms, have ${rows.length}: ${JSON.stringify(count)}`);
+		}
+		await sleep(wait);
+	}
+}
+
+/**
+ * What an execution's nodes output, read over REST on a SharedN8n: a function node name →
+ * the json of its first output's items in its first run (undefined when it did not run).
+ */
+async function outputsOfRun(n8n, executionId) {
+	const execution = await n8n.execution(executionId);
+	const runData = execution.data?.resultData?.runData ?? {};
+	return (node) => runData[node]?.[0]?.data?.main?.[0]?.map((i) => i.json);
+}
 
 /** A workflow's executions, oldest first: [{id, status, mode, finished}]. */
 async function executionsOf(query, workflowId) {
@@ -99,4 +141,4 @@ function sqliteQuery(n8n) {
 		});
 }
 
-module.exports = { ENDED, executionsOf, waitForExecutions, outputsOf, lastExecutionOf, sqliteQuery };
+module.exports = { ENDED, runsOf, waitForRuns, outputsOfRun, executionsOf, waitForExecutions, outputsOf, lastExecutionOf, sqliteQuery };
