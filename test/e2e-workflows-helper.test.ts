@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the example workflows and a helper of the e2e suite; tests run in Node.js, not inside n8n Cloud */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @typescript-eslint/no-require-imports, @n8n/community-nodes/no-dangerous-functions -- reads the example workflows, requires a CommonJS helper of the e2e suite and runs the Code items it writes; tests run in Node.js, not inside n8n Cloud */
 /**
  * W.fromTemplate (test/e2e/lib/workflows.js), the helper through which every
  * e2e suite that runs a template of examples/workflows creates it in n8n

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions, no-console -- runs scripts/n8n-newest.js against a local fake registry and the real one; tests run in Node.js, not inside n8n Cloud */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- runs scripts/n8n-newest.js against a local fake registry and the real one; tests run in Node.js, not inside n8n Cloud */
 /**
  * scripts/n8n-newest.js (`npm run n8n:newest`): the newest n8n that installs
  * from the registry, compared with the newest pinned version.

@@ -1,4 +1,4 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- reads the example workflows; tests run in Node.js, not inside n8n Cloud */
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals, @n8n/community-nodes/no-dangerous-functions -- reads the example workflows and runs their sample Code nodes' JavaScript; tests run in Node.js, not inside n8n Cloud */
 /**
  * The workflow templates of examples/workflows/*.json, every one present when
  * the tests run: the conventions a template keeps (one Overview sticky note
