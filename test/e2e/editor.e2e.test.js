@@ -1,9 +1,11 @@
 'use strict';
 
 /*
- * The GetBill node in n8n's editor, in a real browser (Debian's chromium
- * driven by playwright-core), on every pinned n8n version: `n8n start` with the
- * package installed, owner created over REST, sign-in through the UI, a new
+ * The GetBill node in n8n's editor, in a real browser (the run's one chromium,
+ * driven by playwright-core, a context of this file's own), on every pinned n8n
+ * version: the shared n8n server of the version (lib/shared.js, the package
+ * installed, WEBHOOK_URL set), sign-in through the UI as its owner, the editor
+ * shown only this file's credentials (as a fresh n8n would be), a new
  * workflow, GetBill from the node creator, every Update Field, the option
  * lists, the icons, the credential dialog; and the AI-tool variant registered.
  * Then the Debt resource: its actions in the node creator, Create debt's
@@ -28,11 +30,12 @@
 const fs = require('fs');
 const path = require('path');
 
-const { N8n, freshUserFolder } = require('./lib/n8n');
-const { installTarball, ROOT } = require('./lib/package');
-const { readState, selectedVersions, keepFolders } = require('./lib/setup');
-const { launch, signIn, screenshot, tid, closeToasts, settled, shotSaver } = require('./lib/browser');
-const { ownerSession } = require('./lib/run');
+const os = require('os');
+
+const { ROOT } = require('./lib/package');
+const { versionsFor } = require('./lib/setup');
+const { sharedN8n, SHARED_ENV } = require('./lib/shared');
+const { browserSession, openInEditor, screenshot, tid, closeToasts, settled, shotSaver } = require('./lib/browser');
 const W = require('./lib/workflows');
 
 jest.setTimeout(180000);
@@ -43,8 +46,9 @@ const VIEWPORT = { width: 1440, height: 1300 };
  * The trigger panel shows the Production URL: n8n's webhook base URL, then the node's
  * webhookId, which the editor makes up (a random UUID) when the node is added from the
  * node creator, as here. So that the picture is the same every run: n8n's own
- * WEBHOOK_URL (what a user behind a reverse proxy sets) gives the URL a fixed host,
- * and the picture shows WEBHOOK_ID_SHOWN in place of the random id.
+ * WEBHOOK_URL (what a user behind a reverse proxy sets) gives the URL a fixed host (the
+ * shared server runs with it: lib/shared.js SHARED_ENV), and the picture shows
+ * WEBHOOK_ID_SHOWN in place of the random id.
  */
 const WEBHOOK_URL = 'https://your-n8n.example.com/';
 const WEBHOOK_ID_SHOWN = '4f9c2e1a-7b3d-4c8e-9a5f-2d6b8e0c1f3a';
@@ -373,16 +377,16 @@ const listedRecords = (page) => page.locator('[data-test-id="rlc-item"]:visible'
 async function openFromList(page, ndv, field) {
 	await locatorInput(ndv, field).click();
 	await listedRecords(page).first().waitFor({ state: 'visible' });
-	return await settled(page, () => listedRecords(page).allInnerTexts(), { timeout: 20000 });
+	return await settled(page, () => listedRecords(page).allInnerTexts(), { timeout: 20000, what: `the From list of ${field}` });
 }
 
-/** Types `text` in the open From List's search box; returns the labels listed once they are `expected` (or what is listed after 20 s). */
+/** Types `text` in the open From List's search box; returns the labels listed once they are `expected` (throws with what is listed after 20 s). */
 async function searchFromList(page, text, expected) {
 	const search = page.locator('[data-test-id="rlc-search"]:visible').first();
 	const input = (await search.evaluate((el) => el.tagName)) === 'INPUT' ? search : search.locator('input');
 	await input.fill(text);
 	const same = (labels) => JSON.stringify(labels) === JSON.stringify(expected);
-	return await settled(page, () => listedRecords(page).allInnerTexts(), { until: same, timeout: 20000 });
+	return await settled(page, () => listedRecords(page).allInnerTexts(), { until: same, timeout: 20000, what: `the From list searched for "${text}"` });
 }
 
 /** Runs the node open in the panel ("Execute step"; its button's words differ between versions, its test id does not). */
@@ -421,31 +425,38 @@ const DOCS_SHOTS = [
 
 const saveShot = shotSaver({ root: ROOT, docsVersion: DOCS_VERSION, docsShots: Object.fromEntries(DOCS_SHOTS.map((name) => [name, `docs/${name}`])) });
 
-describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (version) => {
+// Every pinned version: how n8n's editor renders our parameters (resource locators, `@version`
+// and `_cnd` display conditions, collections, the node creator's actions, the credential dialog)
+// differs between n8n versions.
+describe.each(versionsFor('every version'))('GetBill in the n8n %s editor (chromium)', (version) => {
+	/** the shared n8n server of this version */
 	let n8n;
-	let userFolder;
 	let browser;
 	let page;
 	let baseUrl;
-	/** n8n's REST API as the owner (a session of its own) */
+	/** n8n's REST API as the owner (the shared server's session, not the browser's) */
 	let rest;
 	/** The GetBill-like server of the From List cases */
 	let server;
+	/** The IDs of the credentials this file made (over REST or in the editor): the only ones the editor is shown */
+	const credentials = new Set();
+	/** A folder of this file's own (the version-1 workflow's file for "Import from file") */
+	let tmpDir;
 	const assetErrors = [];
 
 	beforeAll(async () => {
-		const { tarball } = readState();
-		userFolder = freshUserFolder(`getbill-e2e-editor-${version}-`);
-		installTarball(tarball, userFolder);
+		if (SHARED_ENV.WEBHOOK_URL !== WEBHOOK_URL) throw new Error(`the trigger picture needs n8n's WEBHOOK_URL ${WEBHOOK_URL}; the shared server has ${SHARED_ENV.WEBHOOK_URL}`);
+		tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `getbill-e2e-editor-${version}-`));
 		const { GetBillServer } = require('../server/getbill-server');
 		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SANDBOX.scopes }] });
 		await server.start();
 		seedServer(server);
-		n8n = await new N8n({ version, userFolder }).init();
-		baseUrl = await n8n.start({ env: { WEBHOOK_URL } });
-		rest = await ownerSession(baseUrl);
+		n8n = await sharedN8n(version);
+		baseUrl = n8n.url;
+		rest = n8n.rest;
 		// Tall enough for the node panel and the credential dialog to show their fields in one picture.
-		browser = await launch({ viewport: VIEWPORT });
+		// (Signed in as the owner through n8n's sign-in page: browserSession fails when it does not let the owner in.)
+		browser = await browserSession({ url: baseUrl, viewport: VIEWPORT, credentials });
 		page = browser.page;
 		// Our assets served by this n8n must load. (The editor also asks registry.npmjs.org about
 		// community packages; offline, that fails, and is not ours to judge.)
@@ -463,14 +474,10 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 
 	afterAll(async () => {
 		await browser?.close();
-		await n8n?.stop();
 		await server?.stop();
-		if (userFolder && !keepFolders()) fs.rmSync(userFolder, { recursive: true, force: true });
-	});
-
-	test('signs in as the owner', async () => {
-		await signIn(page, baseUrl);
-		expect(new URL(page.url()).pathname).not.toMatch(/signin|setup/);
+		// This file's credentials deleted: another file's editor would name its new credential after them.
+		for (const id of credentials) await rest?.(`/rest/credentials/${id}`, { method: 'DELETE' }).catch(() => {});
+		if (tmpDir) fs.rmSync(tmpDir, { recursive: true, force: true });
 	});
 
 	/** GetBill's description as this n8n serves it to the editor. */
@@ -548,13 +555,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 			tid(page, 'item-iterator-item').evaluateAll((els) =>
 				els.map((el) => ({ type: el.dataset.keyboardNavType ?? 'heading', id: el.dataset.keyboardNavId, text: el.innerText.trim() })),
 			);
-		let items = await read();
-		for (let settled = 0, i = 0; settled < 2 && i < 50; i++) {
-			await page.waitForTimeout(150);
-			const again = await read();
-			settled = JSON.stringify(again) === JSON.stringify(items) && !again.some((item) => item.type === 'node') ? settled + 1 : 0;
-			items = again;
-		}
+		const items = await settled(page, read, { until: (list) => !list.some((item) => item.type === 'node'), what: "the node creator's actions" });
 		const sections = {};
 		let current;
 		for (const item of items) {
@@ -565,7 +566,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 	}
 
 	test('adds the GetBill Trigger first: Events lists All Events and the 14 events, Webhook URLs; screenshot', async () => {
-		await page.goto(`${baseUrl}/workflow/new`);
+		await openInEditor(page, `${baseUrl}/workflow/new`);
 		// n8n shows a package's trigger under the package's name ("GetBill") among triggers
 		const item = await creatorItem(tid(page, 'canvas-plus-button'), 'GetBill', 'GetBill');
 		await expectGetBillIcon(item, 'node creator item');
@@ -983,7 +984,7 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		const deadline = Date.now() + 20000;
 		for (;;) {
 			const id = new URL(page.url()).pathname.match(/^\/workflow\/([^/]+)/)?.[1];
-			const saved = id && id !== 'new' ? (await rest(`/rest/workflows/${id}`).catch(() => undefined))?.data : undefined;
+			const saved = id && id !== 'new' ? await rest(`/rest/workflows/${id}`).catch(() => undefined) : undefined;
 			const savedNames = saved?.nodes?.map((n) => n.name) ?? [];
 			const complete = names.every((name) => savedNames.includes(name));
 			if (complete && done(nodesByName(saved))) return saved;
@@ -1031,6 +1032,9 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		return ndv;
 	}
 
+	/** n8n's ID of the credential made for the From List cases */
+	let sandboxCredentialId;
+
 	/** The GetBill API requests the server got since `from` (an index in its request log). */
 	const apiRequestsSince = (from) =>
 		server.requests.slice(from).filter((q) => q.path.startsWith('/external-api/')).map((q) => ({ method: q.method, path: q.path, query: q.query, body: q.rawBody ? JSON.parse(q.rawBody) : undefined }));
@@ -1057,7 +1061,9 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 	test('From list, a debt: a new workflow, Get debt with a working credential; the list shows debtor, amount and reference; a search finds INV-2024-002 on the second page; screenshot', async () => {
 		// A credential that reaches the test server, made over REST as a user's saved credential.
 		const { id: _id, ...credential } = W.credential({ name: SANDBOX.name, baseUrl: server.url, scope: SANDBOX.scopes.join(' ') });
-		await rest('/rest/credentials', { method: 'POST', body: credential });
+		sandboxCredentialId = (await rest('/rest/credentials', { method: 'POST', body: credential })).id;
+		credentials.add(sandboxCredentialId);
+		// A full page load: the editor reads the credentials made meanwhile (2.8 reads them when it starts, not when it opens a workflow).
 		await page.goto(`${baseUrl}/workflow/new`);
 		const ndv = await addGetBill(tid(page, 'canvas-plus-button'), 'Get debt', { emptyCanvas: true });
 		await resourceLocator(ndv, 'debtId').waitFor({ state: 'visible' });
@@ -1137,16 +1143,16 @@ describe.each(selectedVersions())('GetBill in the n8n %s editor (chromium)', (ve
 		expect(saved['Get debt'].parameters.debtId).toEqual({ __rl: true, mode: 'list', value: JANE.id, cachedResultName: JANE_LABEL });
 		expect(saved['Update followup']).toMatchObject({ type: W.GETBILL_TYPE, typeVersion: 2, parameters: { updateFields: { status: 'deal_found' } } });
 		expect(saved['Update followup'].parameters.followupId).toEqual({ __rl: true, mode: 'list', value: EMAIL_FOLLOWUP_ID, cachedResultName: EMAIL_FOLLOWUP_LABEL });
-		for (const name of ['Get debt', 'Update followup']) expect(saved[name].credentials[W.CREDENTIAL_TYPE].name).toBe(SANDBOX.name);
+		for (const name of ['Get debt', 'Update followup']) expect(saved[name].credentials[W.CREDENTIAL_TYPE]).toEqual({ id: sandboxCredentialId, name: SANDBOX.name });
 	});
 
 	test('a version-1 workflow imported from a file keeps version 1: Update a followup shows a plain Followup ID (its expression), its Update Fields; Get a creditor a plain Creditor ID and no Simplify; saved, every node is still typeVersion 1 with its parameters', async () => {
 		const [fixture] = JSON.parse(fs.readFileSync(V1_FIXTURE, 'utf8'));
 		// n8n's editor imports one workflow (what its own Export JSON writes); the CLI's export is an
 		// array of them, which "Import from file" refuses: the file given is the array's one workflow.
-		const file = path.join(userFolder, 'GetBill v1 workflow.json');
+		const file = path.join(tmpDir, 'GetBill v1 workflow.json');
 		fs.writeFileSync(file, JSON.stringify(fixture, null, 2));
-		await page.goto(`${baseUrl}/workflow/new`);
+		await openInEditor(page, `${baseUrl}/workflow/new`);
 		await tid(page, 'canvas-plus-button').waitFor({ state: 'visible' });
 		await tid(page, 'workflow-menu').click();
 		// 2.41 files "From file" under "Import", 2.8 lists "Import from file..." itself.

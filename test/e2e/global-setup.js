@@ -28,6 +28,12 @@ module.exports = async function globalSetup() {
 	process.env.GETBILL_E2E_STATE = path.join(runDir, 'e2e-state.json');
 	process.env.GETBILL_E2E_LEDGER = path.join(runDir, 'ledger.jsonl');
 	globalThis.__GETBILL_E2E_RUN_DIR = runDir;
+	// The shared servers' logs: one folder per run under .e2e/logs (lib/shared.js); the last 5 runs kept.
+	const logs = path.join(require('./lib/package').ROOT, '.e2e', 'logs');
+	if (fs.existsSync(logs)) {
+		const runs = fs.readdirSync(logs).filter((d) => d.startsWith('getbill-e2e-run-')).map((d) => ({ d, t: fs.statSync(path.join(logs, d)).mtimeMs }));
+		for (const { d } of runs.sort((a, b) => b.t - a.t).slice(4)) fs.rmSync(path.join(logs, d), { recursive: true, force: true });
+	}
 
 	const versions = selectedVersions();
 	const missing = versions.filter((v) => !installed(v));

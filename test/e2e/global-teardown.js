@@ -8,6 +8,11 @@ const { stopAllShared } = require('./lib/shared');
 const { keepFolders, readState } = require('./lib/setup');
 
 module.exports = async function globalTeardown() {
+	// --- helper-3 (browser suites): the run's one chromium (lib/browser.js sharedChromium), if a file launched it.
+	await require('./lib/browser')
+		.stopSharedChromium(globalThis.__GETBILL_E2E_RUN_DIR)
+		.catch((error) => process.stderr.write(`[e2e] stopping the shared chromium: ${error.message}\n`));
+	// --- end of the shared chromium block
 	await globalThis.__GETBILL_E2E_BACKGROUND?.catch(() => {});
 	let state;
 	try {

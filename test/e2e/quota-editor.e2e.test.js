@@ -2,11 +2,12 @@
 
 /*
  * The write-quota loop template (examples/workflows/getbill-bulk-update-quota-loop.json)
- * in n8n's editor, in a real browser (Debian's chromium driven by playwright-core),
- * on every pinned n8n version: `n8n start` with the packed package installed, the
- * owner and a GetBill credential made over REST, the template posted to
- * `POST /rest/workflows` as a user's import gives it (its credential swapped for
- * the one made here), then opened in the editor.
+ * in n8n's editor, in a real browser (the run's one chromium, driven by playwright-core,
+ * a context of this file's own), on every pinned n8n version: on the shared n8n server
+ * of the version (lib/shared.js), a GetBill credential made over REST (the editor is
+ * shown only this file's credentials), the template posted to `POST /rest/workflows`
+ * as a user's import gives it (its credential swapped for the one made here), then
+ * opened in the editor.
  *
  * The canvas: the GetBill node has two output handles, "Done" and "Unsent"
  * (the node's `outputs` expression with Options > When Write Quota Runs Out =
@@ -33,8 +34,8 @@ const fs = require('fs');
 const path = require('path');
 
 const { ROOT } = require('./lib/package');
-const { selectedVersions } = require('./lib/setup');
-const { screenshot, tid, canvasOutputHandles, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver } = require('./lib/browser');
+const { versionsFor } = require('./lib/setup');
+const { screenshot, tid, canvasOutputHandles, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver, openInEditor } = require('./lib/browser');
 const { startEditor, stopEditor } = require('./lib/editor');
 const W = require('./lib/workflows');
 
@@ -74,7 +75,9 @@ function templateWith(credential) {
 	return wf;
 }
 
-describe.each(selectedVersions())('the write-quota loop template in the n8n %s editor (chromium)', (version) => {
+// Every pinned version: the GetBill node's outputs are an expression n8n's editor evaluates (the
+// dynamic Done/Unsent outputs), and its canvas and panel differ between n8n versions.
+describe.each(versionsFor('every version'))('the write-quota loop template in the n8n %s editor (chromium)', (version) => {
 	let suite;
 	let page;
 	let baseUrl;
@@ -86,14 +89,13 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 	beforeAll(async () => {
 		suite = await startEditor({
 			version,
-			name: 'quota-editor',
 			viewport: CANVAS_VIEWPORT,
-			prepare: async (session) => {
+			prepare: async (s) => {
 				// A credential as a user saves one (nothing here calls GetBill: port 9 on this machine takes no request).
 				const { id: _id, ...body } = W.credential({ name: CREDENTIAL.name, baseUrl: 'http://127.0.0.1:9' });
-				credential = (await session('/rest/credentials', { method: 'POST', body })).data;
+				credential = await s.credential(body);
 				// The template, as a user's import gives it to n8n's REST API
-				const created = (await session('/rest/workflows', { method: 'POST', body: templateWith(credential) })).data;
+				const created = await s.rest('/rest/workflows', { method: 'POST', body: templateWith(credential) });
 				workflowId = created.id;
 				report.imported = { workflowId, credentialId: credential.id, connections: created.connections };
 			},
@@ -102,7 +104,8 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 	}, 300000);
 
 	afterAll(async () => {
-		await stopEditor(suite, `quota-editor-${version}.json`, report);
+		// Its credential deleted: the name "GetBill account" free again for the editor suite's dialog (its picture shows the name).
+		await stopEditor(suite, `quota-editor-${version}.json`, report, { deleteCredentials: true });
 	});
 
 	const getBillNode = () => tid(page, 'canvas-node').filter({ hasText: GETBILL }).first();
@@ -111,7 +114,7 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 
 	/** The canvas's GetBill output handles and edges once the canvas stopped redrawing. */
 	async function canvasState(until) {
-		return await settled(page, async () => ({ handles: await canvasOutputHandles(page, GETBILL), edges: await canvasEdges(page) }), { until });
+		return await settled(page, async () => ({ handles: await canvasOutputHandles(page, GETBILL), edges: await canvasEdges(page) }), { until, what: 'the canvas (GetBill\'s output handles, the edges)' });
 	}
 
 	async function openGetBill() {
@@ -138,12 +141,12 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 		await option.waitFor({ state: 'hidden' }).catch(() => {});
 	}
 
-	/** The workflow as n8n saved it, once `done(workflow)` holds (Ctrl+S; 2.41 may also save by itself). */
+	/** The workflow as n8n saved it, once `done(workflow)` holds (Ctrl+S; 2.41 may also save by itself); after 20 s, what is saved. */
 	async function saved(done) {
 		await page.keyboard.press('Control+s');
 		const deadline = Date.now() + 20000;
 		for (;;) {
-			const wf = (await rest(`/rest/workflows/${workflowId}`)).data;
+			const wf = await rest(`/rest/workflows/${workflowId}`);
 			if (done(wf)) return wf;
 			if (Date.now() > deadline) return wf;
 			await page.waitForTimeout(300);
@@ -163,7 +166,7 @@ describe.each(selectedVersions())('the write-quota loop template in the n8n %s e
 	}
 
 	test('opens the imported template: GetBill has two outputs, Done and Unsent; Unsent goes to the Wait node, the Wait node back into GetBill; screenshot', async () => {
-		await page.goto(`${baseUrl}/workflow/${workflowId}`);
+		await openInEditor(page, `${baseUrl}/workflow/${workflowId}`);
 		await getBillNode().waitFor({ state: 'visible' });
 		const sticky = tid(page, 'sticky');
 		await sticky.first().waitFor({ state: 'visible' });

@@ -1,14 +1,20 @@
 'use strict';
 
 /*
- * The editor in a real browser: Debian's chromium driven by playwright-core,
- * headless, a fresh user-data dir per launch. Plus the owner setup and sign-in
- * every fresh n8n needs.
+ * The editor in a real browser: Debian's chromium driven by playwright-core, headless.
+ *
+ * The e2e suite starts ONE chromium per run (sharedChromium: launched by the first browser
+ * test file that needs it, in a process of its own, lib/chromium-server.js; globalTeardown
+ * stops it with stopSharedChromium); each browser test file connects to it and opens a
+ * context of its own (browserSession: its viewport, a fresh profile, signed in as the owner
+ * of the shared n8n). `launch` (a chromium of its own, fresh user-data dir) is for the dev
+ * scripts (scripts/try-dev.js). Plus the owner setup and sign-in every fresh n8n needs.
  */
 
 const fs = require('fs');
 const os = require('os');
 const path = require('path');
+const { spawn } = require('child_process');
 
 const CHROMIUM = process.env.GETBILL_E2E_CHROMIUM || '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -30,7 +36,8 @@ const OWNER = {
 };
 
 /**
- * Launches chromium with a fresh user-data dir.
+ * Launches a chromium of its own with a fresh user-data dir (the dev scripts; the e2e test
+ * files share the run's one chromium: browserSession).
  * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void>}>}
  */
 async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
@@ -39,6 +46,7 @@ async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
 		throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set GETBILL_E2E_CHROMIUM`);
 	}
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-chromium-'));
+	const started = Date.now();
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM,
 		headless: true,
@@ -48,6 +56,7 @@ async function launch({ viewport = { width: 1440, height: 900 } } = {}) {
 		locale: 'en-US',
 		timezoneId: 'UTC',
 	});
+	require('./ledger').countStart('chromium', { ms: Date.now() - started });
 	const page = context.pages()[0] ?? (await context.newPage());
 	page.setDefaultTimeout(20000);
 	const close = async () => {
@@ -186,15 +195,23 @@ async function imagesLoaded(page, scope) {
 	);
 }
 
-/** Reads `read()` until it gives the same twice in a row, 200 ms apart (the canvas redraws over a few frames). */
-async function settled(page, read, { until = () => true, timeout = 10000 } = {}) {
+/**
+ * Reads `read()` until it gives the same twice in a row, 200 ms apart (the canvas redraws over
+ * a few frames), and that reading meets `until`. Throws, with the last reading, when that does
+ * not happen within `timeout` ms (`what` names the reading in the message).
+ */
+async function settled(page, read, { until = () => true, timeout = 10000, what = 'the reading' } = {}) {
 	const deadline = Date.now() + timeout;
 	let last = await read();
 	for (;;) {
 		await page.waitForTimeout(200);
 		const again = await read();
-		if (JSON.stringify(again) === JSON.stringify(last) && until(again)) return again;
-		if (Date.now() > deadline) return again;
+		const same = JSON.stringify(again) === JSON.stringify(last);
+		if (same && until(again)) return again;
+		if (Date.now() > deadline) {
+			const why = same ? 'was steady but did not meet its condition' : 'kept changing';
+			throw new Error(`settled: ${what} ${why} within ${timeout} ms; last read: ${JSON.stringify(again).slice(0, 3000)}`);
+		}
 		last = again;
 	}
 }
@@ -224,4 +241,230 @@ function shotSaver({ root, docsVersion, docsShots }) {
 	};
 }
 
-module.exports = { launch, setupOwner, signIn, screenshot, tid, canvasOutputHandles, canvasEdges, closeToasts, imagesLoaded, settled, shotSaver, OWNER, CHROMIUM, CHROMIUM_ARGS };
+/** The browser context's options: the same for every test file (the pictures depend on them). */
+const CONTEXT_OPTIONS = { deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' };
+
+/**
+ * Opens `url`, a page of the n8n editor shown in `page`, as a link inside the editor does: through
+ * the editor's own router (Vue Router, on the app mounted at #app), without loading and starting
+ * the editor again (seconds per page, more on a busy machine). A full page load when the page is
+ * not on that editor yet, has no router, or the router does not get there within 10 s.
+ */
+async function openInEditor(page, url) {
+	const target = new URL(url);
+	let here;
+	try {
+		here = new URL(page.url());
+	} catch {
+		here = undefined;
+	}
+	// Just after signing in, the editor is still on its way to its home page: a push then is cancelled (Vue
+	// Router's NavigationFailureType.cancelled, 8): up to 3 tries. Any other failure (the editor's "Save changes
+	// before leaving?" guard, 2.8's on a workflow it counts as changed) or no answer within 10 s: a full page load.
+	for (let attempt = 0; attempt < 3 && here?.origin === target.origin && here.pathname !== target.pathname; attempt++) {
+		const pushed = await page
+			.evaluate(async (to) => {
+				const router = document.querySelector('#app')?.__vue_app__?.config?.globalProperties?.$router;
+				if (!router) return 'no router';
+				await router.isReady();
+				const failure = await Promise.race([router.push(to), new Promise((resolve) => setTimeout(() => resolve('timeout'), 10000))]);
+				return failure ? (failure.type ?? String(failure)) : 'pushed';
+			}, target.pathname + target.search)
+			.catch((error) => error.message);
+		// (the router may redirect: /workflow/new becomes the new workflow's own address)
+		if (pushed === 'pushed') return;
+		if (pushed !== 8) break;
+		await page.waitForTimeout(300);
+	}
+	await page.goto(url);
+}
+
+/** This run's folder (globalSetup makes it; the state file is in it), where the shared chromium is described. */
+const runDir = () => (process.env.GETBILL_E2E_STATE ? path.dirname(process.env.GETBILL_E2E_STATE) : undefined);
+const CHROMIUM_INFO = 'chromium.json';
+
+function alive(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function readInfo(file) {
+	try {
+		return JSON.parse(fs.readFileSync(file, 'utf8'));
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The run's one chromium (playwright-core's launchServer in lib/chromium-server.js, a process
+ * of its own that outlives the test file), launched on first use and counted in the run's
+ * ledger; later calls, from any test file of the run, connect to it. Outside a jest run of
+ * the e2e suite (no run folder), a chromium of this process, counted too.
+ * @returns {Promise<import('playwright-core').Browser>}
+ */
+async function sharedChromium() {
+	const { chromium } = require('playwright-core');
+	const { countStart } = require('./ledger');
+	if (!fs.existsSync(CHROMIUM)) {
+		throw new Error(`${CHROMIUM} not found: install Debian's chromium (apt-get install chromium) or set GETBILL_E2E_CHROMIUM`);
+	}
+	const dir = runDir();
+	if (!dir) {
+		const started = Date.now();
+		const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+		countStart('chromium', { ms: Date.now() - started });
+		return browser;
+	}
+	const file = path.join(dir, CHROMIUM_INFO);
+	let info = readInfo(file);
+	if (!info || !alive(info.pid)) {
+		fs.rmSync(file, { force: true });
+		const started = Date.now();
+		const logFile = path.join(dir, 'chromium-server.log');
+		const log = fs.openSync(logFile, 'a');
+		const child = spawn(process.execPath, [path.join(__dirname, 'chromium-server.js'), file, String(process.pid)], { detached: true, stdio: ['ignore', log, log] });
+		fs.closeSync(log);
+		child.unref();
+		let exited;
+		child.once('exit', (code, signal) => (exited = signal ?? code));
+		const deadline = Date.now() + 60000;
+		while (!(info = readInfo(file))) {
+			const tail = () => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').slice(-2000) : '');
+			if (exited !== undefined) throw new Error(`the shared chromium did not start (exit ${exited}): ${tail()}`);
+			if (Date.now() > deadline) {
+				try {
+					process.kill(-child.pid, 'SIGKILL');
+				} catch {
+					/* gone */
+				}
+				throw new Error(`the shared chromium was not up within 60 s: ${tail()}`);
+			}
+			await new Promise((resolve) => setTimeout(resolve, 100));
+		}
+		child.removeAllListeners('exit');
+		countStart('chromium', { ms: Date.now() - started });
+	}
+	return await chromium.connect(info.wsEndpoint, { timeout: 30000 });
+}
+
+/** Stops the run's shared chromium, if one was launched (globalTeardown). */
+async function stopSharedChromium(dir = runDir()) {
+	const info = dir && readInfo(path.join(dir, CHROMIUM_INFO));
+	if (!info) return;
+	try {
+		process.kill(info.pid, 'SIGTERM');
+	} catch {
+		/* gone */
+	}
+	const deadline = Date.now() + 10000;
+	while (alive(info.pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+	for (const pid of [info.pid, -info.chromiumPid, info.chromiumPid]) {
+		try {
+			process.kill(pid, 'SIGKILL');
+		} catch {
+			/* gone */
+		}
+	}
+	fs.rmSync(path.join(dir, CHROMIUM_INFO), { force: true });
+}
+
+/**
+ * Shows the editor of `context` only the credentials whose IDs are in `ids` (a Set the test
+ * file fills with the credentials it made; one the editor saves is added as it is saved), as
+ * a fresh n8n would have only those. Every test file works on the one shared n8n server of
+ * its version, where the other files' credentials are too: n8n's editor picks a new node's
+ * credential by itself when there is exactly one of its type, names a new credential after the
+ * ones there are, and lists them all in the node's credential dropdown; the pictures and the
+ * checks of a file must not depend on which files ran before it.
+ * (GET /rest/credentials and /rest/credentials/for-workflow: the lists the editor loads;
+ * GET /rest/credentials/new: the name the credential dialog proposes, "GetBill account".)
+ */
+async function onlyTheseCredentials(context, ids) {
+	await context.route(/\/rest\/credentials\/new(\?.*)?$/, async (route) => {
+		// The name the credential dialog proposes: n8n's rule (NamingService.getUniqueName) over these credentials only.
+		const requested = new URL(route.request().url()).searchParams.get('name');
+		const listed = await route.fetch({ url: route.request().url().replace(/\/new(\?.*)?$/, ''), method: 'GET' });
+		const all = listed.ok() ? (await listed.json().catch(() => undefined))?.data : undefined;
+		if (!requested || !Array.isArray(all)) return await route.fallback();
+		const found = all.filter((c) => ids.has(c.id) && c.name.startsWith(requested));
+		const suffixes = found.map((c) => parseInt(c.name.split(`${requested} `)[1])).filter((n) => !Number.isNaN(n));
+		const name = found.length === 0 ? requested : found.length === 1 ? `${requested} 2` : `${requested} ${Math.max(2, ...suffixes) + 1}`;
+		return await route.fulfill({ status: 200, contentType: 'application/json', json: { data: { name } } });
+	});
+	await context.route(/\/rest\/credentials(\/for-workflow)?(\?.*)?$/, async (route) => {
+		const request = route.request();
+		const method = request.method();
+		if (method !== 'GET' && method !== 'POST') return await route.fallback();
+		const response = await route.fetch();
+		let json;
+		try {
+			json = await response.json();
+		} catch {
+			return await route.fulfill({ response });
+		}
+		if (method === 'POST') {
+			if (response.ok() && json?.data?.id) ids.add(json.data.id);
+			return await route.fulfill({ response });
+		}
+		if (Array.isArray(json?.data)) json.data = json.data.filter((c) => ids.has(c.id));
+		return await route.fulfill({ response, json });
+	});
+}
+
+/**
+ * A browser test file's session on a shared n8n server: a new context of the run's one chromium
+ * (its viewport, a fresh profile), signed in as the owner through n8n's sign-in page (it throws
+ * when the sign-in page does not let the owner in). `credentials`: a Set of the credential IDs
+ * the editor may show (onlyTheseCredentials), else every credential.
+ * @param {{url: string, viewport?: {width: number, height: number}, credentials?: Set<string>}} o
+ * @returns {Promise<{context: import('playwright-core').BrowserContext, page: import('playwright-core').Page, close: () => Promise<void>}>}
+ */
+async function browserSession({ url, viewport = { width: 1440, height: 900 }, credentials }) {
+	const browser = await sharedChromium();
+	let context;
+	try {
+		context = await browser.newContext({ viewport, ...CONTEXT_OPTIONS });
+		if (credentials) await onlyTheseCredentials(context, credentials);
+		const page = await context.newPage();
+		page.setDefaultTimeout(20000);
+		await signIn(page, url);
+		// The pointer out of the way (it stays where the sign-in button was; the editor's canvas may come up under it).
+		await page.mouse.move(1, 1);
+		const close = async () => {
+			await context.close().catch(() => {});
+			await browser.close().catch(() => {});
+		};
+		return { context, page, close };
+	} catch (error) {
+		await context?.close().catch(() => {});
+		await browser.close().catch(() => {});
+		throw error;
+	}
+}
+
+module.exports = {
+	launch,
+	setupOwner,
+	signIn,
+	screenshot,
+	tid,
+	canvasOutputHandles,
+	canvasEdges,
+	closeToasts,
+	imagesLoaded,
+	settled,
+	shotSaver,
+	openInEditor,
+	sharedChromium,
+	stopSharedChromium,
+	browserSession,
+	onlyTheseCredentials,
+	OWNER,
+	CHROMIUM,
+	CHROMIUM_ARGS,
+};
