@@ -43,6 +43,8 @@ const TEST_CREDENTIALS: Record<string, Ref> = {
 	getBillWebhookApi: { id: 'gbHelperWebhook1', name: 'GetBill webhook (helper test)' },
 	smtp: { id: 'gbHelperSmtp0001', name: 'SMTP catcher (helper test)' },
 	httpBearerAuth: { id: 'gbHelperBearer01', name: 'MCP bearer token (helper test)' },
+	httpHeaderAuth: { id: 'gbHelperHeader01', name: 'CRM webhook header (helper test)' },
+	crypto: { id: 'gbHelperCrypto01', name: 'Signing key (helper test)' },
 };
 const ID = 'gbHelperTemplate';
 

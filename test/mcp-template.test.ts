@@ -51,16 +51,17 @@ function fromAiCalls(value: unknown, at: string[] = []): FromAi[] {
 const oneOf = (description: string) => /One of: ([a-z_]+(?:, [a-z_]+)*)$/.exec(description)?.[1].split(', ');
 
 describe('examples/workflows/getbill-voice-agent-mcp-tools.json', () => {
-	test('a template: one sticky note "Overview" (title, How it works naming every node, Setup), inactive, no id, no pinned data', () => {
-		const stickies = template.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
-		expect(stickies.map((n) => n.name)).toEqual(['Overview']);
-		const content = stickies[0].parameters.content as string;
-		expect(template.name).toBe('GetBill tools for your voice agent (MCP)');
+	test('a template: an Overview (title, How it works, Setup) and a note per section naming its nodes, inactive, no id, no pinned data', () => {
+		// n8n's template conventions for every template (notes, sizes, the install line): test/templates.test.ts.
+		const notes = template.nodes.filter((n) => n.type === 'n8n-nodes-base.stickyNote');
+		expect(notes.map((n) => n.name)).toEqual(['Overview', '1. The MCP endpoint', '2. The tools']);
+		const content = notes[0].parameters.content as string;
+		expect(template.name).toBe('Give your voice agent GetBill tools (MCP)');
 		expect(content.split('\n')[0]).toBe(`## ${template.name}`);
 		expect(content).toMatch(/^## How it works$/m);
 		expect(content).toMatch(/^## Setup$/m);
-		const howItWorks = content.slice(content.indexOf('## How it works'), content.indexOf('## Setup'));
-		for (const n of [trigger, ...tools]) expect(howItWorks).toContain(`**${n.name}**`);
+		expect(notes[1].parameters.content).toContain(`**${trigger.name}**`);
+		for (const n of tools) expect(notes[2].parameters.content).toContain(`**${n.name}**`);
 		const setup = content.slice(content.indexOf('## Setup'));
 		for (const word of ['Production URL', 'Bearer Auth', 'Publish', 'Claude Desktop', 'voice platform']) expect(setup).toContain(word);
 		expect(template.id).toBeUndefined();
@@ -88,7 +89,7 @@ describe('examples/workflows/getbill-voice-agent-mcp-tools.json', () => {
 			['Create followup', 2, 'followup', 'create'],
 		]);
 		expect(template.connections).toEqual(Object.fromEntries(tools.map((n) => [n.name, { ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]] }])));
-		expect(template.nodes.filter((n) => n !== trigger && !tools.includes(n)).map((n) => n.type)).toEqual(['n8n-nodes-base.stickyNote']);
+		expect(template.nodes.filter((n) => n !== trigger && !tools.includes(n)).map((n) => n.type)).toEqual(Array(3).fill('n8n-nodes-base.stickyNote'));
 	});
 
 	test('each tool has its own short description (Set Manually), written for a voice agent', () => {

@@ -3,15 +3,26 @@
 /*
  * The template examples/workflows/getbill-csv-overdue-invoices-to-debts.json
  * inside real n8n (the shared server of lib/shared.js): Manual Trigger →
- * Read/Write Files from Disk → Extract from File (CSV) → Edit Fields (columns
- * to GetBill's names) → GetBill Debt Create Many (Auto-Map, Output Unsent
- * Items, error output) → Unsent → Wait → Create Many; error output →
- * "Refused rows".
+ * Read/Write Files from Disk → Extract from File (text: the separator found
+ * from the first line) → Extract from File (CSV, byte-order mark dropped, that
+ * separator) → Edit Fields (columns to GetBill's names, the amount made a
+ * number) → GetBill Debt Create Many (Auto-Map, Output Unsent Items, error
+ * output) → Unsent → Wait → Create Many; error output → "Refused rows" →
+ * "Count the refused rows".
+ *
+ * The CSVs people have (issue #27): the files Excel writes, "CSV UTF-8" (a
+ * byte-order mark, CRLF, `,`, `"1,250.00"`) and French Excel's (`;`, `1 250,99`
+ * with a non-breaking space, `1 250,00 €` with a narrow one), and a French
+ * file with plain spaces, each with quoted cells holding separators, doubled
+ * quotes and empty cells: the same debts, each with its invoice reference;
+ * the row whose amount is no number refused with its invoice reference, name
+ * and reason, the row GetBill refuses too, and their count
+ * (test/fixtures/csv/).
  *
  * A CSV of 2,500 overdue invoices (three requests of Create Many: 1,000,
  * 1,000 and 499 rows) goes through a write quota of 1 write per 5 s, so the
  * run needs the loop twice. Two rows carry a phone GetBill refuses, one an
- * amount the node refuses (`12,50`), one has no email and one no phone.
+ * amount that is no number (`n/a`), one has no email and one no phone.
  *
  * The template is imported as it is but for its id, the credential and the
  * folder of the path it reads: `/home/node/.n8n-files/…` (n8n's Docker image,
@@ -19,11 +30,12 @@
  * server's `<HOME>/.n8n-files` (n8n.filesDir), in a folder of this file's own,
  * with n8n's file access restriction left at its default (`~/.n8n-files`), as
  * the template's Setup tells a user. The template's static shape (nodes,
- * connections, parameters, the Overview's Setup) is test/templates.test.ts's.
+ * connections, parameters, the Overview's Setup, the separator and amount
+ * expressions evaluated on tables of values) is test/templates.test.ts's.
  *
- * Lanes: the 2,500-row run is in the 'newest' lane (the template's nodes and
+ * Lanes: the CSV runs are in the 'newest' lane (the template's nodes and
  * GetBill's Create Many, Output Unsent Items and batch mapping behave the same
- * on every pinned n8n; GETBILL_E2E_FULL=1 runs it on each). "Every node type
+ * on every pinned n8n; GETBILL_E2E_FULL=1 runs them on each). "Every node type
  * and version of every template exists in that n8n" is in the 'every version'
  * lane: it is exactly what differs between n8n versions (n8n runs an unknown
  * version of a node as its newest one, without a word). It needs no n8n
@@ -47,7 +59,9 @@ const WORKFLOW_ID = 'gbCsvDebts000001';
 const CREATE = 'Create debts in GetBill';
 const WAIT = 'Wait until the quota frees up';
 const REFUSED = 'Refused rows';
+const COUNT = 'Count the refused rows';
 const READ = 'Read the CSV file';
+const FIXTURES = path.join(__dirname, '..', 'fixtures', 'csv');
 /** The path the template reads: n8n's Docker image's HOME is /home/node, n8n reads files in <HOME>/.n8n-files by default */
 const TEMPLATE_FILES_DIR = '/home/node/.n8n-files';
 const TEMPLATE_PATH = `${TEMPLATE_FILES_DIR}/overdue-invoices.csv`;
@@ -60,7 +74,7 @@ const BATCH_NAME = 'Overdue invoices (CSV)';
 const ROWS = 2500;
 /** Rows GetBill refuses (a phone too short): one in the first request, one in the last */
 const REFUSED_BY_GETBILL = [17, 2345];
-/** A row the node refuses before any request: an amount with a decimal comma */
+/** A row the node refuses before any request: an amount that is no number */
 const REFUSED_BY_NODE = [1500];
 const NO_EMAIL = 3;
 const NO_PHONE = 4;
@@ -76,7 +90,7 @@ const rows = Array.from({ length: ROWS }, (_, n) => ({
 	last_name: n === QUOTED ? 'Martin, Jr.' : 'Overdue',
 	email: n === NO_EMAIL ? '' : `csv${n}@example.com`,
 	phone: n === NO_PHONE ? '' : REFUSED_BY_GETBILL.includes(n) ? '+3312' : `+336${pad(n, 8)}`,
-	amount: REFUSED_BY_NODE.includes(n) ? '12,50' : `${100 + (n % 900)}.50`,
+	amount: REFUSED_BY_NODE.includes(n) ? 'n/a' : `${100 + (n % 900)}.50`,
 	currency: n % 10 === 9 ? 'usd' : 'EUR',
 	due_date: `2026-${pad(1 + (n % 12), 2)}-${pad(1 + (n % 28), 2)}`,
 }));
@@ -173,8 +187,59 @@ describe.each(versionsFor('newest'))('CSV of overdue invoices to GetBill debts (
 		if (csvDir) fs.rmSync(csvDir, { recursive: true, force: true });
 	});
 
+	/** The debts the fixtures hold, as GetBill must receive them (an empty cell not sent); INV-C-004's amount is no number. */
+	const FIXTURE_DEBTS = [
+		{ invoice_reference: 'INV-C-001', firstname: 'Hélène', lastname: 'Dupont', email: 'helene.dupont@example.com', phone: '0612345678', amount: 1250.99, currency: 'EUR', due_date: '2024-02-10' },
+		{ invoice_reference: 'INV-C-002', firstname: 'Jean-Marc', lastname: 'Dupont, Martin; SARL', email: 'jm.martin@example.com', amount: 750.5, currency: 'EUR', due_date: '2024-02-11' },
+		// A phone GetBill refuses (not registered): sent, refused by GetBill.
+		{ invoice_reference: 'INV-C-003', firstname: 'Paul', lastname: 'O\'Neil "Sr"', phone: '+33698765432', amount: 12.5, currency: 'EUR' },
+		{ invoice_reference: 'INV-C-005', firstname: 'Luc', lastname: 'Petit', email: 'luc.petit@example.com', amount: 1250, currency: 'EUR', due_date: '2024-02-13' },
+	];
+	const FIXTURE_FILES = [
+		['excel-csv-utf8.csv', 'Excel "CSV UTF-8": a byte-order mark, CRLF, `,`, "1,250.00"', { bom: true, crlf: true, separator: ',' }],
+		['excel-fr-csv-utf8.csv', 'French Excel "CSV UTF-8": a byte-order mark, CRLF, `;`, 1 250,99 with a non-breaking space, 1 250,00 € with a narrow one', { bom: true, crlf: true, separator: ';' }],
+		['fr-plain-space.csv', 'a French file with plain spaces: `;`, 1 250,99, no byte-order mark, LF', { bom: false, crlf: false, separator: ';' }],
+	];
+
+	test.each(FIXTURE_FILES)('%s (%s): the same debts, each with its invoice reference; the row whose amount is no number and the row GetBill refuses listed with reference, name and reason, and counted', async (file, _what, shape) => {
+		const { server } = suite;
+		const bytes = fs.readFileSync(path.join(FIXTURES, file));
+		// The fixture is what the exporting tool writes (git must not have changed its line ends).
+		expect({ bom: bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), crlf: bytes.includes('\r\n'), separator: bytes.toString('utf8').split(/\r?\n/)[0].includes(';') ? ';' : ',' }).toEqual(shape);
+		fs.mkdirSync(csvDir, { recursive: true });
+		fs.writeFileSync(csvPath, bytes);
+		server.setQuota('writes', { limit: 500, windowSeconds: 3600, used: 0 });
+		const r = await execute(WORKFLOW_ID);
+		const { runData, error } = r.run.data.resultData;
+		if (!r.ok || error) throw new Error(`expected success: status ${r.run.status}, ${error?.message ?? ''} ${error?.description ?? ''}`);
+		const out = (node, output = 0) => (runData[node] ?? []).flatMap((run) => run.data.main[output] ?? []).map((o) => o.json);
+		report.cases[file] = { requests: r.api.map((q) => ({ method: q.method, path: q.path, status: q.status })), refused: out(REFUSED), count: out(COUNT) };
+
+		// The first column read as `invoice_number` (no byte-order mark in its name), the separator found: every row, every column.
+		// (n8n's CSV extraction leaves an empty cell out of the row: INV-C-002 has no phone, INV-C-003 no email and no due date, …)
+		const extracted = out('Extract rows from CSV');
+		expect(extracted.map((row) => [row.invoice_number, Object.keys(row).length])).toEqual([['INV-C-001', 8], ['INV-C-002', 7], ['INV-C-003', 6], ['INV-C-004', 7], ['INV-C-005', 7]]);
+		expect([...new Set(extracted.flatMap((row) => Object.keys(row)))].sort()).toEqual(['amount', 'currency', 'due_date', 'email', 'first_name', 'invoice_number', 'last_name', 'phone']);
+		// One Create Many: the four rows whose amount is a number, as GetBill's fields (an empty cell not sent).
+		expect(r.api.map((q) => [q.method, q.path, q.status])).toEqual([['POST', `${API}/debts/batch`, 200]]);
+		expect(JSON.parse(r.api[0].rawBody).debts.map(({ temp_id: _, ...debt }) => debt)).toEqual(FIXTURE_DEBTS);
+		// Created: each with its invoice reference (INV-C-003 refused by GetBill).
+		const created = out(CREATE).map((debt) => server.getDebt(debt.id));
+		expect(created.map((d) => [d.invoice_reference, d.firstname, d.lastname, d.amount])).toEqual(
+			FIXTURE_DEBTS.filter((d) => d.invoice_reference !== 'INV-C-003').map((d) => [d.invoice_reference, d.firstname, d.lastname, d.amount]),
+		);
+		// Refused: by the node (the amount) and by GetBill (the phone), each named by its invoice and name, with the reason; then counted.
+		expect(out(REFUSED).sort((a, b) => a.invoice_reference.localeCompare(b.invoice_reference))).toEqual([
+			{ invoice_reference: 'INV-C-003', firstname: 'Paul', lastname: 'O\'Neil "Sr"', reason: expect.stringMatching(/^GetBill did not create the debt of item 2: phone: number not registered in carrier database$/) },
+			{ invoice_reference: 'INV-C-004', firstname: 'Zoé', lastname: 'Bernard', reason: expect.stringMatching(/^Amount \(amount\) must be a number: "abc"/) },
+		]);
+		expect(out(COUNT)).toEqual([{ refused_rows: 2, invoice_references: expect.stringMatching(/^INV-C-00[34], INV-C-00[34]$/) }]);
+		expect(out(COUNT)[0].invoice_references.split(', ').sort()).toEqual(['INV-C-003', 'INV-C-004']);
+	});
+
 	test(`${ROWS} rows through 1 write per 5 s: every valid row one debt, the refused rows named in "Refused rows", no 429`, async () => {
 		const { server } = suite;
+		const importsBefore = new Set(server.imports.keys());
 		fs.mkdirSync(csvDir, { recursive: true });
 		fs.writeFileSync(csvPath, CSV);
 		server.setQuota('writes', { limit: 1, windowSeconds: 5, used: 0 });
@@ -217,7 +282,7 @@ describe.each(versionsFor('newest'))('CSV of overdue invoices to GetBill debts (
 			const expected = expectedDebt(row);
 			expect(Object.fromEntries(Object.keys(expected).map((k) => [k, debt?.[k] ?? null]))).toEqual(expected);
 		}
-		expect([...server.imports.values()].filter((i) => i.batch_name === BATCH_NAME).map((i) => i.debt_ids.length).reduce((a, b) => a + b, 0)).toBe(validRows.length);
+		expect([...server.imports.values()].filter((i) => i.batch_name === BATCH_NAME && !importsBefore.has(i.import_id)).map((i) => i.debt_ids.length).reduce((a, b) => a + b, 0)).toBe(validRows.length);
 
 		// The loop: Create Many ran three times (twice handing rows on to Unsent), the Wait twice.
 		const runs = runData[CREATE];
@@ -248,7 +313,14 @@ describe.each(versionsFor('newest'))('CSV of overdue invoices to GetBill debts (
 			expect(Object.keys(o).sort()).toEqual(['firstname', 'invoice_reference', 'lastname', 'reason']);
 			expect([o.firstname, o.lastname]).toEqual([rows[n].first_name, rows[n].last_name]);
 			if (REFUSED_BY_GETBILL.includes(n)) expect(o.reason).toMatch(/^GetBill did not create the debt of item \d+: phone: phone number too short$/);
-			else expect(o.reason).toMatch(/Amount \(amount\).*must be a number/);
+			else expect(o.reason).toMatch(/Amount \(amount\).*must be a number: "n\/a"/);
 		}
+		// Counted once per pass of Create Many that refused rows: the first (its two) and the last (its one), in whichever
+		// order n8n ran the two branches; each count line right after its "Refused rows" run.
+		const counts = (runData[COUNT] ?? []).map((run) => run.data.main[0].map((o) => o.json));
+		report.cases.csv.counts = counts;
+		expect(counts.map((lines) => lines.map((line) => line.refused_rows)).sort()).toEqual([[1], [2]]);
+		const refusedPerPass = runData[REFUSED].map((run) => run.data.main[0].map((o) => o.json.invoice_reference).sort());
+		expect(counts.map(([line]) => line.invoice_references.split(', ').sort())).toEqual(refusedPerPass);
 	});
 });
