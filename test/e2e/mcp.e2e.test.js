@@ -230,7 +230,8 @@ describe.each(versionsFor('every version'))('GetBill tools behind the MCP Server
 		const wrong = await call(update, { followupId: FOLLOWUP, status: 'won', summary: SUMMARY });
 		expect(wrong.api).toEqual([]);
 		// A thrown tool error: isError, the error's name and the node's message for a model
-		// (n8n 2.8.4 appends the error's stack: the paths of n8n's install reach the client).
+		// (n8n 2.8.4 appends the error's stack: the paths of n8n's install reach the client). The stack
+		// lines pin n8n's own behaviour, not the package's, so that a change shows in docs/mcp.md's wording.
 		expect(wrong.result.isError).toBe(true);
 		const [first, ...stack] = wrong.text.split('\n');
 		expect(first).toBe(`NodeOperationError: Status (status) is not a value GetBill accepts: "won". Allowed values: ${STATUSES.join(', ')}.`);
