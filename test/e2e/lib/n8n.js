@@ -414,14 +414,7 @@ class N8n {
 	 * Probes with `POST {}` (an empty body: no webhook of the suite acts on it).
 	 */
 	async waitForProductionUrl(url, { timeoutMs = 60000 } = {}) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-			await res.text();
-			if (res.status !== 404) return res.status;
-			if (Date.now() > deadline) throw new Error(`${url} still 404 after ${timeoutMs / 1000} s:\n${this.serverOutput().slice(-3000)}`);
-			await sleep(250);
-		}
+		return await waitForProductionUrl(url, { timeoutMs, said: () => this.serverOutput().slice(-3000) });
 	}
 
 	/**
@@ -441,10 +434,27 @@ class N8n {
 	}
 }
 
+/**
+ * Waits until a production URL (a webhook, an MCP trigger) answers anything but 404: n8n
+ * registers a published workflow's URLs shortly after it is published. Probes with `POST {}`
+ * (an empty body: no webhook of the suite acts on it) every 100 ms; after `timeoutMs` throws,
+ * with what `said()` gives (n8n's output) when there is one.
+ */
+async function waitForProductionUrl(url, { timeoutMs = 60000, said } = {}) {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+		await res.text();
+		if (res.status !== 404) return res.status;
+		if (Date.now() > deadline) throw new Error(`${url} still 404 after ${timeoutMs / 1000} s${said ? `:\n${said()}` : ''}`);
+		await sleep(100);
+	}
+}
+
 /** A fresh user folder under the OS temp dir (or under `base`). */
 function freshUserFolder(prefix = 'getbill-e2e-', base = os.tmpdir()) {
 	fs.mkdirSync(base, { recursive: true });
 	return fs.mkdtempSync(path.join(base, prefix));
 }
 
-module.exports = { N8n, freePort, parseJsonOutput, freshUserFolder, killGroup, spawnGuarded, stopGroup, sleep, ENCRYPTION_KEY };
+module.exports = { N8n, waitForProductionUrl, freePort, parseJsonOutput, freshUserFolder, killGroup, spawnGuarded, stopGroup, sleep, ENCRYPTION_KEY };

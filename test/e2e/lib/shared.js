@@ -25,7 +25,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const { N8n, freshUserFolder, spawnGuarded, freePort, sleep } = require('./n8n');
+const { N8n, waitForProductionUrl, freshUserFolder, freePort, sleep } = require('./n8n');
 const { installTarball, ROOT } = require('./package');
 const { readState, writeState } = require('./setup');
 const { OWNER } = require('./browser');
@@ -405,14 +405,7 @@ class SharedN8n {
 	 * registers a published workflow's URLs shortly after publishing. Probes with `POST {}`.
 	 */
 	async waitForProductionUrl(url, { timeoutMs = 60000 } = {}) {
-		const deadline = Date.now() + timeoutMs;
-		for (;;) {
-			const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-			await res.text();
-			if (res.status !== 404) return res.status;
-			if (Date.now() > deadline) throw new Error(`${url} still 404 after ${timeoutMs / 1000} s`);
-			await sleep(100);
-		}
+		return await waitForProductionUrl(url, { timeoutMs });
 	}
 }
 
