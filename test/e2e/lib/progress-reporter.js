@@ -78,6 +78,8 @@ function summary(files, ledger, totalMs) {
 		kinds[k].n++;
 		kinds[k].ms += e.ms ?? 0;
 	}
+	lines.push('each n8n process and browser started, in order (the file that started it; the time it took to be ready):');
+	for (const e of ledger) lines.push(`  ${e.kind}${e.version ? ` ${e.version}` : ''}  ${e.file}${e.ms ? `  ${duration(e.ms)}` : ''}`);
 	lines.push(`started in this run: ${ledger.length} (${Object.entries(kinds).map(([k, { n, ms }]) => `${k}: ${n}${ms ? `, ${duration(ms)}` : ''}`).join('; ') || 'none'})`);
 	const setUp = files.length ? Math.max(0, totalMs - files.reduce((a, f) => a + f.ms, 0)) : totalMs;
 	lines.push(`e2e total ${duration(totalMs)}: ${files.length} files ${duration(totalMs - setUp)}, set-up (n8n, build, shared servers) ${duration(setUp)}`);
