@@ -187,7 +187,20 @@ async function stopAllShared(started = []) {
 function restClient(url, cookie) {
 	return async (p, { method = 'GET', body, raw = false } = {}) => {
 		const headers = body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' };
-		const res = await fetch(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(120000) });
+		const send = () => fetch(`${url}${p}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(120000) });
+		let res;
+		// A kept-alive connection n8n closed as it was reused (ECONNRESET, seen while n8n saved a
+		// 2,500-row run) fails the fetch before anything was read: a GET is asked again, twice at
+		// most; a POST, PATCH or DELETE never (it may have been done).
+		for (let attempt = 1; ; attempt++) {
+			try {
+				res = await send();
+				break;
+			} catch (error) {
+				if (method !== 'GET' || attempt >= 3 || error.name === 'TimeoutError') throw error;
+				await sleep(200 * attempt);
+			}
+		}
 		const text = await res.text();
 		if (!res.ok) throw new Error(`${method} ${p} answered ${res.status}: ${text.slice(0, 800)}`);
 		const json = text ? JSON.parse(text) : undefined;
