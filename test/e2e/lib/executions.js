@@ -20,13 +20,7 @@ const ENDED = ['success', 'error', 'crashed', 'canceled'];
 
 /** A workflow's executions on a SharedN8n (REST), oldest first: [{id, status, mode, finished}]. */
 async function runsOf(n8n, testId) {
-	// Not SharedN8n#executions: it asks for 250, and n8n 2.41 answers 400 above 100 ("Execution limit must be between
-	// 1 and 100"). One page of 100 (the pagination differs between versions: a cursor in 2.41, lastId in 2.8).
-	const filter = encodeURIComponent(JSON.stringify({ workflowId: n8n.id(testId) }));
-	const answer = await n8n.rest(`/rest/executions?filter=${filter}&limit=100`, { raw: true });
-	const results = answer.data?.results ?? answer.results ?? [];
-	if (results.length >= 100) throw new Error(`runsOf: ${testId} has 100 executions or more, more than one page: count them another way`);
-	return results.map(({ id, status, mode, finished }) => ({ id, status, mode, finished })).sort((a, b) => Number(a.id) - Number(b.id));
+	return (await n8n.executions(testId)).map(({ id, status, mode, finished }) => ({ id, status, mode, finished }));
 }
 
 /**

@@ -92,21 +92,9 @@ function useSuite(options) {
  * browser's session to the editor's browser-id header.
  */
 async function ownerSession(url) {
-	const { OWNER } = require('./browser');
-	const setup = await fetch(`${url}/rest/owner/setup`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify(OWNER),
-	});
-	if (setup.status !== 200) throw new Error(`POST /rest/owner/setup answered ${setup.status}`);
-	const cookie = setup.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-	return async (path, { method = 'GET', body } = {}) => {
-		const headers = body === undefined ? { cookie } : { cookie, 'content-type': 'application/json' };
-		const res = await fetch(`${url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-		const text = await res.text();
-		if (!res.ok) throw new Error(`${method} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
-		return JSON.parse(text);
-	};
+	const { createOwner, restClient } = require('./shared');
+	const rest = restClient(url, await createOwner(url));
+	return (path, options = {}) => rest(path, { ...options, raw: true });
 }
 
 module.exports.setUpSuite = setUpSuite;

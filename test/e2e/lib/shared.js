@@ -114,8 +114,6 @@ async function healthy(url) {
 	}
 }
 
-const restarted = new Map(); // version -> N8n started by this test file's context
-
 /**
  * The shared server of `version`, restarted when it does not answer (a crash): the same
  * user folder (its owner, credentials and workflows kept), a new port, a new session.
@@ -155,7 +153,6 @@ async function ensureShared(version) {
 		/* gone */
 	}
 	const { n8n, url } = await spawnServer({ version, userFolder: entry.userFolder, home: entry.home, logFile: entry.logFile });
-	restarted.set(version, n8n);
 	const next = { ...entry, url, pid: n8n.server.pid, cookie: await signInOwner(url), restarts: entry.restarts + 1 };
 	writeState({ ...readState(), shared: { ...readState().shared, [version]: next } });
 	return next;
@@ -230,7 +227,6 @@ class SharedN8n {
 		this.rest = restClient(entry.url, entry.cookie);
 		this.workflowIds = new Map(); // the test's ID -> n8n's
 		this.credentialIds = new Map();
-		this.workflows = new Map(); // n8n's ID -> what was sent
 	}
 
 	async init() {
@@ -277,7 +273,6 @@ class SharedN8n {
 			delete body.shared;
 			const created = await this.rest('/rest/workflows', { method: 'POST', body: { ...body, active: false } });
 			if (testId) this.workflowIds.set(testId, created.id);
-			this.workflows.set(created.id, created);
 			ids.push(created.id);
 		}
 		return ids;
