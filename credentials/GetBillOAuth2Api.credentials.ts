@@ -59,8 +59,9 @@ export class GetBillOAuth2Api implements ICredentialType {
 			displayName: 'Access Token URL',
 			name: 'accessTokenUrl',
 			type: 'hidden',
-			// (?<!\/) makes the trim linear in the URL's length, as in getBaseUrl
-			default: '={{ $self["baseUrl"].replace(/(?<!\\/)\\/+$/, "") }}/token',
+			// The Base URL normalised as getBaseUrl does for API requests (spaces and trailing slashes off, empty: GetBill's);
+			// a unit test holds the two alike. (?<!\/) makes the trim linear in the URL's length.
+			default: '={{ String($self["baseUrl"] ?? "").trim().replace(/(?<!\\/)\\/+$/, "") || "https://getbill.io" }}/token',
 		},
 		{
 			displayName: 'Client ID',

@@ -260,11 +260,19 @@ export class GetBillServer {
 		fileHostPort?: number;
 		/** Lifetime of a report download link (default 3600) */
 		downloadLinkLifetimeSeconds?: number;
+		/**
+		 * How far GetBill's clock is ahead of the real time, in ms (negative: behind; default 0). Every time the server
+		 * announces (the Date header of every API and token answer, X-RateLimit-Reset, a 429's details.reset_time) is real
+		 * time + offset; its quota windows keep counting on real time.
+		 */
+		clockOffsetMs?: number;
 	});
 	readonly url: string;
 	/** Base URL of the report file host (a second server on 127.0.0.1, started and stopped with this one) */
 	readonly fileHostUrl: string;
 	latencyMs: number;
+	/** GetBill's clock offset (ms) in what it announces; may be changed by a test, reset() puts back the constructor's */
+	clockOffsetMs: number;
 	requests: RecordedRequest[];
 	tokenRequests: RecordedTokenRequest[];
 	faults: Fault[];
@@ -301,7 +309,7 @@ export class GetBillServer {
 	maxInFlight: number;
 	start(): Promise<string>;
 	stop(): Promise<void>;
-	/** Clears the records, faults and every quota window, and restores the constructor's quotas. */
+	/** Clears the records, faults and every quota window, and restores the constructor's quotas and clock offset. */
 	reset(): void;
 	/**
 	 * Changes a quota: `limit` / `windowSeconds` for every client; `used` replaces `clientId`'s window (default

@@ -210,6 +210,10 @@ function quotaKind(method) {
 	return WRITE_METHODS.includes(String(method).toUpperCase()) ? 'writes' : 'reads';
 }
 
+function checkClockOffset(ms) {
+	if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new TypeError(`clockOffsetMs must be a finite number of ms, got ${ms}`);
+}
+
 function checkQuotaKind(kind) {
 	if (!QUOTA_KINDS.includes(kind)) throw new TypeError(`Unknown quota "${kind}" (expected ${QUOTA_KINDS.join(' or ')})`);
 }
@@ -277,10 +281,17 @@ class GetBillServer {
 	 * @param {string[]} [options.timelineIds] timelines of the company (valid `timeline_id` values)
 	 * @param {number} [options.fileHostPort] port of the report file host (0, the default, picks a free port)
 	 * @param {number} [options.downloadLinkLifetimeSeconds] how long a report download link stays valid (GetBill: 1 hour)
+	 * @param {number} [options.clockOffsetMs] how far GetBill's clock is ahead of the real time (ms; negative: behind). Every
+	 *   time it announces (the Date header of every API and token answer, X-RateLimit-Reset, a 429's reset_time) is real
+	 *   time + offset; its windows keep counting on real time. Default 0; reset() puts back this value.
 	 */
 	constructor(options = {}) {
 		this.port = options.port ?? 0;
 		this.latencyMs = options.latencyMs ?? 0;
+		this.initialClockOffsetMs = options.clockOffsetMs ?? 0;
+		checkClockOffset(this.initialClockOffsetMs);
+		/** How far GetBill's clock is ahead of the real time (ms), in what it announces only */
+		this.clockOffsetMs = this.initialClockOffsetMs;
 		this.tokenLifetimeSeconds = options.tokenLifetimeSeconds ?? 3600;
 		this.clients = new Map((options.clients ?? [DEFAULT_CLIENT]).map((c) => [c.clientId, c]));
 		this.followups = new Map();
@@ -390,6 +401,13 @@ class GetBillServer {
 		this.faults = [];
 		this.restoreQuotas();
 		this.maxInFlight = 0;
+		this.clockOffsetMs = this.initialClockOffsetMs;
+	}
+
+	/** An instant of the real clock (ms) as GetBill's clock shows it: + clockOffsetMs. */
+	announced(ms) {
+		checkClockOffset(this.clockOffsetMs);
+		return ms + this.clockOffsetMs;
 	}
 
 	// --- Rate limits --------------------------------------------------------------
@@ -454,7 +472,7 @@ class GetBillServer {
 		return {
 			'X-RateLimit-Limit': String(state.limit),
 			'X-RateLimit-Remaining': String(state.remaining),
-			'X-RateLimit-Reset': String(Math.ceil(state.resetAt / 1000)),
+			'X-RateLimit-Reset': String(Math.ceil(this.announced(state.resetAt) / 1000)),
 			'X-RateLimit-Window': String(state.windowSeconds),
 		};
 	}
@@ -475,7 +493,7 @@ class GetBillServer {
 		if (window.length >= limit) {
 			const state = this.quotaState(kind, clientId, now);
 			this.setQuotaHeaders(res, state);
-			const resetSeconds = Math.ceil(state.resetAt / 1000);
+			const resetSeconds = Math.ceil(this.announced(state.resetAt) / 1000);
 			this.apiError(res, 429, RATE_LIMIT_MESSAGE, {
 				retry_after: Math.max(1, Math.ceil((state.resetAt - now) / 1000)),
 				limit,
@@ -724,7 +742,9 @@ class GetBillServer {
 
 	send(res, status, body, headers = {}) {
 		const payload = JSON.stringify(body);
-		res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers });
+		// GetBill's time of the answer, on its clock (Node would send the real one); a fault's own Date still wins.
+		const date = new Date(this.announced(Date.now())).toUTCString();
+		res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload), Date: date, ...headers });
 		res.end(payload);
 	}
 

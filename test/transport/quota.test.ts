@@ -99,6 +99,8 @@ describe('wording', () => {
 		expect(readQuotaHeaders({ 'X-RateLimit-Limit': '25', 'X-RateLimit-Remaining': '3', 'X-RateLimit-Reset': '1700000000', 'X-RateLimit-Window': '300' })).toEqual({
 			limit: 25,
 			remaining: 3,
+			// GetBill's own Reset (to order answers), and the same on n8n's clock (no Date header here: as it is)
+			reset: 1_700_000_000_000,
 			resetAt: 1_700_000_000_000,
 			windowSeconds: 300,
 		});

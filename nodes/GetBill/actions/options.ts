@@ -20,17 +20,17 @@ const WHEN_QUOTA_RUNS_OUT: Array<{ name: string; value: WhenQuotaRunsOut; descri
 	{
 		name: 'Output Unsent Items',
 		value: 'outputUnsent',
-		description: `Items not sent go to a second output, Unsent, with ${QUOTA_FREES_AT_FIELD} for a Wait node`,
+		description: `No wait: items not sent go to a second output, Unsent, with ${QUOTA_FREES_AT_FIELD} for a Wait node`,
 	},
 	{
 		name: 'Stop',
 		value: 'stop',
-		description: 'Stop with an error that lists the items done and the items not sent, and when the quota frees up',
+		description: 'Wait up to Max Rate-Limit Wait for the quota to free up; if it frees up later, stop with an error',
 	},
 	{
 		name: 'Wait',
 		value: 'wait',
-		description: 'Wait until the quota frees up if that is within Max Rate-Limit Wait, then go on; otherwise stop',
+		description: 'Same as Stop (kept for workflows saved with it)',
 	},
 ];
 
@@ -47,7 +47,7 @@ const WHEN_QUOTA_RUNS_OUT_OPTION: INodeProperties = {
 	options: WHEN_QUOTA_RUNS_OUT,
 	default: 'stop',
 	description:
-		'What to do when GetBill\'s write quota (500 writes per hour per OAuth client) is spent with items left. The node never sends a write that GetBill\'s answers say the quota has no room for.',
+		'What to do when GetBill\'s write quota (500 writes per hour per OAuth client) is spent with items left, whether its headers or a 429 said so. Stop waits up to Max Rate-Limit Wait first; Output Unsent Items never waits. The node never sends a write that the quota has no room for.',
 	displayOptions: { show: { '/operation': [...WRITE_OPERATIONS] } },
 };
 
@@ -127,7 +127,7 @@ const RETRY_OPTIONS: INodeProperties[] = [
 		typeOptions: { minValue: 0, maxValue: 3600, numberPrecision: 0 },
 		default: 60,
 		description:
-			'When GetBill\'s rate limit is reached, wait as long as GetBill asks if that is at most this many seconds (0 to 3600), then retry. If GetBill asks for longer, the item fails at once with the time the limit resets. A stopped execution ends the wait at once.',
+			'When GetBill\'s rate limit is reached, whether its headers or a 429 say so, wait until it resets if that is at most this many seconds (0 to 3600), then send. If it resets later, the item fails at once with that time. Writes never wait with When Write Quota Runs Out set to Output Unsent Items. A stopped execution ends the wait at once.',
 	},
 	{
 		displayName: 'Max Retries',

@@ -2,7 +2,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { toolDescription } from './forTool';
-import { allowance } from './quota';
+import { allowance, fromGetBillClock } from './quota';
 import { retryAfterSeconds } from './retry';
 
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
@@ -17,6 +17,12 @@ export interface HttpFailure {
 	status?: number;
 	body?: unknown;
 	retryAfterHeader?: string;
+	/**
+	 * The answer's `Date` header: GetBill's time when it answered, to read the
+	 * instants it announces on its own clock (reset_time, an HTTP-date
+	 * Retry-After, X-RateLimit-Reset) as times left. No other header is kept.
+	 */
+	dateHeader?: string;
 	/** The X-RateLimit-* headers of the answer, where the helper kept them */
 	quotaHeaders?: Record<string, unknown>;
 	/** Node.js network error code (ECONNREFUSED, ETIMEDOUT, ...) when there was no response */
@@ -169,7 +175,8 @@ function parseBody(body: unknown): unknown {
 /**
  * Finds the HTTP response inside whatever n8n's helpers threw: an AxiosError,
  * a NodeApiError wrapping one (its `cause`), or an OAuth2 client error from the
- * token endpoint. Picks only status, body and Retry-After: no request data,
+ * token endpoint. Picks only status, body, Retry-After, Date and the
+ * X-RateLimit-* headers of the answer: no request data,
  * so no token or secret can travel further.
  */
 export function extractHttpFailure(error: unknown): HttpFailure {
@@ -186,6 +193,8 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 			if (isObject(headers)) {
 				const retry = headers['retry-after'] ?? headers['Retry-After'];
 				if (retry !== undefined) failure.retryAfterHeader = String(retry);
+				const date = headers.date ?? headers.Date;
+				if (date !== undefined) failure.dateHeader = String(Array.isArray(date) ? date[0] : date);
 				const quota = Object.fromEntries(Object.entries(headers).filter(([name]) => /^x-ratelimit-/i.test(name)));
 				if (Object.keys(quota).length) failure.quotaHeaders = quota;
 			}
@@ -261,6 +270,9 @@ export function formatDetails(details: unknown): string[] {
 	}
 	return lines;
 }
+
+/** ISO 8601 UTC without milliseconds, as GetBill writes reset_time */
+const isoSeconds = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function waitText(seconds: number): string {
 	if (seconds < 120) return `${seconds} second${seconds === 1 ? '' : 's'}`;
@@ -413,10 +425,13 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 			return { ...notFoundText(ctx, apiMessage), httpCode, body: safeBody };
 		case status === 429: {
 			const seconds = retryAfterSeconds(failure);
+			// reset_time is on GetBill's clock: shown on n8n's (the time left after the answer's Date header).
+			const resetTime = isObject(body.details) && typeof body.details.reset_time === 'string' ? body.details.reset_time : undefined;
+			const resetMs = resetTime === undefined ? NaN : Date.parse(resetTime);
 			const reset =
-				isObject(body.details) && typeof body.details.reset_time === 'string'
-					? ` The limit resets at ${body.details.reset_time}.`
-					: '';
+				resetTime === undefined
+					? ''
+					: ` The limit resets at ${Number.isNaN(resetMs) || failure.dateHeader === undefined ? resetTime : isoSeconds(fromGetBillClock(resetMs, failure.dateHeader))}.`;
 			const tooLong =
 				seconds !== undefined && ctx.maxRateLimitWaitSeconds !== undefined && seconds > ctx.maxRateLimitWaitSeconds;
 			const wait =

@@ -9,9 +9,10 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { GetBillContext } from './cancel';
 import { cancellableWait, cancelledError, isCancelled, signalOf, untilSettledOrStopped } from './cancel';
 import type { ErrorContext, HttpFailure, RequestKind } from './errors';
+import { parseBaseUrl } from './hosts';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { Quota, QuotaClass, QuotaGate } from './quota';
-import { allowance, localTime, quotaSpentError } from './quota';
+import { allowance, fromGetBillClock, isoUtc, localTime, quotaSpentError } from './quota';
 import type { RetryPolicy } from './retry';
 import { decideRetry, DEFAULT_RETRY_POLICY, retryAfterSeconds } from './retry';
 
@@ -19,12 +20,28 @@ export const CREDENTIAL_TYPE = 'getBillOAuth2Api';
 export const DEFAULT_BASE_URL = 'https://getbill.io';
 export const API_PREFIX = '/external-api/v1';
 
-/** The base URL of the credential, without trailing slashes. */
+/**
+ * The credential's Base URL as every request uses it: spaces around it and
+ * trailing slashes off, GetBill's own when empty. The credential's token URL
+ * (an expression in GetBillOAuth2Api) normalises it the same way; a unit test
+ * holds the two alike. One that is not an http(s) address is refused, naming it.
+ */
+export function normaliseBaseUrl(value: unknown): string {
+	const raw = typeof value === 'string' ? value.trim() : '';
+	// (?<!\/): tried only where a run of slashes starts, so linear (/\/+$/ rescans the run from each of its slashes)
+	return raw.replace(/(?<!\/)\/+$/, '') || DEFAULT_BASE_URL;
+}
+
+/** The base URL of the credential (see normaliseBaseUrl). */
 export async function getBaseUrl(this: GetBillContext): Promise<string> {
 	const credentials = await this.getCredentials(CREDENTIAL_TYPE);
-	const raw = typeof credentials.baseUrl === 'string' ? credentials.baseUrl.trim() : '';
-	// (?<!\/): tried only where a run of slashes starts, so linear (/\/+$/ rescans the run from each of its slashes)
-	return (raw || DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
+	const baseUrl = normaliseBaseUrl(credentials.baseUrl);
+	if (!parseBaseUrl(baseUrl)) {
+		throw new NodeOperationError(this.getNode(), `The credential's Base URL is not a web address: ${JSON.stringify(baseUrl.slice(0, 200))}`, {
+			description: 'Set Base URL in the GetBill OAuth2 API credential to an http or https address, e.g. https://getbill.io.',
+		});
+	}
+	return baseUrl;
 }
 
 /** Builds an API path from literal parts and IDs; every ID is URL-encoded. */
@@ -68,12 +85,27 @@ export const kindOf = (request: GetBillRequest, ctx: ErrorContext): RequestKind 
  */
 export const isSafeToRepeat = (kind: RequestKind): boolean => kind === 'read' || kind === 'update';
 
-/** When a 429 says the quota frees up (ms): `details.retry_after`, or `details.reset_time`, whichever is later; undefined when it says neither. */
+/**
+ * When a 429 says the quota frees up, on n8n's clock (ms): `details.retry_after`
+ * (a duration, counted from `now`, when the 429 arrived), or
+ * `details.reset_time`, whichever is later; undefined when it says neither.
+ *
+ * reset_time is an instant on GetBill's clock: the time left until it is
+ * measured against the 429's own `Date` header (see `fromGetBillClock`: at
+ * most 1 s too long, never too short). n8n's request helper keeps no header of
+ * a failed request (its NodeApiError drops them), so inside n8n a 429 usually
+ * comes without its Date: reset_time then only counts where there is no
+ * retry_after (taken as it is), as otherwise it would move the wait by however
+ * far the two clocks are apart; retry_after says the same time left.
+ */
 function spentUntilOf(failure: HttpFailure, now: number): number | undefined {
 	const seconds = retryAfterSeconds(failure);
+	const afterRetry = seconds === undefined ? NaN : now + seconds * 1000;
 	const body = failure.body as { details?: { reset_time?: unknown } } | undefined;
 	const resetTime = typeof body?.details?.reset_time === 'string' ? Date.parse(body.details.reset_time) : NaN;
-	const times = [seconds === undefined ? NaN : now + seconds * 1000, resetTime].filter(Number.isFinite);
+	const atReset =
+		failure.dateHeader !== undefined ? fromGetBillClock(resetTime, failure.dateHeader, now) : Number.isFinite(afterRetry) ? NaN : resetTime;
+	const times = [afterRetry, atReset].filter(Number.isFinite);
 	return times.length ? Math.max(...times) : undefined;
 }
 
@@ -112,10 +144,13 @@ function refusalError(
  * Lets a request of the class leave only when its quota has room: requests in
  * flight count against what the last answer said was left; until an answer
  * has said, one request goes at a time. When the quota is spent, a read waits
- * for it if it frees up within Max Rate-Limit Wait; a write does as "When
- * Write Quota Runs Out" says (Wait: the same; Stop: only where GetBill itself
- * answered 429, as the node always did; Output Unsent Items: never), and
- * otherwise is not sent (a `quotaSpentError` for a write).
+ * for it if it frees up within Max Rate-Limit Wait, and so does a write under
+ * "When Write Quota Runs Out" = Stop (the default) or Wait (the same since
+ * Stop waits too; kept for workflows saved with it); under Output Unsent Items
+ * a write never waits. The rule is one whatever told the node the quota is
+ * spent: GetBill's X-RateLimit headers or its 429. A request that does not
+ * wait is not sent (a `quotaSpentError` for a write, which the router answers
+ * as the option says).
  */
 async function admit(
 	this: GetBillContext,
@@ -138,8 +173,8 @@ async function admit(
 			continue;
 		}
 		const waitMs = check.spentUntil - now + RESET_MARGIN_MS;
-		const mode = cls === 'read' ? 'wait' : gate.whenSpent;
-		const mayWait = mode === 'wait' || (mode === 'stop' && quota.spentBy === '429');
+		// Not how the node learnt the quota (headers or 429): only the choice and Max Rate-Limit Wait decide.
+		const mayWait = cls === 'read' || gate.whenSpent !== 'outputUnsent';
 		if (mayWait && waitMs <= policy.maxRateLimitWaitSeconds * 1000 + RESET_MARGIN_MS) {
 			this.logger?.debug?.(`GetBill's ${cls} quota is spent; waiting ${Math.ceil(waitMs / 1000)} s until it frees up`);
 			await cancellableWait(this, waitMs, itemIndex, `while waiting for GetBill's rate limit before the request to ${ctx.action}`);
@@ -151,14 +186,17 @@ async function admit(
 			throw quotaSpentError(this.getNode(), { itemIndex, resetAt: check.spentUntil, limit: quota.limit, windowSeconds: quota.windowSeconds, refusal: apiError });
 		}
 		if (apiError) throw apiError;
+		if (ctx.forTool) {
+			// A model made one call: no item, when to call again in ISO time (the same words as for the write quota, see the router).
+			const at = isoUtc(check.spentUntil);
+			throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${at}: the read was not sent. Call again after ${at}.`, { itemIndex });
+		}
 		const timezone = 'getTimezone' in this ? this.getTimezone() : 'UTC';
 		throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${localTime(check.spentUntil, timezone)} [item ${itemIndex}]`, {
 			itemIndex,
 			description:
 				`${allowance('reads', quota.limit, quota.windowSeconds)}, and its last answer said none is left. ` +
-				(ctx.forTool
-					? `The request to ${ctx.action} was not sent: call again after that time.`
-					: `The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`),
+				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
 		});
 	}
 }
@@ -208,12 +246,13 @@ export async function getBillApiRequest(
 		if (signal && safeToRepeat) options.abortSignal = signal;
 		try {
 			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
-			quota?.answered(response?.headers);
+			quota?.answered(response?.headers, Date.now());
 			return response?.body as IDataObject;
 		} catch (error) {
+			const answeredAt = Date.now();
 			const failure = extractHttpFailure(error);
-			const spentUntil = failure.status === 429 ? spentUntilOf(failure, Date.now()) : undefined;
-			if (quota && spentUntil !== undefined) quota.refused(spentUntil, limitOf(failure), failure.quotaHeaders);
+			const spentUntil = failure.status === 429 ? spentUntilOf(failure, answeredAt) : undefined;
+			if (quota && spentUntil !== undefined) quota.refused(spentUntil, limitOf(failure), failure.quotaHeaders, failure.dateHeader, answeredAt);
 			else quota?.failed();
 			if (safeToRepeat && isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `during the request to ${ctx.action}`);
 			if (quota && spentUntil !== undefined) {

@@ -9,6 +9,11 @@ import { NodeOperationError } from 'n8n-workflow';
  * time) and `-Window` (seconds) of its class; past the limit GetBill answers
  * 429 with `details.retry_after` and `details.reset_time`.
  *
+ * `-Reset` and `reset_time` are instants on GetBill's clock, which need not
+ * be the n8n host's: the node takes the time left until them as GetBill
+ * measures it (the instant minus the answer's `Date` header) and counts it
+ * from when the answer arrived (see `fromGetBillClock`).
+ *
  * A `Quota` is what the node knows of one class in one run, so that no request
  * leaves into a quota the headers say is spent: requests in flight count
  * against `Remaining`, and until an answer has told how much is left (at the
@@ -20,18 +25,54 @@ export type QuotaClass = 'read' | 'write';
 export interface QuotaSnapshot {
 	limit?: number;
 	remaining: number;
-	/** When the spent quota frees up (ms since epoch) */
+	/** When the spent quota frees up (ms since epoch, on n8n's clock) */
 	resetAt: number;
 	windowSeconds?: number;
-	/** Why the node counts it spent: the headers said 0, or GetBill answered 429 */
+	/**
+	 * Why the node counts it spent: the headers said 0, or GetBill answered
+	 * 429. It only decides which later answers to believe (see
+	 * `Quota.answered`), never whether a write waits: the same spent quota gets
+	 * the same answer whatever told the node.
+	 */
 	spentBy?: 'headers' | '429';
 }
 
 /** What a request of the class may do now. */
 export type QuotaCheck = { go: true } | { waitForAnswer: true } | { spentUntil: number };
 
-/** The four headers of an answer, when it has them (header names in any case). */
-export function readQuotaHeaders(headers: unknown): { limit: number; remaining: number; resetAt?: number; windowSeconds?: number } | undefined {
+/**
+ * An instant GetBill announced on its own clock (ms since epoch), on n8n's:
+ * the time left until it as GetBill measures it (the instant minus the
+ * answer's `Date` header, never below 0), counted from `now`, when the answer
+ * arrived. Without a readable Date header the instant is taken as it is.
+ *
+ * `Date` has a resolution of one second (GetBill's time of the answer is
+ * within the second after it), so the time left is at most 1 s too long and
+ * never too short: the node may wait a second more, never send early.
+ */
+export function fromGetBillClock(instant: number, dateHeader: unknown, now = Date.now()): number {
+	const raw = Array.isArray(dateHeader) ? dateHeader[0] : dateHeader;
+	const answeredAt = typeof raw === 'string' ? Date.parse(raw) : NaN;
+	return Number.isFinite(answeredAt) ? now + Math.max(0, instant - answeredAt) : instant;
+}
+
+/** What the X-RateLimit headers of an answer say. */
+export interface QuotaHeaders {
+	limit: number;
+	remaining: number;
+	/** `X-RateLimit-Reset` as GetBill gave it (ms, GetBill's clock): only to compare answers with one another */
+	reset?: number;
+	/** When the quota frees up on n8n's clock (ms): the Reset as the time left after the answer's `Date` (see `fromGetBillClock`) */
+	resetAt?: number;
+	windowSeconds?: number;
+}
+
+/**
+ * The four headers of an answer, when it has them (header names in any case),
+ * with its `Date` header to put the Reset on n8n's clock; `now` is when the
+ * answer arrived.
+ */
+export function readQuotaHeaders(headers: unknown, now = Date.now()): QuotaHeaders | undefined {
 	if (typeof headers !== 'object' || headers === null) return undefined;
 	const named = new Map(Object.entries(headers as Record<string, unknown>).map(([name, value]) => [name.toLowerCase(), value]));
 	const get = (name: string): number | undefined => {
@@ -42,10 +83,16 @@ export function readQuotaHeaders(headers: unknown): { limit: number; remaining: 
 	const limit = get('x-ratelimit-limit');
 	const remaining = get('x-ratelimit-remaining');
 	if (limit === undefined || remaining === undefined) return undefined;
-	const reset = get('x-ratelimit-reset');
+	const seconds = get('x-ratelimit-reset');
 	// Unix seconds as documented; a value in milliseconds is taken as it is.
-	const resetAt = reset === undefined ? undefined : reset > 1e12 ? reset : reset * 1000;
-	return { limit, remaining: Math.max(0, Math.floor(remaining)), resetAt, windowSeconds: get('x-ratelimit-window') };
+	const reset = seconds === undefined ? undefined : seconds > 1e12 ? seconds : seconds * 1000;
+	return {
+		limit,
+		remaining: Math.max(0, Math.floor(remaining)),
+		reset,
+		resetAt: reset === undefined ? undefined : fromGetBillClock(reset, named.get('date'), now),
+		windowSeconds: get('x-ratelimit-window'),
+	};
 }
 
 export class Quota {
@@ -54,7 +101,15 @@ export class Quota {
 	limit?: number;
 	windowSeconds?: number;
 	remaining = 0;
+	/** When the spent quota frees up, on n8n's clock (ms): what the node waits for and reports */
 	resetAt = 0;
+	/**
+	 * The latest `X-RateLimit-Reset` read, on GetBill's clock (ms): only to tell
+	 * which answer GetBill counted last. Never the converted `resetAt`, which
+	 * moves by up to a second from answer to answer (`Date` is in whole seconds).
+	 */
+	private reset = 0;
+	/** Why the node counts it spent (see `QuotaSnapshot.spentBy`): which later answers to believe, never whether to wait */
 	spentBy?: 'headers' | '429';
 	private inFlight = 0;
 	private waiters: Array<() => void> = [];
@@ -104,8 +159,8 @@ export class Quota {
 	 * lowest Remaining read (the latest counted; each answer's Remaining
 	 * already counts its own request).
 	 */
-	answered(headers: unknown): void {
-		const read = readQuotaHeaders(headers);
+	answered(headers: unknown, now = Date.now()): void {
+		const read = readQuotaHeaders(headers, now);
 		if (read) {
 			const known = this.state === 'known';
 			// A 429 came first: spent until its time (this answer's request was under way before it).
@@ -116,17 +171,19 @@ export class Quota {
 			if (by429) return this.settle();
 			// A later Reset means GetBill counted this request after the one that set what the node knows (its
 			// window only moves forward): its Remaining is the latest, slots freed since included. Otherwise the
-			// answer may be older than one already read.
-			const latest = !known || (read.resetAt !== undefined && read.resetAt > this.resetAt);
+			// answer may be older than one already read. GetBill's own Reset values are compared (one clock), never
+			// the converted times.
+			const latest = !known || (read.reset !== undefined && read.reset > this.reset);
+			// Never moved back by an older answer, so that a later one is recognised as later.
+			this.reset = Math.max(known ? this.reset : 0, read.reset ?? 0);
 			// GetBill's Remaining already counts this request; an answer with more room than the node knows was
 			// counted before the one that told it (so it is in there already).
 			this.remaining = Math.max(0, latest ? read.remaining : Math.min(this.remaining, read.remaining));
 			if (this.remaining > 0) {
-				// Never moved back by an older answer, so that a later one is recognised as later.
 				this.resetAt = Math.max(known ? this.resetAt : 0, read.resetAt ?? this.resetAt);
 				this.spentBy = undefined;
 			} else {
-				this.resetAt = Math.max(known && this.spentBy === 'headers' ? this.resetAt : 0, read.resetAt ?? Date.now());
+				this.resetAt = Math.max(known && this.spentBy === 'headers' ? this.resetAt : 0, read.resetAt ?? now);
 				this.spentBy = 'headers';
 			}
 		} else if (headers !== undefined && this.state === 'unknown') {
@@ -137,10 +194,15 @@ export class Quota {
 		this.settle();
 	}
 
-	/** GetBill answered 429: nothing was done; the quota is spent until `until` (ms). The answer's headers, where kept, give limit and window. */
-	refused(until: number, limit?: number, headers?: unknown): void {
+	/**
+	 * GetBill answered 429: nothing was done; the quota is spent until `until`
+	 * (ms, n8n's clock). The answer's X-RateLimit headers, where kept, give limit
+	 * and window, and with its `Date` header (`dateHeader`) their Reset on n8n's clock.
+	 */
+	refused(until: number, limit?: number, headers?: unknown, dateHeader?: string, now = Date.now()): void {
 		const spentUntil = this.state === 'known' && this.remaining <= 0 ? this.resetAt : 0;
-		const read = readQuotaHeaders(headers);
+		const read = readQuotaHeaders(headers && dateHeader !== undefined ? { ...(headers as object), date: dateHeader } : headers, now);
+		if (read?.reset !== undefined) this.reset = Math.max(this.state === 'known' ? this.reset : 0, read.reset);
 		this.state = 'known';
 		this.remaining = 0;
 		this.resetAt = Math.max(until, spentUntil, read?.remaining === 0 && read.resetAt ? read.resetAt : 0);
@@ -211,16 +273,28 @@ export function allowance(what: string, limit: number | undefined, windowSeconds
 		: `GetBill allows ${limit} ${what} ${windowText(windowSeconds)} per OAuth client`;
 }
 
-/** A time for a person: in the workflow's time zone, e.g. "2026-12-02 10:35:12 (Europe/Paris)". */
+/**
+ * The second a quota frees up in, rounded up: a time shown or handed on is
+ * never before the quota frees up (a time on n8n's clock carries the
+ * milliseconds of when the answer arrived, see `fromGetBillClock`).
+ */
+const wholeSecondUp = (ms: number): number => Math.ceil(ms / 1000) * 1000;
+
+/** A time for a person: in the workflow's time zone, e.g. "2026-12-02 10:35:12 (Europe/Paris)" (rounded up to the second). */
 export function localTime(ms: number, timezone: string): string {
-	const time = DateTime.fromMillis(ms, { zone: timezone });
-	return time.isValid ? `${time.toFormat('yyyy-MM-dd HH:mm:ss')} (${timezone})` : new Date(ms).toISOString();
+	const time = DateTime.fromMillis(wholeSecondUp(ms), { zone: timezone });
+	return time.isValid ? `${time.toFormat('yyyy-MM-dd HH:mm:ss')} (${timezone})` : new Date(wholeSecondUp(ms)).toISOString();
 }
 
-/** A time for a Wait node's "At Specified Time": ISO 8601 with the workflow time zone's offset. */
+/** A time for a Wait node's "At Specified Time": ISO 8601 with the workflow time zone's offset, to the second (rounded up). */
 export function isoTime(ms: number, timezone: string): string {
-	const time = DateTime.fromMillis(ms, { zone: timezone });
-	return (time.isValid ? time.toISO({ suppressMilliseconds: true }) : null) ?? new Date(ms).toISOString();
+	const time = DateTime.fromMillis(wholeSecondUp(ms), { zone: timezone });
+	return (time.isValid ? time.toISO({ suppressMilliseconds: true }) : null) ?? new Date(wholeSecondUp(ms)).toISOString();
+}
+
+/** A time for a model (the node as an AI Agent's tool): ISO 8601 in UTC, to the second (rounded up), e.g. "2026-12-02T09:35:12Z". */
+export function isoUtc(ms: number): string {
+	return new Date(wholeSecondUp(ms)).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**

@@ -39,7 +39,13 @@ function isObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** GetBill's `details.retry_after` (seconds), or the Retry-After header. */
+/**
+ * GetBill's `details.retry_after` (seconds), or the Retry-After header. A
+ * Retry-After that is an HTTP date is an instant on GetBill's clock: the time
+ * left is measured against the answer's own `Date` header (the n8n host's
+ * clock only without one). `Date` is in whole seconds, so that time is at most
+ * 1 s too long, never too short.
+ */
 export function retryAfterSeconds(failure: HttpFailure): number | undefined {
 	const details = isObject(failure.body) && isObject(failure.body.details) ? failure.body.details : undefined;
 	const fromBody = Number(details?.retry_after);
@@ -48,7 +54,8 @@ export function retryAfterSeconds(failure: HttpFailure): number | undefined {
 		const seconds = Number(failure.retryAfterHeader);
 		if (Number.isFinite(seconds) && seconds >= 0) return seconds;
 		const date = Date.parse(failure.retryAfterHeader);
-		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+		const answeredAt = failure.dateHeader === undefined ? NaN : Date.parse(failure.dateHeader);
+		if (!Number.isNaN(date)) return Math.max(0, Math.ceil((date - (Number.isNaN(answeredAt) ? Date.now() : answeredAt)) / 1000));
 	}
 	return undefined;
 }
