@@ -140,15 +140,34 @@ describe('forModel', () => {
 });
 
 describe('the write quota, as a tool', () => {
+	const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ';
 	it('with Output Unsent Items, a spent quota reaches the model as an error with the time it frees up (a tool has one output)', async () => {
 		server.setQuota('writes', { limit: 500, windowSeconds: 300, used: 500 });
 		const parameters = { ...TOOL_UPDATE, options: { whenQuotaRunsOut: 'outputUnsent' } };
 		const result = await callTool({ followupId: 'fu00007', status: 'deal_found', summary: 'x' }, parameters);
 		expect(result.outputs).toHaveLength(0);
-		expect(result.error!.message).toMatch(/^GetBill rate limit reached: Rate limit exceeded\. Please try again later\. 0 of 1 items done, 1 not sent\. Not sent: items 0\./);
-		expect(result.error!.message).toMatch(/Do not send these writes again before \d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(/);
-		expect(result.error!.message).not.toContain('Options');
-		expect(result.error!.message).toContain('GetBill allows 500 writes per OAuth client in its sliding window');
+		expect(result.error!.message).toMatch(new RegExp(`^GetBill's write quota is spent until (${ISO}): nothing was changed\\. Call again after \\1\\.$`));
+		expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
+	});
+
+	it('a quota GetBill refused with a 429 (Stop): no item named, nothing changed, when to call again in ISO time (GetBill\'s)', async () => {
+		server.setQuota('writes', { limit: 500, windowSeconds: 300, used: 500 });
+		const result = await callTool({ followupId: 'fu00007', status: 'deal_found', summary: 'x' });
+		const message = result.error!.message;
+		expect(message).toMatch(new RegExp(`^GetBill's write quota is spent until (${ISO}): nothing was changed\\. Call again after \\1\\.$`));
+		expect(message).not.toMatch(/\bitems?\b/);
+		expect(result.error!.description).toBeFalsy();
+		const at = Date.parse(message.match(new RegExp(ISO))![0]);
+		expect(Math.abs(at - server.quotaState('writes').resetAt)).toBeLessThan(2000);
+	});
+
+	it('a quota the headers said is spent, mid-call: how many writes of the call were done, never which items', async () => {
+		server.setQuota('writes', { limit: 500, windowSeconds: 300, used: 499 });
+		const args = { followupId: 'fu00007', status: 'deal_found', summary: 'x' };
+		const result = await runGetBill({ credentials: gb.credentials, typeVersion: 2, asTool: true, items: [args, args], parameters: TOOL_UPDATE });
+		expect(result.error!.message).toMatch(
+			new RegExp(`^GetBill's write quota is spent until (${ISO}): 1 of the 2 writes of this call were done, 1 not sent\\. Call again after \\1 with only the writes not done\\.$`),
+		);
 		expect(server.requests.filter((r) => r.method === 'PUT')).toHaveLength(1);
 	});
 });

@@ -23,6 +23,7 @@ import type {
 	INodeTypes,
 	IRun,
 	IVersionedNodeType,
+	IWorkflowSettings,
 	IWorkflowExecuteAdditionalData,
 	WorkflowExecuteMode,
 } from 'n8n-workflow';
@@ -226,6 +227,8 @@ export interface RunOptions {
 	asTool?: boolean;
 	/** Node settings of the GetBill node, e.g. n8n's Retry On Fail: `{ retryOnFail: true, maxTries: 3, waitBetweenTries: 0 }` */
 	settings?: Pick<INode, 'retryOnFail' | 'maxTries' | 'waitBetweenTries'>;
+	/** The workflow's settings, e.g. `{ saveDataErrorExecution: 'none' }` */
+	workflowSettings?: IWorkflowSettings;
 }
 
 export interface RunResult {
@@ -274,6 +277,57 @@ function newAdditionalData(credentials: TestCredentialsHelper, hooks?: Execution
 
 /** Runs "Input → GetBill" through n8n-core's WorkflowExecute. */
 export async function runGetBill(options: RunOptions): Promise<RunResult> {
+	const { nodes, workflow, additionalData } = buildRun(options);
+	const running = new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: nodes[0],
+	});
+	return await settle(running, options);
+}
+
+/**
+ * Retries a failed execution the way n8n's executions list does
+ * (ExecutionService.retry in packages/cli): the execution's data as n8n stored
+ * it (a JSON copy), its error removed and the failed run of the last node
+ * dropped, the node's parameters those of the workflow as saved now
+ * ("Retry with currently saved workflow": `options`), then WorkflowExecute's
+ * processRunExecutionData on that data, in mode `retry`.
+ */
+export async function retryGetBill(failed: RunResult, options: RunOptions): Promise<RunResult> {
+	const data = JSON.parse(JSON.stringify(failed.run.data)) as IRun['data'];
+	const { lastNodeExecuted } = data.resultData;
+	if (lastNodeExecuted) {
+		delete data.resultData.error;
+		const nodeRunData = data.resultData.runData?.[lastNodeExecuted];
+		if (nodeRunData && nodeRunData.length > 0 && nodeRunData[nodeRunData.length - 1].error !== undefined) nodeRunData.pop();
+	}
+	const { workflow, additionalData } = buildRun(options);
+	for (const stack of data.executionData!.nodeExecutionStack) {
+		const node = workflow.getNode(stack.node.name);
+		if (!node) throw new Error(`No node ${stack.node.name} in the saved workflow`);
+		stack.node = node;
+	}
+	return await settle(new WorkflowExecute(additionalData, 'retry', data).processRunExecutionData(workflow), options);
+}
+
+/** The GetBill node's output, hints and error, once the engine's run settles (the Stop button played after `cancelAfterMs`). */
+async function settle(running: ReturnType<WorkflowExecute['processRunExecutionData']>, options: RunOptions): Promise<RunResult> {
+	// The engine's promise settles only when the node returns: how long that takes after a stop is what the tests measure.
+	/* eslint-disable @n8n/community-nodes/no-restricted-globals -- the test plays n8n's Stop button after a delay */
+	const stopTimer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
+	const run = await running.finally(() => clearTimeout(stopTimer));
+	/* eslint-enable @n8n/community-nodes/no-restricted-globals */
+	const taskData = run.data.resultData.runData.GetBill?.[0];
+	return {
+		run,
+		outputs: (taskData?.data?.main ?? []) as INodeExecutionData[][],
+		error: run.data.resultData.error,
+		hints: (taskData?.hints ?? []) as RunResult['hints'],
+	};
+}
+
+/** The workflow "Input → GetBill" of the options, and what n8n-core's engine needs of the instance. */
+function buildRun(options: RunOptions) {
 	const nodes: INode[] = [
 		{
 			id: 'input',
@@ -302,7 +356,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		connections: { Input: { main: [[{ node: 'GetBill', type: NodeConnectionTypes.Main, index: 0 }]] } },
 		active: false,
 		nodeTypes: new TestNodeTypes(options.nodeType),
-		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}) },
+		settings: { executionOrder: 'v1', ...(options.timezone ? { timezone: options.timezone } : {}), ...options.workflowSettings },
 	});
 	const hooks = new ExecutionLifecycleHooks('manual', 'exec-test', {
 		id: 'wf-test',
@@ -316,23 +370,7 @@ export async function runGetBill(options: RunOptions): Promise<RunResult> {
 		isArchived: false,
 		activeVersionId: null,
 	} as never);
-	const additionalData = newAdditionalData(options.credentials, hooks);
-	const running = new WorkflowExecute(additionalData, 'manual').run({
-		workflow,
-		startNode: nodes[0],
-	});
-	// The engine's promise settles only when the node returns: how long that takes after a stop is what the tests measure.
-	/* eslint-disable @n8n/community-nodes/no-restricted-globals -- the test plays n8n's Stop button after a delay */
-	const stopTimer = options.cancelAfterMs === undefined ? undefined : setTimeout(() => running.cancel(), options.cancelAfterMs);
-	const run = await running.finally(() => clearTimeout(stopTimer));
-	/* eslint-enable @n8n/community-nodes/no-restricted-globals */
-	const taskData = run.data.resultData.runData.GetBill?.[0];
-	return {
-		run,
-		outputs: (taskData?.data?.main ?? []) as INodeExecutionData[][],
-		error: run.data.resultData.error,
-		hints: (taskData?.hints ?? []) as RunResult['hints'],
-	};
+	return { nodes, workflow, additionalData: newAdditionalData(options.credentials, hooks) };
 }
 
 /**

@@ -6,7 +6,7 @@ import { getBaseUrl, isSafeToRepeat } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import type { RequestKind } from '../transport/errors';
 import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
-import { allowance, isoTime, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
+import { allowance, isoTime, isoUtc, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
 import { readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
 import * as company from './company';
 import * as creditor from './creditor';
@@ -18,7 +18,8 @@ import * as user from './user';
 import { outputFields, simplify } from './output';
 import type { RunContext, Send } from './shared';
 import { noteDoneItems, runsAsTool } from './shared';
-import { Tries } from './tries';
+import type { RunEnd } from './tries';
+import { fingerprint, idOf, Tries } from './tries';
 
 /** How a whole-run operation reports a failing item (Continue On Fail) and what it must not hide. */
 export interface RunAllControl {
@@ -214,9 +215,9 @@ function answerUnsent(
 		}));
 		return [results.flat(), handedOn];
 	}
-	const fix = end.asTool
-		? `Do not send these writes again before ${freesAt}.`
-		: 'Nothing was sent twice. Run again with only the items not sent after that time, or choose "Wait" or "Output Unsent Items" under Options > When Write Quota Runs Out.';
+	if (end.asTool) return toolQuotaAnswer.call(this, results, spent, unsent, end);
+	const fix =
+		'Nothing was sent twice. Run again with only the items not sent after that time, raise Max Rate-Limit Wait under Options for the node to wait that long, or choose "Output Unsent Items" under Options > When Write Quota Runs Out.';
 	const quotaText = `${allowance('writes', spent.limit, spent.windowSeconds)}, and its answers say none is left until ${freesAt}. ${fix}`;
 	if (end.continueOnFail) {
 		for (const itemIndex of unsent) {
@@ -227,7 +228,7 @@ function answerUnsent(
 							itemIndex,
 							description: quotaText,
 						});
-			results[itemIndex] = [errorItem(end.asTool ? forModel(error) : error, itemIndex, end.toErrorOutput)];
+			results[itemIndex] = [errorItem(error, itemIndex, end.toErrorOutput)];
 		}
 		return [results.flat()];
 	}
@@ -236,11 +237,10 @@ function answerUnsent(
 	const lists = `Not sent: items ${itemRanges(unsent)}.` + (doneItems.length ? ` Done: items ${itemRanges(doneItems)}.` : '');
 	// Where GetBill answered 429, its words stay the message (a NodeApiError); otherwise the headers said it.
 	const error: NodeApiError | NodeOperationError = spent.refusal ?? new NodeOperationError(this.getNode(), `GetBill's write quota is spent: ${counts}`, { itemIndex: unsent[0] });
-	// A model is told only what it can act on (no editor options); a person also gets GetBill's own account of the 429.
-	error.description =
-		spent.refusal && !end.asTool
-			? `${counts}. ${lists} The quota frees up at ${freesAt}.\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
-			: `${spent.refusal ? `${counts}. ` : ''}${lists} ${quotaText}`;
+	// A person also gets GetBill's own account of the 429.
+	error.description = spent.refusal
+		? `${counts}. ${lists} The quota frees up at ${freesAt}.\n\n${spent.refusal.description ?? ''}\n\n${fix}`.trim()
+		: `${lists} ${quotaText}`;
 	error.context.itemIndex = unsent[0];
 	error.context.itemsNotSent = unsent;
 	error.context.quotaFreesAt = new Date(spent.resetAt).toISOString();
@@ -249,6 +249,35 @@ function answerUnsent(
 		noteDoneItems(error, done, 'ID', (listed) => `What GetBill did before the quota ran out (not in the output, as the run stopped): ${listed}.`);
 	}
 	throw error;
+}
+
+/**
+ * The write quota's answer to a model (the node as an AI Agent's tool): the
+ * model made one call, so it is told no item, only whether anything was
+ * changed and when to call again, in ISO time; whatever told the node the
+ * quota is spent (its headers or GetBill's 429, whose status stays on the error).
+ */
+function toolQuotaAnswer(this: IExecuteFunctions, results: INodeExecutionData[][], spent: QuotaSpent, unsent: number[], end: QuotaEnd): INodeExecutionData[][] {
+	const at = isoUtc(spent.resetAt);
+	const done = results.filter((output) => output !== undefined && output.every((o) => o.json.error === undefined)).length;
+	const total = this.getInputData().length;
+	const what = done === 0 ? 'nothing was changed' : `${done} of the ${total} writes of this call were done, ${unsent.length} not sent`;
+	const words = `GetBill's write quota is spent until ${at}: ${what}. Call again after ${at}${done === 0 ? '' : ' with only the writes not done'}.`;
+	const answer = (error: NodeApiError | NodeOperationError, itemIndex: number) => {
+		error.message = words;
+		error.description = null;
+		error.context.itemIndex = itemIndex;
+		error.context.quotaFreesAt = new Date(spent.resetAt).toISOString();
+		return error;
+	};
+	if (end.continueOnFail) {
+		for (const itemIndex of unsent) {
+			const error = itemIndex === spent.itemIndex && spent.refusal ? spent.refusal : new NodeOperationError(this.getNode(), words, { itemIndex });
+			results[itemIndex] = [errorItem(answer(error, itemIndex), itemIndex, end.toErrorOutput)];
+		}
+		return [results.flat()];
+	}
+	throw answer(spent.refusal ?? new NodeOperationError(this.getNode(), words), unsent[0]);
 }
 
 /**
@@ -305,9 +334,7 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const continueOnFail = this.continueOnFail();
 	const asTool = runsAsTool(this);
 	const toErrorOutput = this.getNode().onError === 'continueErrorOutput';
-	const oneAtATime = !safeToRepeat && !continueOnFail;
-	const concurrency = oneAtATime ? 1 : readConcurrency(this);
-	const tries = new Tries(this, op.kind !== 'read');
+	const tries = new Tries(this, op.kind, asTool);
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),
 		noun: resource,
@@ -320,15 +347,32 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		gate: { quotas: tries.quotas(), whenSpent },
 	};
 	const end: QuotaEnd = { whenSpent, continueOnFail, toErrorOutput, asTool, safeToRepeat };
-	/** The run's answer when it did not stop: the items the quota left unsent as the option says. */
-	const finish = (results: INodeExecutionData[][], spent: QuotaSpent | undefined, unsent: number[]): INodeExecutionData[][] => {
-		tries.keepQuotas(run.gate.quotas);
-		const answer = spent && unsent.length ? answerUnsent.call(this, results, spent, unsent, end) : outputs(results);
+	// What the run did is kept, or forgotten, once, by how it ends (see Tries).
+	let how: RunEnd = 'thrown';
+	try {
+		const answer = await runItems.call(this, op, run, tries, { ...end, outputs });
 		// n8n's Retry On Fail also runs the node again when its first output item is an error item (Continue On Fail).
 		const error = answer[0]?.[0]?.json.error;
-		if (error === undefined || error === null || error === false) tries.forget();
+		how = isCancelled(this) ? 'cancelled' : error === undefined || error === null || error === false ? 'done' : 'errorItems';
 		return answer;
-	};
+	} finally {
+		tries.end(how, run.gate.quotas);
+	}
+}
+
+/** What runItems needs besides the operation, the run and its tries. */
+interface RunItemsEnd extends QuotaEnd {
+	outputs: (done: INodeExecutionData[][]) => INodeExecutionData[][];
+}
+
+async function runItems(this: IExecuteFunctions, op: Operation, run: RunContext, tries: Tries, end: RunItemsEnd): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const { continueOnFail, asTool, toErrorOutput, safeToRepeat, outputs } = end;
+	const oneAtATime = !safeToRepeat && !continueOnFail;
+	const concurrency = oneAtATime ? 1 : readConcurrency(this);
+	/** The run's answer when it did not stop: the items the quota left unsent as the option says. */
+	const finish = (results: INodeExecutionData[][], spent: QuotaSpent | undefined, unsent: number[]): INodeExecutionData[][] =>
+		spent && unsent.length ? answerUnsent.call(this, results, spent, unsent, end) : outputs(results);
 	if (op.runAll) {
 		let done: RunAllResult;
 		try {
@@ -338,7 +382,6 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 				tries,
 			});
 		} catch (caught) {
-			tries.keepQuotas(run.gate.quotas);
 			throw asTool && (caught instanceof NodeApiError || caught instanceof NodeOperationError) ? forModel(caught) : caught;
 		}
 		addAutoMapHints.call(this, run);
@@ -372,6 +415,16 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		}
 	}
 
+	/**
+	 * A create or delete an earlier try of this run did (Retry On Fail, a retried execution): its output when the
+	 * item sends the same request now, an error naming the record when not (see Tries). A read or an update is sent again.
+	 */
+	const givenBack = (itemIndex: number, send: Send): INodeExecutionData[] | undefined => {
+		if (safeToRepeat) return undefined;
+		if (!send.request) throw new NodeOperationError(this.getNode(), `The ${run.noun} operation does not say which request it sends [item ${itemIndex}]`, { itemIndex });
+		return tries.givenBack(itemIndex, send.request, run.noun);
+	};
+
 	// A create run that will stop on a failure: every item checked before the first request.
 	const prepared: Array<Send | undefined> = new Array(items.length);
 	if (oneAtATime) {
@@ -382,6 +435,8 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 			}
 			try {
 				prepared[itemIndex] = prepare.call(this, itemIndex, run);
+				const back = givenBack(itemIndex, prepared[itemIndex]!);
+				if (back) results[itemIndex] = back;
 			} catch (caught) {
 				fail(caught, itemIndex);
 			}
@@ -394,18 +449,22 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 
 	/** Runs one item; tells whether a request reached GetBill (so a token exists). */
 	const runItem = async (itemIndex: number): Promise<boolean> => {
-		if (refused.has(itemIndex)) return false;
-		const doneBefore = tries.doneOutput(itemIndex);
-		if (doneBefore) {
-			results[itemIndex] = doneBefore;
-			return false;
-		}
+		if (refused.has(itemIndex) || results[itemIndex] !== undefined) return false;
 		try {
 			const send = prepared[itemIndex] ?? prepare.call(this, itemIndex, run);
+			const back = prepared[itemIndex] ? undefined : givenBack(itemIndex, send);
+			if (back) {
+				results[itemIndex] = back;
+				return false;
+			}
 			const fields = kept[itemIndex];
 			const output = await send();
 			results[itemIndex] = fields ? output.map((o) => ({ ...o, json: simplify(o.json, fields) })) : output;
-			tries.remember(itemIndex, results[itemIndex]);
+			if (send.request && !safeToRepeat) {
+				const { method, path, body } = send.request;
+				const jsons = results[itemIndex].map((o) => o.json);
+				tries.remember(itemIndex, { f: fingerprint(method, path, body), id: idOf(jsons[0]?.id), o: jsons, ...(body ? { b: body } : {}) });
+			}
 			return true;
 		} catch (caught) {
 			const quotaSpent = quotaSpentOf(caught);
@@ -435,7 +494,6 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	addAutoMapHints.call(this, run);
 	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen.
 	if (isCancelled(this)) {
-		tries.keepQuotas(run.gate.quotas);
 		logStopped.call(this, results.filter((r) => r !== undefined).length, items.length);
 		return outputs(results);
 	}
@@ -443,7 +501,6 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	for (let itemIndex = next; spent && itemIndex < items.length; itemIndex++) unsent.add(itemIndex);
 	const notSent = [...unsent].sort((a, b) => a - b);
 	if (stop) {
-		tries.keepQuotas(run.gate.quotas);
 		if (!safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
 		if (spent && notSent.length) {
 			stop.error.description = `${stop.error.description ?? ''}\n\nNot sent either, as GetBill's write quota is spent until ${localTime(spent.resetAt, this.getTimezone())}: items ${itemRanges(notSent)}.`.trim();

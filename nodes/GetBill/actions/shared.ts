@@ -53,7 +53,15 @@ export interface RunContext {
  * What an operation's `prepare` returns: its parameters for one item are read
  * and checked; calling it sends the requests and gives the item's output.
  */
-export type Send = () => Promise<INodeExecutionData[]>;
+export type Send = (() => Promise<INodeExecutionData[]>) & {
+	/** The one request a create or a delete sends: its fingerprint tells a later try whether the item changed (see Tries) */
+	request?: GetBillRequest;
+};
+
+/** A Send that makes one request, `req`, and says which (a create's or a delete's). */
+export function sendOne(req: GetBillRequest, send: () => Promise<INodeExecutionData[]>): Send {
+	return Object.assign(send, { request: req });
+}
 
 /** What a request is about, for its error messages (the item is added by `request`). */
 export type About = Omit<ErrorContext, 'itemIndex'>;

@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { fieldsCollection, fieldsToSendProperties, mainCreateProperties } from '../../fields/properties';
 import { DEBT } from '../../resources/debt';
+import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
-import { dataOf, expensiveHintOf, outputItems, readFields, request } from '../shared';
+import { dataOf, expensiveHintOf, outputItems, readFields, request, sendOne } from '../shared';
 
 /** Under Define Below: the required fields and email/phone as parameters, the rest under Additional Fields. */
 export const CREATE_SOURCES = {
@@ -35,11 +36,12 @@ export const kind: RequestKind = 'create';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);
-	return async () => {
-		const response = await request.call(this, run, itemIndex, { method: 'POST', path: apiPath`/debts`, body }, {
+	const req: GetBillRequest = { method: 'POST', path: apiPath`/debts`, body };
+	return sendOne(req, async () => {
+		const response = await request.call(this, run, itemIndex, req, {
 			action: `create the debt of ${String(body.firstname)} ${String(body.lastname)}`,
 			expensiveHint: expensiveHintOf(this, itemIndex),
 		});
 		return outputItems(dataOf(response), itemIndex);
-	};
+	});
 }

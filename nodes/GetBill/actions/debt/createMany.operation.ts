@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEBT } from '../../resources/debt';
+import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { isCancelled } from '../../transport/cancel';
@@ -12,6 +13,7 @@ import { batchOptionsProperty, readBatchOptions } from '../options';
 import type { RunAllControl, RunAllResult } from '../router';
 import type { RunContext } from '../shared';
 import { dataOf, expensiveHintOf, noteDoneItems, readFields, request } from '../shared';
+import { fingerprint, idOf } from '../tries';
 import { CREATE_SOURCES, createProperties } from './create.operation';
 
 export const description: INodeProperties[] = [...createProperties('createMany'), batchOptionsProperty('debt', 'createMany')];
@@ -20,6 +22,22 @@ export const description: INodeProperties[] = [...createProperties('createMany')
 export const kind: RequestKind = 'create';
 
 type NodeError = NodeApiError | NodeOperationError;
+
+/** The fields of a debt that GetBill's batch answer echoes for a created row (debts.md). */
+const ECHOED = ['firstname', 'lastname', 'phone', 'email', 'amount', 'currency'];
+
+/** One item's part of a batch request, as its fingerprint sees it: the debt it creates (batch name and temp_id aside). */
+const rowRequest = (body: IDataObject): GetBillRequest => ({ method: 'POST', path: apiPath`/debts/batch`, body });
+
+/**
+ * The output of an item whose debt an earlier try created, rebuilt from what
+ * was kept (debt ID, import, status) and the item's body, the same as then as
+ * its fingerprint matches (the echo shows the values as sent).
+ */
+function createdRow(id: unknown, importId: string | undefined, itemIndex: number, status: string | undefined, body: IDataObject): IDataObject {
+	const echo = Object.fromEntries(ECHOED.map((name) => [name, body[name] ?? null]));
+	return { id: idOf(id) ?? null, debt_id: idOf(id) ?? null, import_id: importId ?? null, temp_id: String(itemIndex), status: status ?? 'valid', ...echo };
+}
 
 /** A row of GetBill's batch answer (`created`, `failed` or `skipped`). */
 interface BatchRow extends IDataObject {
@@ -88,7 +106,7 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {
 			const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);
-			const doneBefore = control.tries.doneOutput(itemIndex);
+			const doneBefore = control.tries.givenBack(itemIndex, rowRequest(body), run.noun, (write, importId) => createdRow(write.id, importId, itemIndex, write.s, body));
 			if (doneBefore) results[itemIndex] = doneBefore;
 			else bodies.set(itemIndex, body);
 		} catch (error) {
@@ -144,7 +162,14 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 					pairedItem: { item: itemIndex },
 				},
 			];
-			control.tries.remember(itemIndex, results[itemIndex]);
+			const body = bodies.get(itemIndex)!;
+			const { method, path } = rowRequest(body);
+			// IDs and the fingerprint only: the output is rebuilt from them and the body, which a matching fingerprint makes the same
+			control.tries.remember(
+				itemIndex,
+				{ f: fingerprint(method, path, body), id: idOf(row.debt_id), ...(row.status === 'valid' || typeof row.status !== 'string' ? {} : { s: row.status }) },
+				typeof data.import_id === 'string' ? data.import_id : undefined,
+			);
 		}
 		for (const [rows, skipped] of [
 			[asRows(data.failed), false],

@@ -2,10 +2,11 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
 import { DEBT_ID } from '../../resources/debt';
+import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, readId, request } from '../shared';
+import { idProperty, outputItems, readId, request, sendOne } from '../shared';
 
 export const description: INodeProperties[] = [
 	{
@@ -24,11 +25,12 @@ export const kind: RequestKind = 'delete';
 
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);
-	return async () => {
-		await request.call(this, run, itemIndex, { method: 'DELETE', path: apiPath`/debts/${debtId}` }, {
+	const req: GetBillRequest = { method: 'DELETE', path: apiPath`/debts/${debtId}` };
+	return sendOne(req, async () => {
+		await request.call(this, run, itemIndex, req, {
 			action: `delete debt "${debtId}"`,
 			notFound: notFound(DEBT_ID, debtId),
 		});
 		return outputItems({ id: debtId, deleted: true }, itemIndex);
-	};
+	});
 }

@@ -3,11 +3,12 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldsCollection, fieldsToSendProperties } from '../../fields/properties';
 import { DEBT_ID } from '../../resources/debt';
 import { FOLLOWUP } from '../../resources/followup';
+import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
+import { dataOf, idProperty, outputItems, readFields, readId, request, sendOne } from '../shared';
 
 const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
 
@@ -29,11 +30,12 @@ export const kind: RequestKind = 'create';
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const debtId = readId(this, itemIndex, DEBT_ID);
 	const fields = readFields(this, itemIndex, run, FOLLOWUP, { collection: COLLECTION }, 'create', false);
-	return async () => {
-		const response = await request.call(this, run, itemIndex, { method: 'POST', path: apiPath`/followups`, body: { debt_id: debtId, ...fields } }, {
+	const req: GetBillRequest = { method: 'POST', path: apiPath`/followups`, body: { debt_id: debtId, ...fields } };
+	return sendOne(req, async () => {
+		const response = await request.call(this, run, itemIndex, req, {
 			action: `create a followup for debt "${debtId}"`,
 			notFound: notFound(DEBT_ID, debtId),
 		});
 		return outputItems(dataOf(response), itemIndex);
-	};
+	});
 }
