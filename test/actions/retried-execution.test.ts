@@ -154,6 +154,39 @@ describe('a retried execution never lies about what GetBill holds (point 1)', ()
 	});
 });
 
+describe('an execution that failed under 0.2.0 (its context kept whole outputs, no fingerprint)', () => {
+	/** The failed run's context rewritten as 0.2.0 kept it: each done item's whole output, by run index and item index. */
+	const as020 = (failed: RunResult, outputs: Record<string, IDataObject>) => {
+		const context = failed.run.data.executionData!.contextData;
+		context['node:GetBill'] = { getBillDoneItems: { '0': Object.fromEntries(Object.entries(outputs).map(([item, json]) => [item, [{ json, pairedItem: { item: Number(item) } }]])) } };
+		return failed;
+	};
+
+	it('a create it did is never sent again: the item stops naming the debt, as what it sent is not known', async () => {
+		unavailableOnce((r) => r.method === 'POST' && r.body?.firstname === 'Dee1');
+		const create = options('create', { fieldsToSend: 'autoMapInputData' }, { items: [0, 1].map((n) => person(n, 10, 'Dee')) });
+		const failed = await runGetBill(create);
+		const [debt] = debtsOf('Dee0');
+		const before = posts().length;
+		const retried = await retryGetBill(as020(failed, { '0': { ...debt } as IDataObject }), create);
+		expect(posts().length).toBe(before);
+		expect(retried.error?.message).toBe(
+			`Item 0 created debt "${debt.id}" in an earlier try of this execution (by an earlier version of the node, which did not keep what it sent): it was not sent again [item 0]`,
+		);
+	});
+
+	it('a delete it did of the same debt is given back, not sent again', async () => {
+		['dbt_l0', 'dbt_l1'].forEach((id) => server.seedDebt(id));
+		unavailableOnce((r) => r.method === 'DELETE' && r.path.endsWith('/dbt_l1'));
+		const del = options('delete', { debtId: '={{ $json.id }}' }, { items: [{ id: 'dbt_l0' }, { id: 'dbt_l1' }] });
+		const failed = await runGetBill(del);
+		const retried = await retryGetBill(as020(failed, { '0': { id: 'dbt_l0', deleted: true } }), del);
+		expect(retried.error).toBeUndefined();
+		expect(api().filter((r) => r.method === 'DELETE').map((r) => r.path.split('/').pop())).toEqual(['dbt_l0', 'dbt_l1', 'dbt_l1']);
+		expect(keptAnything(retried)).toBe(false);
+	});
+});
+
 describe('nothing stored that nothing will use (point 2)', () => {
 	it('an Update that fails keeps nothing of its done items (they are sent again)', async () => {
 		['dbt_u0', 'dbt_u1'].forEach((id) => server.seedDebt(id));
