@@ -361,6 +361,14 @@ class SharedN8n {
 		});
 		const executionId = answer.executionId;
 		if (!executionId) throw new Error(`POST /rest/workflows/${id}/run started no execution: ${JSON.stringify(answer).slice(0, 500)}`);
+		return await this.ended(executionId, { what: testId, timeoutMs, started });
+	}
+
+	/**
+	 * Waits until an execution has ended and is saved, and resolves to what `execute` resolves
+	 * to for it ({ok, code, run, stdout, stderr, ms, executionId}; `ms` counted from `started`).
+	 */
+	async ended(executionId, { what = `execution ${executionId}`, timeoutMs = 300000, started = Date.now() } = {}) {
 		const deadline = Date.now() + timeoutMs;
 		let execution;
 		for (let wait = 50; ; wait = Math.min(wait * 2, 250)) {
@@ -371,7 +379,7 @@ class SharedN8n {
 				if (!/answered 404/.test(error.message)) throw error;
 			}
 			if (execution && ENDED.includes(execution.status) && execution.stoppedAt) break;
-			if (Date.now() > deadline) throw new Error(`execution ${executionId} of ${testId} did not end within ${timeoutMs} ms: ${execution?.status}`);
+			if (Date.now() > deadline) throw new Error(`execution ${executionId} of ${what} did not end within ${timeoutMs} ms: ${execution?.status}`);
 			await sleep(wait);
 		}
 		const error = execution.data?.resultData?.error;
@@ -387,6 +395,38 @@ class SharedN8n {
 			stderr: said,
 			ms: Date.now() - started,
 		};
+	}
+
+	/**
+	 * Retries a failed execution the way the executions list's Retry does
+	 * (`POST /rest/executions/:id/retry`, n8n's ExecutionService.retry): `loadWorkflow` true is
+	 * "Retry with currently saved workflow", false "Retry with original workflow". n8n answers once
+	 * the new execution (mode `retry`, `retryOf` the one retried) has ended; resolves to what
+	 * `execute` gives for that new execution, plus `answer` (n8n's answer without its data).
+	 */
+	async retry(executionId, { loadWorkflow, timeoutMs = 300000 } = {}) {
+		const started = Date.now();
+		const answer = await this.rest(`/rest/executions/${executionId}/retry`, { method: 'POST', body: { loadWorkflow: loadWorkflow === true } });
+		if (!answer?.id) throw new Error(`POST /rest/executions/${executionId}/retry started no execution: ${JSON.stringify(answer).slice(0, 500)}`);
+		const { data: _data, workflowData: _workflowData, ...said } = answer;
+		return { ...(await this.ended(String(answer.id), { what: `the retry of ${executionId}`, timeoutMs, started })), answer: said };
+	}
+
+	/**
+	 * Changes a saved workflow as the editor's Save does: reads it, lets `mutate(workflow)` change it
+	 * (in place, or return the changed one), then `PATCH /rest/workflows/:id` with the whole workflow,
+	 * its `versionId` (and the `checksum` n8n gave as `expectedChecksum`). Resolves to the workflow
+	 * as n8n saved it (read back).
+	 */
+	async updateWorkflow(testId, mutate) {
+		const id = this.id(testId);
+		const current = await this.rest(`/rest/workflows/${id}`);
+		const copy = JSON.parse(JSON.stringify(current));
+		const changed = (await mutate(copy)) ?? copy;
+		const { id: _id, scopes: _scopes, shared: _shared, checksum, createdAt: _createdAt, updatedAt: _updatedAt, ...body } = this.mapped(changed);
+		if (Array.isArray(body.tags)) body.tags = body.tags.map((t) => (typeof t === 'object' ? t.id : t));
+		await this.rest(`/rest/workflows/${id}`, { method: 'PATCH', body: { ...body, versionId: current.versionId, ...(checksum ? { expectedChecksum: checksum } : {}) } });
+		return await this.rest(`/rest/workflows/${id}`);
 	}
 
 	/** The lines n8n logged at or after `since` (ms since the epoch): [{at, line}], colours removed. */
