@@ -6,7 +6,7 @@ import { getBaseUrl, isSafeToRepeat } from '../transport';
 import { isCancelled } from '../transport/cancel';
 import type { RequestKind } from '../transport/errors';
 import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
-import { allowance, isoTime, isoUtc, itemRanges, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
+import { allowance, isoTime, isoUtc, itemRanges, itemsLabel, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
 import { readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
 import * as company from './company';
 import * as creditor from './creditor';
@@ -166,7 +166,7 @@ function logStopped(this: IExecuteFunctions, done: number, total: number) {
 /** The IDs GetBill gave an item's output (a create's new ID). */
 const idsOf = (output: INodeExecutionData[] | undefined): unknown[] => (output ?? []).map((o) => o.json.id).filter((id) => id !== undefined);
 
-function reportDone(error: NodeApiError | NodeOperationError, results: INodeExecutionData[][], failedItem: number): void {
+function reportDone(error: NodeApiError | NodeOperationError, results: INodeExecutionData[][], failedItem: number, asTool: boolean): void {
 	const done = results
 		.map((output, itemIndex) => ({ itemIndex, ids: idsOf(output) }))
 		.filter(({ itemIndex }) => itemIndex < failedItem && results[itemIndex] !== undefined);
@@ -178,7 +178,8 @@ function reportDone(error: NodeApiError | NodeOperationError, results: INodeExec
 		(listed) =>
 			`Before item ${failedItem} failed, GetBill had already done ${done.length === 1 ? 'this item' : `these ${done.length} items`}, ` +
 			`which are not in the output because the run stopped: ${listed}. ` +
-			`Do not send them again: run again only for item ${failedItem} and the items after it (no request was sent for those).`,
+			`Do not send them again: ${asTool ? '' : "retry this execution from n8n's executions list (the node gives back what GetBill already did, not sending it again), or "}` +
+			`run again only for item ${failedItem} and the items after it (no request was sent for those).`,
 	);
 }
 
@@ -234,7 +235,7 @@ function answerUnsent(
 	}
 	const doneItems = results.map((output, itemIndex) => (output === undefined ? -1 : itemIndex)).filter((i) => i >= 0);
 	const counts = `${doneItems.length} of ${items.length} items done, ${unsent.length} not sent`;
-	const lists = `Not sent: items ${itemRanges(unsent)}.` + (doneItems.length ? ` Done: items ${itemRanges(doneItems)}.` : '');
+	const lists = `Not sent: ${itemsLabel(unsent)}.` + (doneItems.length ? ` Done: ${itemsLabel(doneItems)}.` : '');
 	// Where GetBill answered 429, its words stay the message (a NodeApiError); otherwise the headers said it.
 	const error: NodeApiError | NodeOperationError = spent.refusal ?? new NodeOperationError(this.getNode(), `GetBill's write quota is spent: ${counts}`, { itemIndex: unsent[0] });
 	// A person also gets GetBill's own account of the 429.
@@ -501,7 +502,7 @@ async function runItems(this: IExecuteFunctions, op: Operation, run: RunContext,
 	for (let itemIndex = next; spent && itemIndex < items.length; itemIndex++) unsent.add(itemIndex);
 	const notSent = [...unsent].sort((a, b) => a - b);
 	if (stop) {
-		if (!safeToRepeat) reportDone(stop.error, results, stop.itemIndex);
+		if (!safeToRepeat) reportDone(stop.error, results, stop.itemIndex, asTool);
 		if (spent && notSent.length) {
 			stop.error.description = `${stop.error.description ?? ''}\n\nNot sent either, as GetBill's write quota is spent until ${localTime(spent.resetAt, this.getTimezone())}: items ${itemRanges(notSent)}.`.trim();
 		}
