@@ -54,6 +54,16 @@ function fail(field: FieldSpec, value: unknown, reason: string, hint: string, hi
 const UNSET_HINT = 'Remove the field if it should not be sent, or map a value to it.';
 const UNSET_FOR_MODEL = 'Give a value.';
 
+/**
+ * An option's label or value as compared for "Did you mean": any case, and
+ * spaces, hyphens and underscores alike, so that `NO_ANSWER`, `No Answer` and
+ * `no-answer` all point to `no_answer`. Never accepted as the value itself:
+ * GetBill's values are case-sensitive.
+ */
+function looseKey(text: string): string {
+	return text.toLowerCase().replace(/[\s_-]+/g, '_');
+}
+
 function toOption(field: FieldSpec, value: unknown): string {
 	const allowed = (field.values ?? []).map((o) => o.value);
 	const list = allowed.join(', ');
@@ -62,8 +72,9 @@ function toOption(field: FieldSpec, value: unknown): string {
 	}
 	const trimmed = value.trim();
 	if (allowed.includes(trimmed)) return trimmed;
-	const byLabel = (field.values ?? []).find((o) => o.name.toLowerCase() === trimmed.toLowerCase());
-	const suggestion = byLabel ? ` Did you mean "${byLabel.value}" (${byLabel.name})?` : '';
+	const key = looseKey(trimmed);
+	const close = (field.values ?? []).find((o) => looseKey(o.name) === key || looseKey(o.value) === key);
+	const suggestion = close ? ` Did you mean "${close.value}" (${close.name})?` : '';
 	fail(
 		field,
 		value,
@@ -74,7 +85,7 @@ function toOption(field: FieldSpec, value: unknown): string {
 }
 
 const DATE_HINT =
-	'Use an ISO 8601 date such as 2024-01-25T10:15:00Z (a date without an offset is read in the workflow\'s timezone), a date from an expression like {{ $now }}, or epoch milliseconds.';
+	'Use an ISO 8601 date such as 2024-01-25T10:15:00Z (a date without an offset is read in the workflow\'s timezone), a date from an expression like {{ $now }}, or epoch milliseconds as a number.';
 const DATE_FOR_MODEL = 'Use an ISO 8601 date-time such as 2024-01-25T10:15:00Z.';
 
 function isLuxonDateTime(value: unknown): value is DateTime {
@@ -101,6 +112,39 @@ const DAY_HINT =
 	'Use a date such as 2024-01-25 (YYYY-MM-DD), or a date-time or {{ $now }}, which is taken as its day in the workflow\'s timezone.';
 const DAY_FOR_MODEL = 'Use a date such as 2024-01-25 (YYYY-MM-DD).';
 
+/**
+ * A text that names its day, as luxon's ISO and SQL forms write one: a
+ * calendar date (2024-01-25, 20240125; a year of six digits with its sign
+ * allowed), an ordinal date (2024-025) or a week date with its day
+ * (2024-W04-4), then nothing, or a time after `T` or a space. luxon also reads
+ * a year (`2024`), a month (`2024-03`), a week (`2024-W04`) and a time alone
+ * (`10:15`, as today), filling in what is missing: those never reach it.
+ * Anchored, no nested repetition: linear.
+ */
+const NAMES_ITS_DAY = /^(?:[+-]\d{6}|\d{4})(?:-?\d{2}-?\d{2}|-?\d{3}|-?W\d{2}-?\d)(?:$|[Tt ])/;
+/** A year, a month or a week without its day (a time may follow). */
+const NO_DAY = /^(?:[+-]\d{6}|\d{4})(?:-?\d{2}|-?W\d{2})?(?:$|[Tt ])/;
+/**
+ * Digits only, more than 8 (no ISO or SQL date is: 20240125 and 2024025 are
+ * dates): maybe epoch milliseconds as text, maybe a compact date-time such as
+ * 20240125101500 (year 2611 as milliseconds). Refused rather than guessed.
+ */
+const DIGITS_ONLY = /^-?\d{9,}$/;
+const EPOCH_TEXT_HINT = 'Epoch milliseconds are read from a number, not from text: map one, e.g. {{ Number($json.timestamp) }}.';
+
+/** A date text: ISO 8601 or SQL, with its day; a fragment luxon would complete is refused. */
+function fromText(field: FieldSpec, value: unknown, text: string, timezone: string, hint: string, forModel: string): DateTime {
+	if (DIGITS_ONLY.test(text)) fail(field, value, 'is not a valid date', `${EPOCH_TEXT_HINT} ${hint}`, forModel);
+	if (!NAMES_ITS_DAY.test(text)) {
+		if (NO_DAY.test(text)) fail(field, value, 'has no day', hint, forModel);
+		const read = DateTime.fromISO(text, { zone: timezone }).isValid || DateTime.fromSQL(text, { zone: timezone }).isValid;
+		if (read || /^[Tt]\d/.test(text)) fail(field, value, 'has a time but no date', hint, forModel);
+		fail(field, value, 'is not a valid date', hint, forModel);
+	}
+	const dt = DateTime.fromISO(text, { zone: timezone, setZone: true });
+	return dt.isValid ? dt : DateTime.fromSQL(text, { zone: timezone, setZone: true });
+}
+
 function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DATE_HINT, forModel = DATE_FOR_MODEL): DateTime {
 	let dt: DateTime | undefined;
 	if (isLuxonDateTime(value)) {
@@ -124,8 +168,7 @@ function parseDate(field: FieldSpec, value: unknown, timezone: string, hint = DA
 	} else if (typeof value === 'string') {
 		const text = value.trim();
 		if (text === '') fail(field, value, 'is empty', `${UNSET_HINT} ${hint}`, forModel);
-		dt = DateTime.fromISO(text, { zone: timezone, setZone: true });
-		if (!dt.isValid) dt = DateTime.fromSQL(text, { zone: timezone, setZone: true });
+		dt = fromText(field, value, text, timezone, hint, forModel);
 	} else if (value === null || value === undefined) {
 		fail(field, value, 'has no value', UNSET_HINT, forModel);
 	}
