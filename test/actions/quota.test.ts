@@ -4,11 +4,10 @@
  * against the GetBill-like server, which enforces the quota per client in a
  * sliding window.
  */
-import type { IDataObject, INodeParameters } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { newCredentials, runGetBill } from '../helpers/n8n-harness';
-import type { RunOptions } from '../helpers/n8n-harness';
-import { useGetBillServer } from '../helpers/server';
+import type { RunExtra } from '../helpers/server';
+import { nodeRunner, useGetBillServer } from '../helpers/server';
 
 const SCOPES = ['debts:read', 'debts:write', 'followups:read', 'followups:write'];
 const IDS = Array.from({ length: 40 }, (_, n) => `fu_q${String(n).padStart(2, '0')}`);
@@ -22,14 +21,8 @@ const api = () => server.requests.filter((r) => r.path.startsWith('/external-api
 const puts = () => api().filter((r) => r.method === 'PUT');
 const refused = () => api().filter((r) => r.status === 429);
 
-type Extra = Omit<RunOptions, 'credentials' | 'parameters'>;
-const run = (resource: string, operation: string, parameters: IDataObject, extra: Extra = {}) =>
-	runGetBill({
-		credentials: newCredentials(gb.url, { scope: SCOPES.join(' ') }),
-		parameters: { resource, operation, ...parameters } as INodeParameters,
-		typeVersion: 2,
-		...extra,
-	});
+type Extra = RunExtra;
+const run = nodeRunner(gb, SCOPES);
 
 /** 40 followup updates (Auto-Map): each item names its followup and a status. */
 const updates = IDS.map((id) => ({ id, status: 'deal_found' }));

@@ -195,6 +195,7 @@ describe('node description', () => {
 			['concurrency', 5],
 			['maxRateLimitWait', 60],
 			['maxRetries', 3],
+			['timeout', 120],
 			['whenQuotaRunsOut', 'stop'],
 		]);
 		// The editor's defaults are literals (n8n's lint wants them so); what the node falls back to must match.
@@ -202,10 +203,11 @@ describe('node description', () => {
 			DEFAULT_CONCURRENCY,
 			DEFAULT_RETRY_POLICY.maxRateLimitWaitSeconds,
 			DEFAULT_RETRY_POLICY.maxRetries,
+			DEFAULT_RETRY_POLICY.timeoutMs / 1000,
 			'stop',
 		]);
 		// The quota choice is shown only on the write operations (Create and Update of a followup, not the reads)
-		expect(options[3].displayOptions).toEqual({ show: { '/operation': ['create', 'createMany', 'delete', 'update'] } });
+		expect(options.find((o) => o.name === 'whenQuotaRunsOut')!.displayOptions).toEqual({ show: { '/operation': ['create', 'createMany', 'delete', 'update'] } });
 	});
 
 	it('derives Create\'s Additional Fields from the same field table as Update Fields', () => {

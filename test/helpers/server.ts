@@ -4,8 +4,10 @@
  */
 import type { Client } from '../server/getbill-server';
 import { GetBillServer } from '../server/getbill-server';
-import type { TestCredentialsHelper } from './n8n-harness';
-import { newCredentials } from './n8n-harness';
+import type { IDataObject, INodeParameters } from 'n8n-workflow';
+
+import type { RunOptions, TestCredentialsHelper } from './n8n-harness';
+import { newCredentials, runGetBill } from './n8n-harness';
 
 export interface ServerFixture {
 	server: GetBillServer;
@@ -53,4 +55,21 @@ export async function clientToken(baseUrl: string, client: Client): Promise<stri
 	});
 	expect(response.status).toBe(200);
 	return ((await response.json()) as { access_token: string }).access_token;
+}
+
+/** What a test adds to a run besides the credential and the node's parameters. */
+export type RunExtra = Omit<RunOptions, 'credentials' | 'parameters'>;
+
+/**
+ * Runs the GetBill node (version 2 unless `extra` says) against the fixture's
+ * server with a credential asking for `scopes`: `run(resource, operation, parameters, extra)`.
+ */
+export function nodeRunner(gb: ServerFixture, scopes: string[]) {
+	return (resource: string, operation: string, parameters: IDataObject, extra: RunExtra = {}) =>
+		runGetBill({
+			credentials: newCredentials(gb.url, { scope: scopes.join(' ') }),
+			parameters: { resource, operation, ...parameters } as INodeParameters,
+			typeVersion: 2,
+			...extra,
+		});
 }

@@ -16,6 +16,10 @@ export interface RecordedRequest {
 	/** When the request arrived and when its answer was sent (ms since epoch) */
 	startedAt: number;
 	endedAt?: number;
+	// -- issue #31, deadlines (brief B) --
+	/** Its answer was held back (a Stall, see stallAnswers) */
+	stalled?: boolean;
+	// -- end of issue #31, deadlines (brief B) --
 }
 export interface RecordedTokenRequest {
 	grantType: string | null;
@@ -187,6 +191,26 @@ export interface ReportDownloadHooks {
 	redirects?: number;
 	/** The status of those redirects (default 302) */
 	redirectStatus?: number;
+	// -- issue #31, report download (brief A): a file host that misbehaves --
+	/** The first `times` (default 1) valid requests get `status` (default 503), or a closed connection with `reset`; the link stays unused */
+	failFirst?: { times?: number; status?: number; reset?: boolean };
+	/** Content-Type instead of the report's mime_type */
+	contentType?: string;
+	/** Content-Disposition verbatim */
+	contentDisposition?: string;
+	/** These bytes instead of the file */
+	body?: string | Buffer;
+	/** No Content-Length (chunked) */
+	noContentLength?: boolean;
+	/** Content-Length of the whole body, this many bytes, then the connection is closed */
+	cutAfter?: number;
+	/** The headers and this many bytes, then nothing */
+	stallAfter?: number;
+	/** Nothing at all, not even the headers */
+	stallHeaders?: boolean;
+	/** This many bytes of GetBillServer.generatedReport(size), streamed (seed the report with file_size: size) */
+	generated?: number;
+	// -- end of issue #31, report download (brief A) --
 }
 export interface DownloadLink {
 	reportId: string;
@@ -353,6 +377,12 @@ export class GetBillServer {
 	expireAllTokens(): void;
 	injectFaults(...faults: Fault[]): void;
 	apiRequests(method?: string, pathPrefix?: string): RecordedRequest[];
+	// -- issue #31, deadlines (brief B) --
+	/** Stalls not used yet */
+	stalls?: Stall[];
+	/** Queues stalls for the next API requests (not token requests), in order, each used once; reset() empties them */
+	stallAnswers(...stalls: Stall[]): void;
+	// -- end of issue #31, deadlines (brief B) --
 }
 export function validateFollowupBody(body: Record<string, unknown>): Record<string, string[]> | undefined;
 /** GetBill's validation of a debt body: `details` per field, or the values to store and the phone's calling code. */
@@ -402,3 +432,24 @@ export const TYPES: string[];
 export const DIRECTIONS: string[];
 export const API: string;
 export const CLIENT_CREDENTIALS_TOKEN_REQUEST: Pick<RecordedTokenRequest, 'grantType' | 'clientId' | 'scope' | 'credentialsInBody' | 'basicAuth' | 'status'>;
+
+// ==== Issue #31, deadlines (brief B): API answers that stall (see stallAnswers in getbill-server.js) ====
+/** How an API answer is held back: the request is handled as usual, its answer sent late or never. */
+export interface Stall {
+	/** Send the status line and headers, then `bodyBytes` bytes of the body (default: send nothing at all) */
+	headers?: boolean;
+	/** With `headers`: how many bytes of the body go before the stall (default 1) */
+	bodyBytes?: number;
+	/** Send the rest of the answer this long after it was ready (default: never) */
+	releaseAfterMs?: number;
+	/** Only for requests it returns true for */
+	match?: (request: { method: string; path: string }) => boolean;
+}
+// ==== end of issue #31, deadlines (brief B) ====
+
+// ==== Issue #31, report download (brief A): a file host that misbehaves (see the section in getbill-server.js) ====
+export namespace GetBillServer {
+	/** The chunks of a generated report of `size` bytes (a PDF header, then a fixed 64 KiB block repeated) */
+	function generatedReport(size: number): Generator<Buffer>;
+}
+// ==== end of issue #31, report download (brief A) ====

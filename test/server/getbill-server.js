@@ -1753,6 +1753,202 @@ function defaultBatchName(date = new Date()) {
 	return `API Batch - ${two(date.getUTCDate())}/${two(date.getUTCMonth() + 1)}/${date.getUTCFullYear()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}`;
 }
 
+// ==== Issue #31, deadlines (brief B): API answers that stall ===================
+/*
+ * `server.stallAnswers(...stalls)` queues stalls for the next API requests (not
+ * token requests), in order, each used once. The request is handled as usual
+ * (a create creates, it is recorded with its status, a fault queued for it
+ * still applies), but its answer is held back, as a GetBill that did the work
+ * and then hung:
+ *   {}                  nothing is sent at all;
+ *   {headers: true}     the status line and headers are sent, then `bodyBytes`
+ *                       (default 1) bytes of the body, then nothing;
+ *   {releaseAfterMs}    the rest of the answer is sent that long after it was
+ *                       ready (default: never; the connection stays open until
+ *                       the client closes it or the server stops);
+ *   {match(request)}    only for a request ({method, path}) it returns true for.
+ * The request's record gets `stalled: true`; `server.stalls` holds the stalls
+ * not used yet (reset() empties it).
+ */
+const handleApiBeforeStalls = GetBillServer.prototype.handleApi;
+const resetBeforeStalls = GetBillServer.prototype.reset;
+Object.assign(GetBillServer.prototype, {
+	stallAnswers(...stalls) {
+		(this.stalls ??= []).push(...stalls);
+	},
+	reset() {
+		resetBeforeStalls.call(this);
+		this.stalls = [];
+	},
+	handleApi(req, res, url, rawBody) {
+		const stalls = this.stalls ?? [];
+		const index = stalls.findIndex((stall) => !stall.match || stall.match({ method: req.method, path: url.pathname }));
+		if (index === -1) return handleApiBeforeStalls.call(this, req, res, url, rawBody);
+		const [stall] = stalls.splice(index, 1);
+		holdAnswer(res, stall);
+		const recorded = this.requests.length;
+		const result = handleApiBeforeStalls.call(this, req, res, url, rawBody);
+		if (this.requests[recorded]) this.requests[recorded].stalled = true;
+		return result;
+	},
+});
+
+/** Holds back the answer `res` is given, as `stall` says (see stallAnswers). */
+function holdAnswer(res, stall) {
+	const writeHead = res.writeHead.bind(res);
+	const end = res.end.bind(res);
+	let head;
+	res.writeHead = (...args) => {
+		head = args;
+		if (stall.headers) {
+			writeHead(...args);
+			res.flushHeaders();
+		}
+		return res;
+	};
+	res.end = (payload) => {
+		const body = payload === undefined ? Buffer.alloc(0) : Buffer.from(payload);
+		const sent = stall.headers ? Math.min(stall.bodyBytes ?? 1, body.length) : 0;
+		if (sent > 0) res.write(body.subarray(0, sent));
+		if (stall.releaseAfterMs !== undefined) {
+			const timer = setTimeout(() => {
+				if (res.destroyed || res.writableEnded) return;
+				if (!res.headersSent && head) writeHead(...head);
+				end(body.subarray(sent));
+			}, stall.releaseAfterMs);
+			res.once('close', () => clearTimeout(timer));
+		}
+		return res;
+	};
+}
+// ==== end of issue #31, deadlines (brief B) ====================================
+
+// ==== Issue #31, report download (brief A): a file host that misbehaves ======
+/*
+ * More hooks of setReportDownload(id, hooks), for the file host's answer to a
+ * valid link (the link is checked, recorded and used as before):
+ *   {failFirst: {times, status, reset}}  the first `times` (default 1) valid
+ *        requests get `status` (default 503), or with `reset: true` a closed
+ *        connection, and leave the link unused;
+ *   {contentType}         Content-Type instead of the report's mime_type;
+ *   {contentDisposition}  Content-Disposition verbatim;
+ *   {body}                these bytes (string or Buffer) instead of the file;
+ *   {noContentLength}     no Content-Length (chunked);
+ *   {cutAfter: n}         Content-Length of the whole body, n bytes, then the
+ *                         connection is closed;
+ *   {stallAfter: n}       the headers and n bytes, then nothing (the connection
+ *                         stays open until the client leaves or the server stops);
+ *   {stallHeaders: true}  nothing at all, not even the headers;
+ *   {generated: size}     `size` bytes of GetBillServer.generatedReport(size)
+ *                         streamed (never held whole); seed the report with
+ *                         file_size: size.
+ * `entry.status` of the request's record is what was answered (0 for a reset).
+ */
+const handleFileBeforeHooks = GetBillServer.prototype.handleFile;
+/** Failures already answered, per hooks object (setReportDownload makes a new one each time) */
+const fileHostFailures = new WeakMap();
+const FILE_HOOKS = ['failFirst', 'contentType', 'contentDisposition', 'body', 'noContentLength', 'cutAfter', 'stallAfter', 'stallHeaders', 'generated'];
+Object.assign(GetBillServer.prototype, {
+	handleFile(req, res) {
+		const token = /^\/files\/([^/]+)$/.exec(new URL(req.url, 'http://127.0.0.1').pathname)?.[1];
+		const link = token === undefined ? undefined : this.downloadLinks.get(token);
+		const hooks = link ? (this.reportDownloadHooks.get(link.reportId) ?? {}) : {};
+		if (link && FILE_HOOKS.some((name) => hooks[name] !== undefined)) shapeFileAnswer(this, res, link, hooks);
+		return handleFileBeforeHooks.call(this, req, res);
+	},
+});
+
+/** Changes the file host's 200 answer of a valid link as `hooks` say (see above); other answers pass. */
+function shapeFileAnswer(server, res, link, hooks) {
+	const writeHead = res.writeHead.bind(res);
+	const end = res.end.bind(res);
+	let entry;
+	let serving = false;
+	res.writeHead = (status, headers = {}) => {
+		entry = server.fileRequests[server.fileRequests.length - 1];
+		if (status !== 200) return writeHead(status, headers);
+		serving = true;
+		const failures = fileHostFailures.get(hooks) ?? 0;
+		if (hooks.failFirst && failures < (hooks.failFirst.times ?? 1)) {
+			fileHostFailures.set(hooks, failures + 1);
+			link.used = false;
+			serving = 'fail';
+			return res;
+		}
+		if (hooks.stallHeaders) {
+			serving = 'stall';
+			return res;
+		}
+		const shaped = { ...headers };
+		if (hooks.contentType !== undefined) shaped['Content-Type'] = hooks.contentType;
+		if (hooks.contentDisposition !== undefined) shaped['Content-Disposition'] = hooks.contentDisposition;
+		if (hooks.body !== undefined) shaped['Content-Length'] = Buffer.byteLength(hooks.body);
+		if (hooks.generated !== undefined) shaped['Content-Length'] = hooks.generated;
+		if (hooks.noContentLength) delete shaped['Content-Length'];
+		return writeHead(200, shaped);
+	};
+	res.end = (payload) => {
+		if (!serving) return end(payload);
+		if (serving === 'stall') return res;
+		if (serving === 'fail') {
+			if (hooks.failFirst.reset) {
+				entry.status = 0;
+				res.socket?.destroy();
+				return res;
+			}
+			const status = hooks.failFirst.status ?? 503;
+			entry.status = status;
+			const message = http.STATUS_CODES[status] ?? 'Error';
+			writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message) });
+			return end(message);
+		}
+		if (hooks.generated !== undefined) {
+			streamGenerated(res, end, hooks.generated, hooks);
+			return res;
+		}
+		const body = hooks.body !== undefined ? Buffer.from(hooks.body) : Buffer.from(payload ?? '');
+		if (hooks.stallAfter !== undefined) {
+			res.write(body.subarray(0, hooks.stallAfter));
+			return res;
+		}
+		if (hooks.cutAfter !== undefined) {
+			res.write(body.subarray(0, hooks.cutAfter), () => res.socket?.destroy());
+			return res;
+		}
+		return end(body);
+	};
+}
+
+/** The block generated reports repeat: 64 KiB of fixed pseudo-random bytes. */
+const GENERATED_BLOCK = (() => {
+	const block = Buffer.alloc(64 * 1024);
+	for (let i = 0; i < block.length; i += 32) crypto.createHash('sha256').update(`getbill-report-${i}`).digest().copy(block, i);
+	Buffer.from('%PDF-1.4\n').copy(block, 0);
+	return block;
+})();
+
+/** The chunks of a generated report of `size` bytes (a PDF header, then the block repeated). */
+GetBillServer.generatedReport = function* generatedReport(size) {
+	for (let sent = 0; sent < size; sent += GENERATED_BLOCK.length) yield GENERATED_BLOCK.subarray(0, Math.min(GENERATED_BLOCK.length, size - sent));
+};
+
+/** Streams a generated report, honouring backpressure, then `end`s it (the response's own end); `stallAfter` and `cutAfter` apply to it too. */
+function streamGenerated(res, end, size, hooks) {
+	const limit = hooks.stallAfter ?? hooks.cutAfter ?? size;
+	const chunks = GetBillServer.generatedReport(Math.min(size, limit));
+	const pump = () => {
+		for (let next = chunks.next(); !next.done; next = chunks.next()) {
+			if (res.destroyed) return;
+			if (!res.write(next.value)) return void res.once('drain', pump);
+		}
+		if (hooks.stallAfter !== undefined) return;
+		if (hooks.cutAfter !== undefined) return void res.socket?.destroy();
+		end();
+	};
+	pump();
+}
+// ==== end of issue #31, report download (brief A) ===============================
+
 module.exports = {
 	GetBillServer,
 	validateFollowupBody,

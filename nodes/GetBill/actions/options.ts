@@ -57,10 +57,32 @@ const MAX_RETRIES = 10;
 /** The longest rate-limit wait a user may allow: one hour (GetBill asks for at most 30 minutes). */
 export const MAX_RATE_LIMIT_WAIT_SECONDS = 3600;
 
-/** The "Options" collection of an operation: retries, rate-limit wait, concurrency. */
+/** The "Options" collection of an operation: retries, rate-limit wait, timeout, concurrency (and a report's Max File Size). */
 export function optionsProperty(resource: string, operations: string[]): INodeProperties {
-	return optionsCollection(resource, operations, [CONCURRENCY_OPTION, ...RETRY_OPTIONS, WHEN_QUOTA_RUNS_OUT_OPTION]);
+	const fileSize = resource === 'report' && operations.includes('download') ? [MAX_FILE_SIZE_OPTION] : [];
+	return optionsCollection(resource, operations, [CONCURRENCY_OPTION, ...fileSize, ...RETRY_OPTIONS, WHEN_QUOTA_RUNS_OUT_OPTION]);
 }
+
+/** Report Download: the largest file the node downloads, in MB (0: no limit). */
+const MAX_FILE_SIZE_OPTION: INodeProperties = {
+	displayName: 'Max File Size (MB)',
+	name: 'maxFileSize',
+	type: 'number',
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	default: 0,
+	description:
+		'The largest report file to download, in megabytes (0: no limit). A larger file is refused before it is downloaded, from the size GetBill or the file host announces, or as soon as more bytes arrive.',
+	displayOptions: { show: { '/operation': ['download'] } },
+};
+
+/** Max File Size of Report Download, in bytes; undefined: no limit. */
+export function readMaxFileSize(ctx: IExecuteFunctions, itemIndex: number): number | undefined {
+	const megabytes = wholeNumber(ctx, readOptions(ctx, itemIndex), 'maxFileSize', 'Max File Size (MB)', 0, 0, Number.MAX_SAFE_INTEGER, itemIndex);
+	return megabytes === 0 ? undefined : megabytes * 1024 * 1024;
+}
+
+/** The longest Timeout a user may set: one hour. */
+const MAX_TIMEOUT_SECONDS = 3600;
 
 function optionsCollection(resource: string, operations: string[], options: INodeProperties[]): INodeProperties {
 	return {
@@ -138,6 +160,15 @@ const RETRY_OPTIONS: INodeProperties[] = [
 		description:
 			'How many times to retry a request after a temporary error (429, 502, 503, 504 or a dropped connection), waiting longer each time. 0 turns retries off. Reads and updates are safe to repeat; a create or delete is retried only after a 429, so it never happens twice.',
 	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: MAX_TIMEOUT_SECONDS, numberPrecision: 0 },
+		default: 120,
+		description:
+			'How long to wait for GetBill (or a report\'s file host) to answer, or to send more of its answer, before giving up on the request (1 to 3600). A read or an update that times out is retried within Max Retries; a create or delete is not, and is reported as not known to be done.',
+	},
 ];
 
 function wholeNumber(
@@ -206,6 +237,8 @@ function readRetryPolicyOf(ctx: IExecuteFunctions, itemIndex: number): RetryPoli
 			// Workflows saved before the bound may hold more: they wait at most the bound.
 			true,
 		),
+		timeoutMs:
+			wholeNumber(ctx, options, 'timeout', 'Timeout (Seconds)', DEFAULT_RETRY_POLICY.timeoutMs / 1000, 1, MAX_TIMEOUT_SECONDS, itemIndex) * 1000,
 	};
 }
 

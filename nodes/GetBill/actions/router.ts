@@ -3,8 +3,9 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ReadFields } from '../fields/types';
 import { getBaseUrl, isSafeToRepeat } from '../transport';
-import { isCancelled } from '../transport/cancel';
+import { isCancelled, logOutcomeUnknown } from '../transport/cancel';
 import type { RequestKind } from '../transport/errors';
+import { isOutcomeUnknown } from '../transport/errors';
 import type { QuotaSpent, WhenQuotaRunsOut } from '../transport/quota';
 import { allowance, isoTime, isoUtc, itemRanges, itemsLabel, localTime, QUOTA_FREES_AT_FIELD, quotaSpentOf } from '../transport/quota';
 import { readConcurrency, readWhenQuotaRunsOut, retryPolicyReader } from './options';
@@ -171,13 +172,27 @@ function reportDone(error: NodeApiError | NodeOperationError, results: INodeExec
 		.map((output, itemIndex) => ({ itemIndex, ids: idsOf(output) }))
 		.filter(({ itemIndex }) => itemIndex < failedItem && results[itemIndex] !== undefined);
 	if (done.length === 0) return;
+	const doneText = `${done.length === 1 ? 'this item' : `these ${done.length} items`}, which are not in the output because the run stopped`;
+	// The failing item's create or delete got no answer: a retry or a new run sends it again, so it is checked first.
+	if (isOutcomeUnknown(error)) {
+		noteDoneItems(
+			error,
+			done,
+			'ID',
+			(listed) =>
+				`Before item ${failedItem}, GetBill had already done ${doneText}: ${listed}. Do not send them again. ` +
+				`The outcome of item ${failedItem} is unknown: check it in GetBill first, then ` +
+				`${asTool ? '' : `retry this execution from n8n's executions list (the node gives back what GetBill already did, but sends item ${failedItem} again), or `}` +
+				`run again only for the items after it (no request was sent for those), with item ${failedItem} if GetBill did not do it.`,
+		);
+		return;
+	}
 	noteDoneItems(
 		error,
 		done,
 		'ID',
 		(listed) =>
-			`Before item ${failedItem} failed, GetBill had already done ${done.length === 1 ? 'this item' : `these ${done.length} items`}, ` +
-			`which are not in the output because the run stopped: ${listed}. ` +
+			`Before item ${failedItem} failed, GetBill had already done ${doneText}: ${listed}. ` +
 			`Do not send them again: ${asTool ? '' : "retry this execution from n8n's executions list (the node gives back what GetBill already did, not sending it again), or "}` +
 			`run again only for item ${failedItem} and the items after it (no request was sent for those).`,
 	);
@@ -391,12 +406,15 @@ async function runItems(this: IExecuteFunctions, op: Operation, run: RunContext,
 	const prepare = op.prepare!;
 	const results: INodeExecutionData[][] = new Array(items.length);
 	let stop: { itemIndex: number; error: NodeApiError | NodeOperationError } | undefined;
+	/** Creates or deletes that got no answer (a Timeout, a stop): said in n8n's log if the execution was stopped */
+	const unknown: Array<NodeApiError | NodeOperationError> = [];
 	/** The first refusal of the write quota, and the items it left unsent */
 	let spent: QuotaSpent | undefined;
 	const unsent = new Set<number>();
 
 	const fail = (caught: unknown, itemIndex: number) => {
 		const error = asNodeError.call(this, caught, itemIndex);
+		if (isOutcomeUnknown(error)) unknown.push(error);
 		if (asTool) forModel(error);
 		if (continueOnFail) results[itemIndex] = [errorItem(error, itemIndex, toErrorOutput)];
 		else if (!stop || itemIndex < stop.itemIndex) stop = { itemIndex, error };
@@ -493,8 +511,10 @@ async function runItems(this: IExecuteFunctions, op: Operation, run: RunContext,
 		await Promise.all(Array.from({ length: Math.min(concurrency, items.length - next) }, worker));
 	}
 	addAutoMapHints.call(this, run);
-	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen.
+	// Stopped: n8n marks the execution cancelled; what was done stays in the output, where it can be seen,
+	// and a create or delete left without an answer is said in n8n's log (n8n keeps the execution as it was at the stop).
 	if (isCancelled(this)) {
+		unknown.forEach((error) => logOutcomeUnknown(this, error));
 		logStopped.call(this, results.filter((r) => r !== undefined).length, items.length);
 		return outputs(results);
 	}

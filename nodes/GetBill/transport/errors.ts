@@ -1,6 +1,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import type { GaveUp } from './cancel';
 import { toolDescription } from './forTool';
 import { allowance, fromGetBillClock } from './quota';
 import { retryAfterSeconds } from './retry';
@@ -30,6 +31,14 @@ export interface HttpFailure {
 	/** Set when the failure happened while n8n fetched an OAuth2 token */
 	duringTokenRequest?: boolean;
 	rawMessage?: string;
+	/**
+	 * Set when the node gave up waiting for the answer: its Timeout passed, or
+	 * the execution was stopped (past the grace of a create or delete; see
+	 * cancel.ts). `afterMs`: the Timeout, or the grace. `outcomeUnknown`: the
+	 * request was one not safe to repeat (a create, a delete), so whether
+	 * GetBill did it is unknown and it is not sent again.
+	 */
+	gaveUp?: { why: GaveUp; afterMs: number; outcomeUnknown: boolean };
 }
 
 export interface ErrorContext {
@@ -325,6 +334,54 @@ function notFoundText(ctx: ErrorContext, apiMessage: string | undefined): { mess
 	};
 }
 
+/** "3 seconds", "750 ms": how long the node waited. */
+function waited(ms: number): string {
+	return ms < 1000 ? `${ms} ms` : waitText(Math.round(ms / 1000));
+}
+
+/**
+ * What to check in GetBill before a create or delete with no answer is sent
+ * again: whether the record was created (or deleted); for a batch, which.
+ */
+function checkText(ctx: ErrorContext): string {
+	const noun = ctx.noun ?? 'followup';
+	const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+	if (ctx.kind === 'delete') return ctx.itemLabel ? `which of the ${plural} were deleted` : `whether the ${noun} was deleted`;
+	return `${ctx.itemLabel ? `which of the ${plural} were created` : `whether the ${noun} was created`}: a create sent twice makes two ${plural}`;
+}
+
+/**
+ * The words of a request the node gave up on (no answer within the Timeout,
+ * or a stop): a read or an update may simply be run again; a create or a
+ * delete has an unknown outcome, named with the item and what to check.
+ */
+function gaveUpText(gaveUp: NonNullable<HttpFailure['gaveUp']>, ctx: ErrorContext, repeat: string): { message: string; description: string } {
+	const timeout = `the Timeout (${waited(gaveUp.afterMs)})`;
+	if (!gaveUp.outcomeUnknown) {
+		return {
+			message: `GetBill did not answer within ${waited(gaveUp.afterMs)}`,
+			description: `The request to ${ctx.action} got no complete answer within ${timeout}. ${repeat} Run again later, or raise Timeout under Options if GetBill is often this slow.`,
+		};
+	}
+	const named = ctx.itemLabel ?? (ctx.itemIndex === undefined ? 'it' : `item ${ctx.itemIndex}`);
+	const check = `Before sending ${named} again, check in GetBill ${checkText(ctx)}.`;
+	if (gaveUp.why === 'stopped') {
+		return {
+			message: 'Outcome unknown: the execution was stopped before GetBill answered',
+			description: `n8n stopped the execution while the request to ${ctx.action} was under way, and no answer came within ${waited(gaveUp.afterMs)} of the stop, so whether GetBill did it is unknown. ${check}`,
+		};
+	}
+	return {
+		message: `Outcome unknown: GetBill did not answer within ${waited(gaveUp.afterMs)}`,
+		description: `The request to ${ctx.action} was sent, but no complete answer came within ${timeout}, so whether GetBill did it is unknown; it was not sent again. ${check} If GetBill is often this slow, raise Timeout under Options.`,
+	};
+}
+
+/** Whether an error is a create's or delete's that got no answer (see `gaveUpText`): what GetBill did is unknown. */
+export function isOutcomeUnknown(error: unknown): boolean {
+	return (error as { context?: { outcomeUnknown?: unknown } } | undefined)?.context?.outcomeUnknown === true;
+}
+
 /** Turns a failure into words a user can act on. Pure, so it is tested alone. */
 export function describeFailure(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 	const described = describeOnce(failure, ctx);
@@ -367,6 +424,8 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 			body: safeBody,
 		};
 	}
+
+	if (failure.gaveUp) return { ...gaveUpText(failure.gaveUp, ctx, kind.repeat), body: { message: 'No answer', ...(failure.gaveUp.outcomeUnknown ? { outcome: 'unknown' } : {}) } };
 
 	if (status === undefined && !isNetworkFailure(failure)) {
 		// Not a network failure: n8n's (or the request library's) own words, e.g. "OAuth credentials not connected".
@@ -470,10 +529,12 @@ export function failureToApiError(node: INode, failure: HttpFailure, ctx: ErrorC
 	const described = describeFailure(failure, ctx);
 	const named = ctx.itemLabel ?? (ctx.itemIndex === undefined ? undefined : `item ${ctx.itemIndex}`);
 	const item = ctx.wording === 2 && named ? ` [${named}]` : '';
-	return new NodeApiError(node, described.body, {
+	const error = new NodeApiError(node, described.body, {
 		message: `${described.message}${item}`,
 		description: described.description,
 		httpCode: described.httpCode,
 		itemIndex: ctx.itemIndex,
 	});
+	if (failure.gaveUp?.outcomeUnknown) error.context.outcomeUnknown = true;
+	return error;
 }

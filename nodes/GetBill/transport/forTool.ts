@@ -46,6 +46,11 @@ export function toolDescription(failure: HttpFailure, ctx: ErrorContext, descrip
 	const again = callingAgain(ctx.kind ?? 'update', ctx.noun ?? 'followup');
 	const status = failure.status;
 	if (failure.duringTokenRequest) return `Nothing was sent. ${SET_UP}`;
+	if (failure.gaveUp?.outcomeUnknown) {
+		const why = failure.gaveUp.why === 'timeout' ? 'did not answer in time' : 'had not answered when the run was stopped';
+		return `GetBill ${why}, so it may or may not have done it. ${again}`;
+	}
+	if (failure.gaveUp) return `GetBill did not answer in time: calling again later may work. ${again}`;
 	if (status === undefined) return network ? `GetBill did not answer: calling again later may work. ${again}` : `${SET_UP} ${again}`;
 	if (status === 401) return `Nothing was done. ${SET_UP}`;
 	if (status === 403) return `GetBill does not let the tool ${ctx.action}, so nothing was done. ${SET_UP}`;

@@ -7,7 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GetBillContext } from './cancel';
-import { cancellableWait, cancelledError, isCancelled, signalOf, untilSettledOrStopped } from './cancel';
+import { cancellableWait, cancelledError, isCancelled, requestDeadline, STOP_GRACE_MS, untilSettledOrStopped, withRequestSignal } from './cancel';
 import type { ErrorContext, HttpFailure, RequestKind } from './errors';
 import { parseBaseUrl } from './hosts';
 import { extractHttpFailure, failureToApiError } from './errors';
@@ -115,6 +115,19 @@ function limitOf(failure: HttpFailure): number | undefined {
 	return Number.isFinite(limit) && limit > 0 ? limit : undefined;
 }
 
+/**
+ * The editor's lists ("From List": no execution, so no Timeout option) wait
+ * at most this long for each request: the editor is waiting for the list.
+ */
+export const EDITOR_TIMEOUT_MS = 15_000;
+
+/**
+ * Whether n8n's own request library gave up for lack of data (axios's
+ * `timeout`, passed as the Timeout: the node's own deadline ends the request
+ * first, this is the same deadline should it not).
+ */
+const isLibraryTimeout = (failure: HttpFailure): boolean => /timeout of \d+ms exceeded/i.test(failure.rawMessage ?? '');
+
 /** Past the reset, the margin before the next request leaves (GetBill's Reset is in whole seconds). */
 const RESET_MARGIN_MS = 200;
 
@@ -212,6 +225,14 @@ async function admit(
  *
  * With a gate (a node run), every answer's X-RateLimit headers are read and no
  * request leaves into a quota they say is spent (see `admit`).
+ *
+ * Every request has a deadline (see `requestDeadline`): the whole answer
+ * within the policy's Timeout (in the editor's lists, EDITOR_TIMEOUT_MS at
+ * most). A read or an update that gets none is retried like a dropped
+ * connection, and is cut short at once by a stop. A create or a delete is
+ * never sent again without an answer: past the Timeout, or past a short grace
+ * after a stop (STOP_GRACE_MS, for its answer to still arrive), its error says
+ * that its outcome is unknown, naming the item and what to check in GetBill.
  */
 export async function getBillApiRequest(
 	this: GetBillContext,
@@ -228,7 +249,8 @@ export async function getBillApiRequest(
 	const safeToRepeat = isSafeToRepeat(kind);
 	const cls: QuotaClass = kind === 'read' ? 'read' : 'write';
 	const quota = gate?.quotas[cls];
-	const signal = signalOf(this);
+	const inRun = 'getExecutionCancelSignal' in this;
+	const timeoutMs = inRun ? policy.timeoutMs : Math.min(policy.timeoutMs, EDITOR_TIMEOUT_MS);
 	let refusal: HttpFailure | undefined;
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
@@ -242,15 +264,34 @@ export async function getBillApiRequest(
 		};
 		if (request.body !== undefined) options.body = request.body;
 		if (request.qs !== undefined) options.qs = request.qs;
-		// A read or an update under way is cut short by a stop; a create or delete is let finish, so its outcome is known.
-		if (signal && safeToRepeat) options.abortSignal = signal;
+		// A read or an update under way is cut short by a stop; a create or delete gets a short grace for its answer.
+		const deadline = requestDeadline(this, timeoutMs, safeToRepeat ? 0 : STOP_GRACE_MS);
+		options.abortSignal = deadline.signal;
+		options.timeout = timeoutMs;
 		try {
-			const response = (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL_TYPE, options)) as IN8nHttpFullResponse;
+			// n8n's helper takes the abort signal from the context it is called with (see withRequestSignal).
+			const response = (await deadline.race(
+				this.helpers.httpRequestWithAuthentication.call(withRequestSignal(this, deadline.signal), CREDENTIAL_TYPE, options),
+			)) as IN8nHttpFullResponse;
 			quota?.answered(response?.headers, Date.now());
 			return response?.body as IDataObject;
 		} catch (error) {
 			const answeredAt = Date.now();
-			const failure = extractHttpFailure(error);
+			const raw = extractHttpFailure(error);
+			// A create cut short by a stop before its grace ran out (an n8n that aborts it itself) is as unknown.
+			const cutByStop = !safeToRepeat && deadline.stoppedAt !== undefined && raw.status === undefined;
+			const gaveUp = deadline.gaveUp ?? (isLibraryTimeout(raw) ? 'timeout' : cutByStop ? 'stopped' : undefined);
+			// No answer: GetBill may have done it (the node waited the Timeout, or the grace after a stop).
+			const failure: HttpFailure = gaveUp
+				? {
+						networkCode: 'ETIMEDOUT',
+						gaveUp: {
+							why: gaveUp,
+							afterMs: gaveUp === 'timeout' ? timeoutMs : Math.min(STOP_GRACE_MS, answeredAt - (deadline.stoppedAt ?? answeredAt)),
+							outcomeUnknown: !safeToRepeat,
+						},
+					}
+				: raw;
 			const spentUntil = failure.status === 429 ? spentUntilOf(failure, answeredAt) : undefined;
 			if (quota && spentUntil !== undefined) quota.refused(spentUntil, limitOf(failure), failure.quotaHeaders, failure.dateHeader, answeredAt);
 			else quota?.failed();
@@ -271,10 +312,11 @@ export async function getBillApiRequest(
 				}
 				throw apiError;
 			}
-			const decision = decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);
+			// Stopped past the grace: nothing more is sent, the outcome is reported.
+			const decision = gaveUp === 'stopped' ? { retry: false as const } : decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);
 			if (decision.retry) {
 				this.logger?.debug?.(
-					`GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
+					`${failure.gaveUp ? `GetBill did not answer within ${timeoutMs} ms` : `GetBill answered ${failure.status ?? failure.networkCode ?? 'with an error'}`}; retry ${attempt} of ${policy.maxRetries} in ${decision.delayMs} ms`,
 				);
 				await cancellableWait(this, decision.delayMs, ctx.itemIndex ?? 0, `while waiting to retry the request to ${ctx.action}`);
 				continue;
@@ -285,6 +327,8 @@ export async function getBillApiRequest(
 				attempts: attempt,
 				maxRateLimitWaitSeconds: policy.maxRateLimitWaitSeconds,
 			});
+		} finally {
+			deadline.dispose();
 		}
 	}
 }

@@ -10,6 +10,8 @@ export interface RetryPolicy {
 	baseDelayMs: number;
 	/** Cap of one backoff delay */
 	maxDelayMs: number;
+	/** The longest the node waits for an answer, or for more of its body, before it gives up on a request (the option Timeout) */
+	timeoutMs: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -17,6 +19,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 	maxRateLimitWaitSeconds: 60,
 	baseDelayMs: 1000,
 	maxDelayMs: 30_000,
+	timeoutMs: 120_000,
 };
 
 /** Statuses GetBill documents that are worth another try. 400/401/403/404/422 never are. */

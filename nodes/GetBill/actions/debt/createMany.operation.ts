@@ -5,8 +5,8 @@ import { DEBT } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import { isCancelled } from '../../transport/cancel';
-import { expensiveDestinationAdvice } from '../../transport/errors';
+import { isCancelled, logOutcomeUnknown } from '../../transport/cancel';
+import { expensiveDestinationAdvice, isOutcomeUnknown } from '../../transport/errors';
 import type { QuotaSpent } from '../../transport/quota';
 import { itemsLabel, quotaSpentOf } from '../../transport/quota';
 import { batchOptionsProperty, readBatchOptions } from '../options';
@@ -146,6 +146,8 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 			// Sent: refused whole (4xx: GetBill did nothing), or with no answer that says what GetBill did (maybe created).
 			chunk.forEach((itemIndex) => sent.add(itemIndex));
 			if (!/^4\d\d$/.test(String((error as NodeApiError).httpCode ?? ''))) unanswered.push(...chunk);
+			// Stopped with Continue On Fail: the unknown outcome goes to n8n's log too (n8n keeps the execution as it was at the stop).
+			if (control.continueOnFail && isCancelled(this) && isOutcomeUnknown(error)) logOutcomeUnknown(this, error as NodeError);
 			chunk.forEach((itemIndex) => fail(error as NodeError, itemIndex));
 			continue;
 		}
@@ -208,7 +210,14 @@ export async function runAll(this: IExecuteFunctions, run: RunContext, control: 
 	const stopped = stop as { itemIndex: number; error: NodeError } | undefined;
 	if (stopped) {
 		const notSent = valid.filter((itemIndex) => !sent.has(itemIndex));
-		throw stoppingError(stopped, refusals, results, notSent, unanswered);
+		const error = stoppingError(stopped, refusals, results, notSent, unanswered);
+		// Stopped by n8n: the run ends cancelled with what was created in the output, and the report (the debts of a
+		// batch left without an answer among it) in n8n's log, as n8n keeps the execution as it was at the stop.
+		if (isCancelled(this) && unanswered.length) {
+			logOutcomeUnknown(this, error);
+			return { results, spent, unsent };
+		}
+		throw error;
 	}
 	return { results, spent, unsent };
 }
