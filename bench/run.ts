@@ -27,9 +27,14 @@
  * floor (N / limit × window), the 429s the server answered, the PUTs per
  * record, and whether the node ever waited inside a run.
  *
+ * Last, the download row (bench/download.ts): Report Download of a 1 KB
+ * report, then of --files MiB (10 and 100), streamed into n8n's binary store:
+ * the Buffers and heap held at the peak, against the 1 KB baseline.
+ *
  * Options: --latency MS (20), --sizes 1,100,1000, --concurrency 5, --repeat 3,
  * --debts 1000 (0 skips the debt row), --quota-records 2000 (0 skips the quota
- * row), --quota-limit 500, --quota-window 10
+ * row), --quota-limit 500, --quota-window 10, --files 10,100 (0 skips the
+ * download row)
  * (`npm run bench -- --sizes 10,100 --repeat 1`)
  */
 import { spawn } from 'child_process';
@@ -40,6 +45,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import '../test/helpers/env';
 import { newCredentials, runGetBill } from '../test/helpers/n8n-harness';
+import { BASELINE_BYTES, downloadRow } from './download';
 import { floorNode } from './floor-node';
 import type { QuotaRecords, ServerRecords } from './server';
 
@@ -56,6 +62,7 @@ const DEBTS = Number(arg('debts', '1000'));
 const QUOTA_RECORDS = Number(arg('quota-records', '2000'));
 const QUOTA_LIMIT = Number(arg('quota-limit', '500'));
 const QUOTA_WINDOW = Number(arg('quota-window', '10'));
+const FILES = arg('files', '10,100').split(',').map(Number).filter((n) => n !== 0);
 
 /** The targets each row is marked against (the node's own cost over the floor; node/bare is printed, not judged). */
 const TARGETS = {
@@ -85,9 +92,9 @@ interface Server {
  * test/server/getbill-server.js, run by bench/server.ts (its client may also ask for the debt scopes; records over IPC).
  * By default the server of the table and the debt row: the `ids` followups, writes practically unlimited.
  */
-async function startServer(options: { followups: string[]; quota: string[] } = { followups: ids, quota: ['--rate-limit', '100000000'] }): Promise<Server> {
+async function startServer(options: { followups: string[]; quota: string[]; extra?: string[] } = { followups: ids, quota: ['--rate-limit', '100000000'] }): Promise<Server> {
 	const script = path.resolve(__dirname, 'server.js');
-	const child = spawn(process.execPath, [script, '--port', '0', '--latency', String(LATENCY), ...options.quota, '--followups', options.followups.join(',')], {
+	const child = spawn(process.execPath, [script, '--port', '0', '--latency', String(LATENCY), ...options.quota, '--followups', options.followups.join(','), ...(options.extra ?? [])], {
 		stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 	});
 	const url = await new Promise<string>((resolve, reject) => {
@@ -492,6 +499,17 @@ async function quotaRow() {
 	console.log(problems.length ? `Quota row problems: ${problems.join('; ')}.` : 'Quota row: every record updated exactly once, nothing lost or sent twice.');
 }
 
+/** The download row (bench/download.ts), on a server of its own that generates the reports. */
+async function fileRow() {
+	const sizes = [BASELINE_BYTES, ...FILES.map((mib) => mib * 1024 * 1024)];
+	const server = await startServer({ followups: ['unused'], quota: ['--rate-limit', '100000000'], extra: ['--reports', sizes.join(',')] });
+	try {
+		await downloadRow(server.url, FILES);
+	} finally {
+		server.stop();
+	}
+}
+
 function median(values: number[]): number {
 	const sorted = [...values].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)];
@@ -500,12 +518,13 @@ function median(values: number[]): number {
 async function main() {
 	console.log(
 		`Options: npm run bench -- --sizes ${SIZES.join(',')} --latency ${LATENCY} --concurrency ${CONCURRENCY} --repeat ${REPEAT} --debts ${DEBTS}` +
-			` --quota-records ${QUOTA_RECORDS} --quota-limit ${QUOTA_LIMIT} --quota-window ${QUOTA_WINDOW}` +
+			` --quota-records ${QUOTA_RECORDS} --quota-limit ${QUOTA_LIMIT} --quota-window ${QUOTA_WINDOW} --files ${FILES.join(',') || 0}` +
 			' (these are the values of this run; defaults: --sizes 1,100,1000 --latency 20 --concurrency 5 --repeat 3 --debts 1000, 0 skips the debt row,' +
-			' --quota-records 2000 --quota-limit 500 --quota-window 10, --quota-records 0 skips the quota row)',
+			' --quota-records 2000 --quota-limit 500 --quota-window 10, --quota-records 0 skips the quota row, --files 10,100 (MiB), 0 skips the download row)',
 	);
 	const bad = [LATENCY, CONCURRENCY, REPEAT, ...SIZES].some((v) => !Number.isFinite(v) || v < 0) || SIZES.some((n) => n < 1) || REPEAT < 1 || CONCURRENCY < 1;
 	if (bad) throw new Error('--sizes takes positive item counts (e.g. 10,100); --latency, --concurrency and --repeat numbers');
+	if (FILES.some((mib) => !Number.isFinite(mib) || mib < 0)) throw new Error('--files takes sizes in MiB (e.g. 10,100; 0 skips the download row)');
 	if (!Number.isInteger(DEBTS) || DEBTS < 0) throw new Error('--debts takes a number of debts (0 skips the debt row)');
 	if (!Number.isInteger(QUOTA_RECORDS) || QUOTA_RECORDS < 0) throw new Error('--quota-records takes a number of followups (0 skips the quota row)');
 	if (!Number.isInteger(QUOTA_LIMIT) || QUOTA_LIMIT < 1) throw new Error('--quota-limit takes a whole number of writes >= 1');
@@ -592,6 +611,7 @@ async function main() {
 		);
 		if (DEBTS > 0) await debtRow(server);
 		if (QUOTA_RECORDS > 0) await quotaRow();
+		if (FILES.length > 0) await fileRow();
 	} finally {
 		server.stop();
 		// n8n-core's SSH-tunnel cleanup interval would keep the process alive

@@ -4,9 +4,11 @@
  * bench/run.ts): test/server/getbill-server.js with the options its command
  * line takes (--port, --latency, --rate-limit, --followups, and for the quota
  * row --write-limit and --write-window: the writes quota per client in a
- * sliding window of that many seconds), except that its client may also ask
+ * sliding window of that many seconds; for the download row --reports, the
+ * sizes in bytes of generated reports), except that its client may also ask
  * for the debt scopes (debts:read debts:write, for the Create vs Create Many
- * row; the followup paths still ask for and get the followup scopes only).
+ * row) and reports:read (the download row); the followup paths still ask for
+ * and get the followup scopes only.
  * bench/run.ts reads its records over the IPC channel: how many POST /debts
  * and POST /debts/batch it received, how many writes it counted and how many
  * debts it holds (`records`); for the quota row, every PUT it received, by
@@ -105,8 +107,13 @@ if (require.main === module) {
 		followupIds,
 		// --write-limit is the server's own name for the writes limit; --rate-limit its old one
 		quota: { writes: { limit: Number(get('write-limit', get('rate-limit', '500'))), windowSeconds: writeWindow === '' ? undefined : Number(writeWindow) } },
-		clients: [{ ...DEFAULT_CLIENT, scopes: [...DEFAULT_CLIENT.scopes, 'debts:read', 'debts:write'] }],
+		clients: [{ ...DEFAULT_CLIENT, scopes: [...DEFAULT_CLIENT.scopes, 'debts:read', 'debts:write', 'reports:read'] }],
 	});
+	// The download row (bench/download.ts): --reports 1000,10485760 seeds report_<bytes>, its file generated and streamed by the file host
+	for (const size of get('reports', '').split(',').filter(Boolean).map(Number)) {
+		server.seedReport(`report_${size}`, { file_size: size, filename: `report_${size}.pdf` });
+		server.setReportDownload(`report_${size}`, { generated: size });
+	}
 	process.on('message', (message: { id: number; type: string }) => {
 		if (message?.type === 'records') process.send?.({ id: message.id, records: records(server) });
 		if (message?.type === 'quota') process.send?.({ id: message.id, records: quotaRecords(server, followupIds) });

@@ -1,15 +1,21 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import type { IBinaryData, IDataObject, IExecuteFunctions, IHttpRequestOptions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { notFound } from '../../fields/ids';
 import { showFor } from '../../fields/properties';
 import { REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import { cancellableWait, cancelledError, isCancelled } from '../../transport/cancel';
+import type { HttpFailure, RequestKind } from '../../transport/errors';
+import { extractHttpFailure } from '../../transport/errors';
 import type { ReportHostRefusal } from '../../transport/hosts';
 import { allowedHostsText, hostLabel, MAX_REPORT_REDIRECTS, reportHostRefusal } from '../../transport/hosts';
+import { decideRetry } from '../../transport/retry';
+import { readMaxFileSize } from '../options';
 import type { RunContext, Send } from '../shared';
 import { dataOf, idProperty, readId, request, runsAsTool } from '../shared';
+import type { FileStream } from './file';
+import { bytesText, fileNameOf, mediaType, megabytesText, NOT_A_FILE_TEXT, notAFileRefusal, readableClassOf, SNIFF_BYTES } from './file';
 
 export const description: INodeProperties[] = [
 	...idProperty(REPORT_ID, 'report', 'download', 'The encrypted ID of the report to download (a completed one)', {
@@ -28,21 +34,6 @@ export const description: INodeProperties[] = [
 
 /** A read: safe to send again, so items may run concurrently. */
 export const kind: RequestKind = 'read';
-
-/** The file name of a Content-Disposition header (`filename*=UTF-8''…` or `filename="…"`). */
-function fileNameOf(disposition: unknown): string | undefined {
-	if (typeof disposition !== 'string') return undefined;
-	const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(disposition);
-	if (star) {
-		try {
-			return decodeURIComponent(star[1].trim());
-		} catch {
-			/* fall through */
-		}
-	}
-	const plain = /filename\s*=\s*"?([^";]+)"?/.exec(disposition);
-	return plain ? plain[1].trim() : undefined;
-}
 
 /**
  * What a model gets of a download: n8n hands an AI Agent only the JSON of a
@@ -76,6 +67,120 @@ function whereText(url: URL, refusal: ReportHostRefusal): string {
 	return `"${hostLabel(url)}"${refusal === 'http' ? ' over plain http' : ''}`;
 }
 
+/** The answer of the file host, its body a stream. */
+interface FileResponse {
+	body: unknown;
+	headers: IDataObject;
+	statusCode: number;
+}
+
+/** Drops a body the node does not read (a redirect's, a refusal's), so that its connection is freed. */
+function discard(body: unknown): void {
+	const stream = body as { destroy?: () => void } | undefined;
+	if (typeof stream?.destroy === 'function') stream.destroy();
+}
+
+/** How often the deadline of a file request is looked at. */
+const WATCH_SLICE_MS = 250;
+
+/**
+ * The deadline and the Stop of one request to the file host. The node waits
+ * for the host (the answer's headers, then each part of the body) at most the
+ * Timeout at a time; when a wait lasts that long, or n8n stops the execution,
+ * the request is aborted and its body destroyed, so that every wait ends at
+ * once with an error (`why` says which). Time the node spends handing bytes
+ * on (n8n writing them to its binary store) does not count.
+ */
+class Watch {
+	readonly controller = new AbortController();
+	why: 'timeout' | 'stopped' | undefined;
+	private waitingSince: number | undefined = Date.now();
+	private body: FileStream | undefined;
+	private done = false;
+	private readonly onStop = () => this.giveUp('stopped');
+
+	constructor(
+		private readonly timeoutMs: number,
+		private readonly signal: AbortSignal | undefined,
+	) {
+		signal?.addEventListener('abort', this.onStop, { once: true });
+		if (signal?.aborted) this.giveUp('stopped');
+		void this.loop();
+	}
+
+	/** Waits for the host: counted against the Timeout until it answers. */
+	async wait<T>(promise: Promise<T>): Promise<T> {
+		this.waitingSince = Date.now();
+		try {
+			return await promise;
+		} finally {
+			this.waitingSince = undefined;
+		}
+	}
+
+	/** The body being read: destroyed when the node gives up. */
+	reading(body: FileStream): void {
+		this.body = body;
+	}
+
+	private giveUp(why: 'timeout' | 'stopped'): void {
+		if (this.why !== undefined || this.done) return;
+		this.why = why;
+		this.controller.abort();
+		this.body?.destroy(new Error(why === 'timeout' ? 'No answer within the Timeout' : 'The execution was stopped'));
+	}
+
+	/** The request is over (the file saved, or refused). */
+	end(): void {
+		this.done = true;
+		this.signal?.removeEventListener('abort', this.onStop);
+	}
+
+	private async loop(): Promise<void> {
+		while (!this.done && this.why === undefined) {
+			await sleep(Math.min(WATCH_SLICE_MS, this.timeoutMs));
+			if (this.waitingSince !== undefined && Date.now() - this.waitingSince >= this.timeoutMs) this.giveUp('timeout');
+		}
+	}
+}
+
+/**
+ * The failures of a try where a new link may help (the file host's 429 or
+ * 5xx, a dropped connection, no answer within the Timeout), by the item's
+ * error: decideRetry weighs them like GetBill's own.
+ */
+const worthANewLink = new WeakMap<NodeOperationError, HttpFailure>();
+
+/** The item's error, marked as worth another try with a new link. */
+function retryable(error: NodeOperationError, failure: HttpFailure): NodeOperationError {
+	worthANewLink.set(error, failure);
+	return error;
+}
+
+/** GetBill's words for a report it has but cannot give yet (the test server's: "Report is not available for download"). */
+const NOT_READY = /not (yet )?(available|ready|completed)|pending|processing|in progress|being generated/i;
+
+/** Whether GetBill's 404 says the report exists but is not ready, rather than not found. */
+function notReadyMessage(error: unknown): string | undefined {
+	if (!(error instanceof NodeApiError) || String(error.httpCode) !== '404') return undefined;
+	const said = (error.errorResponse as { message?: unknown } | undefined)?.message;
+	return typeof said === 'string' && NOT_READY.test(said) && !/not found/i.test(said) ? said : undefined;
+}
+
+/** The report's `file_size` when GetBill gives a positive whole number. */
+function announcedSize(link: IDataObject): number | undefined {
+	const size = link.file_size;
+	return typeof size === 'number' && Number.isInteger(size) && size > 0 ? size : undefined;
+}
+
+/** The answer's Content-Length, when it counts the file's bytes (no Content-Encoding). */
+function contentLength(headers: IDataObject): number | undefined {
+	const encoding = mediaType(headers['content-encoding']);
+	if (encoding !== '' && encoding !== 'identity') return undefined;
+	const length = Number(headers['content-length']);
+	return Number.isSafeInteger(length) && length >= 0 ? length : undefined;
+}
+
 /**
  * Download: asks GetBill for the report's signed link, then fetches the file
  * from that link with a plain request (no Authorization header, no GetBill
@@ -83,6 +188,14 @@ function whereText(url: URL, refusal: ReportHostRefusal): string {
  * the file as binary data. The link, and each redirect of the file host (at
  * most MAX_REPORT_REDIRECTS, followed by the node itself), must be on
  * GetBill's own hosts (see reportHostRefusal): nothing is requested elsewhere.
+ *
+ * The file streams into n8n's binary store, its bytes counted on the way: a
+ * body that is a web page or a JSON message (unless GetBill's mime_type says
+ * so), more bytes than Max File Size, or another byte count than GetBill's
+ * file_size is refused and no binary is output. Every wait for the file host
+ * lasts at most the Timeout. The file host's 429, 502, 503, 504, a dropped
+ * connection or no answer within the Timeout are tried again like GetBill's
+ * (within Max Retries, with backoff), each time with a new link.
  */
 export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunContext): Send {
 	const reportId = readId(this, itemIndex, REPORT_ID);
@@ -93,15 +206,46 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 			description: 'Name the binary field the file goes in, e.g. data.',
 		});
 	}
-	const fail = (message: string, description: string) =>
-		new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description });
-	return async () => {
-		const link = dataOf(
-			await request.call(this, run, itemIndex, { method: 'GET', path: apiPath`/reports/download/${reportId}` }, {
+	const maxBytes = readMaxFileSize(this, itemIndex);
+	const policy = run.retryPolicy(itemIndex);
+	const asTool = runsAsTool(this);
+	/** The item's error: `forModel` is what a model is told instead of `description`, when the words differ. */
+	const fail = (message: string, description: string, forModel?: string) =>
+		new NodeOperationError(this.getNode(), `${message} [item ${itemIndex}]`, { itemIndex, description: asTool && forModel ? forModel : description });
+	const AGAIN = 'Run again: the node asks GetBill for a new link each time.';
+	const MODEL_AGAIN = 'Calling again may work; it is safe, as it only reads.';
+	const tooLarge = (size: string, where: string, done: string) =>
+		fail(
+				`Report "${reportId}" is larger than Max File Size (${megabytesText(maxBytes!)})`,
+				`${where} ${size}, so ${done} and no file was saved. Raise Max File Size under Options, or set it to 0 for no limit.`,
+				'The file is larger than this tool may download (its Max File Size), which no argument can change.',
+			);
+
+	/** GetBill's link and details, or the item's error (a report not ready said as such). */
+	const askLink = async (): Promise<IDataObject> => {
+		const answer = await request
+			.call(this, run, itemIndex, { method: 'GET', path: apiPath`/reports/download/${reportId}` }, {
 				action: `get the download link of report "${reportId}"`,
 				notFound: notFound(REPORT_ID, reportId),
-			}),
-		);
+			})
+			.then(
+				(response) => ({ response }),
+				(error: unknown) => ({ error }),
+			);
+		if ('response' in answer) return dataOf(answer.response);
+		const said = notReadyMessage(answer.error);
+		if (said === undefined) throw answer.error;
+		// GetBill's own 404, in its words, said as what it is: the report is there, its file not yet.
+		const apiError = answer.error as NodeApiError;
+		apiError.message = `Report "${reportId}" is not ready for download yet: ${said}${run.version >= 2 ? ` [item ${itemIndex}]` : ''}`;
+		apiError.description = asTool
+			? 'The report is not completed yet: call again later, once it is.'
+			: 'GetBill has the report but cannot give its file yet (it is still being generated). To download it when it is ready, start the workflow from the GetBill Trigger\'s report.generated event, or check download_available with Report → Get first.';
+		throw apiError;
+	};
+
+	/** The link GetBill gave, checked: http(s), on GetBill's hosts. */
+	const checkedTarget = (link: IDataObject): URL => {
 		const url = typeof link.download_url === 'string' ? link.download_url : '';
 		let target: URL | undefined;
 		try {
@@ -123,36 +267,68 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 					`Nothing was requested from "${hostLabel(target)}". Check the Base URL of the GetBill credential; if it is right, tell GetBill support about the link.`,
 			);
 		}
-		const signal = this.getExecutionCancelSignal?.();
-		let response: { body: unknown; headers: IDataObject; statusCode: number };
+		return target;
+	};
+
+	/** The error of a wait the Watch ended: the Stop, or no answer within the Timeout (worth a new link). */
+	const gaveUp = (watch: Watch, during: string): Error => {
+		if (watch.why === 'stopped') return cancelledError(this, itemIndex, `during the download of report "${reportId}"`);
+		const seconds = policy.timeoutMs / 1000;
+		return retryable(
+			fail(
+				`The file host sent nothing for ${seconds} second${seconds === 1 ? '' : 's'} ${during} of report "${reportId}"`,
+				`The download waited the Timeout (${seconds} seconds, under Options) for the file host, so it was given up and no file was saved. ${AGAIN} If the file host is often this slow, raise Timeout.`,
+				`The file host did not answer in time. ${MODEL_AGAIN}`,
+			),
+			{ networkCode: 'ETIMEDOUT' },
+		);
+	};
+
+	/** Requests the link, following the file host's redirects (each checked), until an answer that is not one. */
+	const fetchAnswer = async (first: URL, watch: Watch): Promise<{ response: FileResponse; target: URL }> => {
+		let target = first;
 		for (let redirects = 0; ; redirects++) {
 			// A plain request: the signed link is its own authorisation, and no GetBill token may reach another host.
 			// Redirects are not followed by the helper: the node checks each Location first.
 			const options: IHttpRequestOptions = {
 				method: 'GET',
 				url: target.href,
-				encoding: 'arraybuffer',
+				encoding: 'stream',
 				json: false,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
 				disableFollowRedirect: true,
+				timeout: policy.timeoutMs,
+				abortSignal: watch.controller.signal,
 			};
-			if (signal) options.abortSignal = signal;
+			let response: FileResponse;
 			try {
-				response = (await this.helpers.httpRequest(options)) as typeof response;
+				response = await watch.wait(this.helpers.httpRequest(options) as Promise<FileResponse>);
 			} catch (error) {
-				throw fail(
-					`Could not download report "${reportId}" from its link`,
-					`The file host did not answer (${(error as Error).message}). The link is valid for one hour; run again to get a new one.`,
+				if (watch.why) throw gaveUp(watch, 'instead of the file');
+				const failure = extractHttpFailure(error);
+				const timedOut = /timeout of \d+ms exceeded/i.test(failure.rawMessage ?? '');
+				if (timedOut) {
+					watch.why = 'timeout';
+					throw gaveUp(watch, 'instead of the file');
+				}
+				throw retryable(
+					fail(
+						`Could not download report "${reportId}" from its link`,
+						`The file host did not answer (${(error as Error).message}). The link is valid for one hour; run again to get a new one.`,
+						`The file host did not answer. ${MODEL_AGAIN}`,
+					),
+					{ networkCode: failure.networkCode ?? 'ECONNRESET', rawMessage: failure.rawMessage },
 				);
 			}
 			const location = locationOf(response);
-			if (location === undefined) break;
+			if (location === undefined) return { response, target };
+			discard(response.body);
 			let next: URL;
 			try {
 				next = new URL(location, target);
 			} catch {
-				break; // not a URL: the redirect status is the answer
+				return { response, target }; // not a URL: the redirect status is the answer
 			}
 			const hopRefused = reportHostRefusal(next, run.baseUrl);
 			if (hopRefused) {
@@ -170,32 +346,190 @@ export function prepare(this: IExecuteFunctions, itemIndex: number, run: RunCont
 			}
 			target = next;
 		}
-		if (response.statusCode >= 300) {
-			throw fail(
-				`The file host refused the download of report "${reportId}" (${response.statusCode})`,
-				response.statusCode === 403 || response.statusCode === 404 || response.statusCode === 410
-					? 'The signed link has expired or was already used (some reports allow one download per link). Run again: the node asks GetBill for a new link each time.'
-					: 'Run again later; the node asks GetBill for a new link each time.',
-			);
+	};
+
+	/** One try: a new link, the file host's answer, the file streamed into n8n's binary store. */
+	const tryOnce = async (): Promise<INodeExecutionData[]> => {
+		if (isCancelled(this)) throw cancelledError(this, itemIndex, `before the download of report "${reportId}"`);
+		const link = await askLink();
+		const first = checkedTarget(link);
+		const expectedSize = announcedSize(link);
+		if (maxBytes !== undefined && expectedSize !== undefined && expectedSize > maxBytes) {
+			throw tooLarge(bytesText(expectedSize), 'GetBill announces the file at', 'the file was not requested');
 		}
-		const body = response.body;
-		const bytes = Buffer.isBuffer(body) ? body : body instanceof ArrayBuffer ? Buffer.from(body) : Buffer.from(String(body ?? ''));
-		if (bytes.length === 0) {
+		const expectedType = typeof link.mime_type === 'string' ? link.mime_type : '';
+		const watch = new Watch(policy.timeoutMs, this.getExecutionCancelSignal?.());
+		let body: FileStream | undefined;
+		try {
+			const { response } = await fetchAnswer(first, watch);
+			if (response.statusCode >= 300) {
+				discard(response.body);
+				const status = response.statusCode;
+				const retryAfter = response.headers?.['retry-after'];
+				throw retryable(
+					fail(
+						`The file host refused the download of report "${reportId}" (${status})`,
+						status === 403 || status === 404 || status === 410
+							? 'The signed link has expired or was already used (some reports allow one download per link). Run again: the node asks GetBill for a new link each time.'
+							: 'Run again later; the node asks GetBill for a new link each time.',
+						`The file host refused the download (${status}). ${MODEL_AGAIN}`,
+					),
+					{ status, ...(typeof retryAfter === 'string' ? { retryAfterHeader: retryAfter } : {}) },
+				);
+			}
+			body = response.body as FileStream;
+			watch.reading(body);
+			const headers = response.headers ?? {};
+			const length = contentLength(headers);
+			if (maxBytes !== undefined && length !== undefined && length > maxBytes) {
+				throw tooLarge(bytesText(length), 'The file host announces the file (Content-Length) at', 'it was not downloaded');
+			}
+			const headerType = mediaType(headers['content-type']);
+			const fileName = fileNameOf(headers['content-disposition']) ?? (typeof link.filename === 'string' ? link.filename : `report-${reportId}`);
+			const mimeType = expectedType || headerType || 'application/octet-stream';
+			const stored = await streamIntoStore(body, watch, { headerType, expectedType, expectedSize, fileName, mimeType });
+			// The signed link is left out: it is a one-hour credential for the file.
+			const json = { ...link };
+			delete json.download_url;
+			const binary = { [binaryPropertyName]: stored.binary };
+			if (asTool) {
+				const id = typeof link.id === 'string' && link.id !== '' ? link.id : reportId;
+				return [{ json: toolResult(id, fileName, mimeType, stored.bytes, binaryPropertyName), binary, pairedItem: { item: itemIndex } }];
+			}
+			return [{ json, binary, pairedItem: { item: itemIndex } }];
+		} finally {
+			watch.end();
+			discard(body);
+		}
+	};
+
+	/**
+	 * Reads the first bytes (judged before anything is saved), then hands the
+	 * rest to n8n's binary store as a stream, counting: more than Max File Size
+	 * or than file_size stops the download at once; fewer than file_size at the
+	 * end fails it. A refusal reaches the store as the stream's error, so no
+	 * binary is made.
+	 */
+	const streamIntoStore = async (
+		body: FileStream,
+		watch: Watch,
+		file: { headerType: string; expectedType: string; expectedSize: number | undefined; fileName: string; mimeType: string },
+	): Promise<{ binary: IBinaryData; bytes: number }> => {
+		const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+		let bytes = 0;
+		let ended = false;
+		/** The refusal or failure the stream ended with (the store's own error may wrap it) */
+		let problem: Error | undefined;
+		const stop = (error: Error): never => {
+			problem = error;
+			throw error;
+		};
+		const read = async (): Promise<Buffer | undefined> => {
+			let result: IteratorResult<Buffer>;
+			try {
+				result = await watch.wait(iterator.next());
+			} catch (error) {
+				if (watch.why) return stop(gaveUp(watch, 'during the download'));
+				const failure = extractHttpFailure(error);
+				return stop(
+					retryable(
+						fail(
+							`The file of report "${reportId}" was cut short: ${bytesText(bytes)}${file.expectedSize ? ` of ${bytesText(file.expectedSize)}` : ''} arrived`,
+							`The file host closed the connection before the end of the file (${(error as Error).message}), so no file was saved. ${AGAIN}`,
+							`The file host sent only part of the file. ${MODEL_AGAIN}`,
+						),
+						{ networkCode: failure.networkCode ?? 'ECONNRESET', rawMessage: failure.rawMessage },
+					),
+				);
+			}
+			if (result.done) {
+				ended = true;
+				return undefined;
+			}
+			const chunk = Buffer.isBuffer(result.value) ? result.value : Buffer.from(result.value);
+			bytes += chunk.length;
+			if (maxBytes !== undefined && bytes > maxBytes) stop(tooLarge(`more than ${megabytesText(maxBytes)}`, 'The file host sent', 'the download was stopped there'));
+			if (file.expectedSize !== undefined && bytes > file.expectedSize) stop(sizeMismatch(bytes, file.expectedSize, true));
+			return chunk;
+		};
+		const sizeMismatch = (got: number, expected: number, more: boolean) =>
+			fail(
+					`The file of report "${reportId}" has ${more ? 'more bytes than' : `${bytesText(got)}, not`} the ${bytesText(expected)} GetBill announced`,
+					`GetBill's file_size says ${bytesText(expected)}; the file host sent ${more ? 'more' : `${bytesText(got)} and ended`}, so the file is not the report and no file was saved. ${AGAIN} If it happens again, tell GetBill support.`,
+					`The file host did not send the whole report file. ${MODEL_AGAIN}`,
+				);
+		// The first bytes, judged before anything is saved
+		const head: Buffer[] = [];
+		let headBytes = 0;
+		while (!ended && headBytes < SNIFF_BYTES) {
+			const chunk = await read();
+			if (chunk) {
+				head.push(chunk);
+				headBytes += chunk.length;
+			}
+		}
+		if (bytes === 0) {
 			throw fail(`The file of report "${reportId}" is empty`, 'The file host sent no bytes. Run again; if it stays empty, the report may still be in preparation in GetBill.');
 		}
-		const headers = response.headers ?? {};
-		const fileName = fileNameOf(headers['content-disposition']) ?? (typeof link.filename === 'string' ? link.filename : `report-${reportId}`);
-		const headerType = typeof headers['content-type'] === 'string' ? headers['content-type'].split(';')[0].trim() : '';
-		const mimeType = (typeof link.mime_type === 'string' && link.mime_type) || headerType || 'application/octet-stream';
-		const binary = await this.helpers.prepareBinaryData(bytes, fileName, mimeType);
-		// The signed link is left out: it is a one-hour credential for the file.
-		const json = { ...link };
-		delete json.download_url;
-		if (runsAsTool(this)) {
-			const id = typeof link.id === 'string' && link.id !== '' ? link.id : reportId;
-			const forModel = toolResult(id, fileName, mimeType, bytes.length, binaryPropertyName);
-			return [{ json: forModel, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+		const notAFile = notAFileRefusal(file.headerType, Buffer.concat(head), file.expectedType);
+		if (notAFile) {
+			const expected = file.expectedType ? `the ${file.expectedType} file` : 'the file';
+			throw fail(
+					`The file host sent ${NOT_A_FILE_TEXT[notAFile.came]} instead of ${expected} of report "${reportId}"`,
+					`${notAFile.by === 'type' ? `Its answer was ${file.headerType}` : 'Its answer began like one'}` +
+						` (200 OK), most likely an error page of a proxy or of the storage host, so no file was saved. ${AGAIN} If it keeps happening, check any proxy between n8n and GetBill, or tell GetBill support.`,
+					`The file host sent an error page instead of the file. ${MODEL_AGAIN}`,
+				);
 		}
-		return [{ json, binary: { [binaryPropertyName]: binary }, pairedItem: { item: itemIndex } }];
+		const checkEnd = () => {
+			if (file.expectedSize !== undefined && bytes !== file.expectedSize) stop(sizeMismatch(bytes, file.expectedSize, false));
+		};
+		if (ended) checkEnd();
+		let complete = false;
+		async function* chunks(): AsyncGenerator<Buffer> {
+			try {
+				while (head.length > 0) yield head.shift()!;
+				for (let chunk = await read(); chunk !== undefined; chunk = await read()) yield chunk;
+				checkEnd();
+				complete = true;
+			} finally {
+				if (!complete) discard(body);
+			}
+		}
+		const stream = readableClassOf(body).from(chunks(), { objectMode: false });
+		const stored = await this.helpers.prepareBinaryData(stream, file.fileName, file.mimeType).then(
+			(binary) => ({ binary }),
+			(error: unknown) => ({ error }),
+		);
+		if (problem) throw problem;
+		if ('binary' in stored) return { binary: stored.binary, bytes };
+		discard(stream);
+		if (watch.why) throw gaveUp(watch, 'during the download');
+		throw fail(
+			`Could not save the file of report "${reportId}"`,
+			`n8n's binary data store did not take the file (${(stored.error as Error)?.message ?? String(stored.error)}). Check the disk space or the binary data settings of n8n, then run again.`,
+			'n8n could not store the file; no argument can change that.',
+		);
+	};
+
+	return async () => {
+		for (let retries = 0; ; retries++) {
+			const tried = await tryOnce().then(
+				(items) => ({ items }),
+				(error: unknown) => ({ error }),
+			);
+			if ('items' in tried) return tried.items;
+			const { error } = tried;
+			if (!(error instanceof NodeOperationError)) throw error;
+			const failure = worthANewLink.get(error);
+			if (failure === undefined) throw error;
+			const decision = decideRetry(failure, retries, policy);
+			if (!decision.retry) {
+				if (retries > 0) error.description = `${error.description ?? ''} The file was requested ${retries + 1} times, each time with a new link.`.trim();
+				throw error;
+			}
+			this.logger?.debug?.(`GetBill: the download of report "${reportId}" failed (${error.message}); retry ${retries + 1} of ${policy.maxRetries} in ${decision.delayMs} ms`);
+			await cancellableWait(this, decision.delayMs, itemIndex, `while waiting to retry the download of report "${reportId}"`);
+		}
 	};
 }
