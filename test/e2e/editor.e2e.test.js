@@ -366,8 +366,14 @@ const locatorInput = (ndv, field) => tid(resourceLocator(ndv, field), 'rlc-input
 async function typeLocatorId(page, ndv, field, value) {
 	await pickLocatorMode(page, ndv, field, 'By ID');
 	const input = locatorInput(ndv, field);
-	await input.fill(value);
-	await input.blur();
+	// The editor may still re-render the field after the mode switch and drop what was typed (seen once in a
+	// fresh-clone run: the value read back empty): typed again, three times at most; the caller checks the value.
+	for (let attempt = 1; attempt <= 3; attempt++) {
+		await input.fill(value);
+		await input.blur();
+		if ((await input.inputValue()) === value) return;
+		await page.waitForTimeout(250 * attempt);
+	}
 }
 
 /** The records a From List dropdown shows. */
