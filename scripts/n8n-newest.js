@@ -5,7 +5,8 @@
  * `npm run n8n:newest`: is the newest n8n that the e2e suite and `npm run dev`
  * pin still the newest n8n that installs from the npm registry?
  *
- *   node scripts/n8n-newest.js [--top N] [--trust-pin] [--timeout S]
+ *   node scripts/n8n-newest.js [--top N] [--trust-pin] [--timeout S] [--no-docker]
+ *   node scripts/n8n-newest.js --docker-newest 3      (prints the newest n8n 3.x image tag)
  *
  * 1. Reads the pin: the newest version in test/e2e/install-n8n.js's VERSIONS
  *    (the other pinned version, 2.8.4, is the oldest n8n tested and stays), and
@@ -22,12 +23,19 @@
  *    installs, on a busy 2-core machine with npm's cache warm; one every time.
  *    It stops at the first that installs, then dry-runs the pin itself (with
  *    the overrides install-n8n.js installs it with) unless --trust-pin.
+ * 4. Reads n8n's Docker image tags (Docker Hub's tags API; docker.n8n.io serves the same
+ *    images): the newest version tag and the versions `stable` and `latest` point at, and says
+ *    which of them npm has none of (n8n 3.x is Docker-only: the harness cannot install it, CI's
+ *    docker job runs the core suites in its image). Said, not part of the verdict. E.g.
+ *   n8n-newest: docker: newest image tag 3.0.1 (Docker only: no npm package, ...); stable = 2.48.5 (...)
  * Last line, e.g.:
  *   n8n newest: 2.41.3 (does not install: @n8n/agents@0.26.2 missing); newest that installs: 2.41.1 = pinned ✓
  *
  * --top N      try only the N newest candidates above the pin (default: all)
  * --trust-pin  do not dry-run the pin (the e2e suite installs it for real)
  * --timeout S  seconds for one dry run (default 600)
+ * --no-docker  do not read the Docker image tags
+ * --docker-newest N  only print the newest image tag of n8n N.x (exit 1: none, 2: tags unreadable)
  *
  * Exit 0: the pin is the newest n8n that installs. 1: move the pin (a newer
  * version installs), or the pin no longer installs, or the places disagree.
@@ -216,6 +224,83 @@ async function installs(version, { overrides = {}, timeoutMs } = {}) {
 	}
 }
 
+// ---------------------------------------------------------------- Docker image tags
+
+/**
+ * n8n's Docker image tags, from Docker Hub's tags API (docker.n8n.io/n8nio/n8n serves the same
+ * images as Docker Hub's n8nio/n8n, behind a registry that wants a token even to list tags).
+ * GETBILL_N8N_DOCKER_TAGS_URL replaces it (the tests' fake).
+ */
+const DOCKER_TAGS_URL = 'https://hub.docker.com/v2/repositories/n8nio/n8n/tags';
+/** The tags that name no version but point at one (the same image digest as a version's tag). */
+const DOCKER_ALIASES = ['stable', 'latest', 'next', 'beta'];
+
+/** GETs JSON within `timeoutMs`; throws with the status or the network's reason. */
+async function getJson(url, { timeoutMs = 20_000 } = {}) {
+	const res = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+	const text = await res.text();
+	if (!res.ok) throw new Error(`${url} answered ${res.status}`);
+	return JSON.parse(text);
+}
+
+/**
+ * The image tags, most recently pushed first: [{name, digest}], `pages` pages of 100 at most
+ * (n8n pushes a version's tags and moves its aliases together: the newest are on the first page).
+ */
+async function dockerTags({ base = process.env.GETBILL_N8N_DOCKER_TAGS_URL || DOCKER_TAGS_URL, pages = 3, get = getJson } = {}) {
+	const tags = [];
+	let url = `${base}?page_size=100&ordering=last_updated`;
+	for (let i = 0; url && i < pages; i++) {
+		const page = await get(url);
+		for (const t of page.results ?? []) tags.push({ name: String(t.name), digest: t.digest ?? t.images?.[0]?.digest ?? null });
+		url = page.next || null;
+	}
+	return tags;
+}
+
+/**
+ * What the tags say: `newest`, the newest version tag (of `major` when given; prereleases
+ * count, n8n's early access ships as one), and for each alias the version whose tag has the same
+ * digest (null: no version tag among those read has it).
+ */
+function dockerVersions(tags, { major } = {}) {
+	const versions = tags.filter((t) => {
+		const v = parseVersion(t.name);
+		return v && (major === undefined || v.major === major);
+	});
+	const newest = versions.length ? newestOf(versions.map((t) => t.name)) : null;
+	const aliases = {};
+	for (const alias of DOCKER_ALIASES) {
+		const tag = tags.find((t) => t.name === alias);
+		if (!tag) continue;
+		const same = tag.digest ? versions.filter((t) => t.digest === tag.digest).map((t) => t.name) : [];
+		aliases[alias] = same.length ? newestOf(same) : null;
+	}
+	return { newest, aliases };
+}
+
+/**
+ * One line on the Docker images, naming each version npm does not have: the e2e harness and
+ * `npm run dev` cannot install it (n8n 3.x ships as images only); ci.yml's docker job runs the
+ * core suites in those images.
+ */
+function dockerLine({ newest, aliases }, npmVersions) {
+	if (!newest) return 'docker: no version tag among the image tags read';
+	const dockerOnly = new Set();
+	const about = (v) => {
+		if (npmVersions.includes(v)) return `${v} (on npm too)`;
+		dockerOnly.add(v);
+		return `${v} (Docker only)`;
+	};
+	const parts = [`docker: newest image tag ${about(newest)}`];
+	for (const [alias, v] of Object.entries(aliases)) parts.push(`${alias} = ${v ? about(v) : 'a version not among the tags read'}`);
+	const only = [...dockerOnly];
+	if (only.length) {
+		parts.push(`npm has no n8n ${only.join(', ')}: the e2e harness cannot install ${only.length === 1 ? 'it' : 'them'}; ci.yml's docker job runs the core suites in the image`);
+	}
+	return parts.join('; ');
+}
+
 // ---------------------------------------------------------------- the pin
 
 /** The pinned versions (install-n8n.js) and what each place says the newest is. */
@@ -285,7 +370,7 @@ function verdict(f) {
 // ---------------------------------------------------------------- main
 
 function parseArgs(argv) {
-	const opts = { top: Infinity, trustPin: false, timeoutMs: 600_000 };
+	const opts = { top: Infinity, trustPin: false, timeoutMs: 600_000, docker: true, dockerNewest: undefined };
 	for (let i = 0; i < argv.length; i++) {
 		const a = argv[i];
 		const value = () => {
@@ -296,6 +381,12 @@ function parseArgs(argv) {
 		if (a === '--top') opts.top = value();
 		else if (a === '--timeout') opts.timeoutMs = value() * 1000;
 		else if (a === '--trust-pin') opts.trustPin = true;
+		else if (a === '--no-docker') opts.docker = false;
+		else if (a === '--docker-newest') {
+			const m = /^\d+$/.exec(argv[++i] ?? '');
+			if (!m) throw new Error('--docker-newest needs a major version, e.g. 3');
+			opts.dockerNewest = Number(m[0]);
+		}
 		else if (a === '--help' || a === '-h') opts.help = true;
 		else throw new Error(`unknown argument ${a}`);
 	}
@@ -319,6 +410,22 @@ async function main(argv) {
 	if (opts.help) {
 		process.stdout.write(fs.readFileSync(__filename, 'utf8').split('*/')[0].replace(/^[\s\S]*?\/\*\n/, '').replace(/^ \* ?/gm, ''));
 		return 0;
+	}
+
+	// --docker-newest N: the newest image tag of n8n N.x, for ci.yml's docker job; nothing else.
+	if (opts.dockerNewest !== undefined) {
+		try {
+			const { newest } = dockerVersions(await dockerTags(), { major: opts.dockerNewest });
+			if (!newest) {
+				process.stderr.write(`n8n-newest: no n8n ${opts.dockerNewest}.x image tag among the newest tags\n`);
+				return 1;
+			}
+			process.stdout.write(`${newest}\n`);
+			return 0;
+		} catch (e) {
+			process.stderr.write(`n8n-newest: the Docker image tags could not be read: ${e.cause?.code ?? e.message}\n`);
+			return 2;
+		}
 	}
 
 	const { pin, pinned, overrides, places } = readPins();
@@ -345,6 +452,14 @@ async function main(argv) {
 			(compareVersions(latest, pin) > 0 ? `; newer than the pin: ${[...toTry, ...untried].join(', ')}` : ''),
 	);
 	if (!reg.versions.includes(pin)) say(`✗ the pinned ${pin} is not in the registry`);
+	// The Docker images too (said, never the verdict: the harness installs n8n from npm).
+	if (opts.docker) {
+		try {
+			say(dockerLine(dockerVersions(await dockerTags()), reg.versions));
+		} catch (e) {
+			say(`docker: image tags unknown (${e.cause?.code ?? e.message})`);
+		}
+	}
 
 	const tries = [];
 	for (const version of toTry) {
@@ -384,7 +499,7 @@ async function main(argv) {
 	return v.code;
 }
 
-module.exports = { PLACES, parseVersion, compareVersions, newestOf, candidates, explainNpmFailure, readPins, placesProblems, verdict, parseArgs };
+module.exports = { PLACES, DOCKER_TAGS_URL, dockerTags, dockerVersions, dockerLine, parseVersion, compareVersions, newestOf, candidates, explainNpmFailure, readPins, placesProblems, verdict, parseArgs };
 
 if (require.main === module) {
 	for (const sig of ['SIGINT', 'SIGTERM']) {

@@ -33,8 +33,13 @@ const N = require('../scripts/n8n-newest') as {
 	readPins(root?: string): { pin: string; pinned: string[]; overrides: Record<string, string>; places: Place[] };
 	placesProblems(pin: string, places: Place[]): string[];
 	verdict(f: { latest: string; pin: string; tries: Try[]; untried: string[]; pinResult?: Partial<Try>; trustedPin?: boolean }): { code: number; line: string };
-	parseArgs(argv: string[]): { top: number; trustPin: boolean; timeoutMs: number };
+	parseArgs(argv: string[]): { top: number; trustPin: boolean; timeoutMs: number; docker: boolean; dockerNewest?: number };
+	DOCKER_TAGS_URL: string;
+	dockerTags(o: { base?: string; pages?: number; get?: (url: string) => Promise<unknown> }): Promise<DockerTag[]>;
+	dockerVersions(tags: DockerTag[], o?: { major?: number }): { newest: string | null; aliases: Record<string, string | null> };
+	dockerLine(v: { newest: string | null; aliases: Record<string, string | null> }, npmVersions: string[]): string;
 };
+type DockerTag = { name: string; digest: string | null };
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with the e2e suite
 const { VERSIONS } = require('./e2e/install-n8n') as { VERSIONS: Record<string, { overrides: Record<string, string> }> };
 
@@ -136,10 +141,63 @@ describe('the logic (offline)', () => {
 	});
 
 	it('reads its arguments', () => {
-		expect(N.parseArgs([])).toEqual({ top: Infinity, trustPin: false, timeoutMs: 600_000 });
-		expect(N.parseArgs(['--top', '3', '--trust-pin', '--timeout', '90'])).toEqual({ top: 3, trustPin: true, timeoutMs: 90_000 });
+		expect(N.parseArgs([])).toEqual({ top: Infinity, trustPin: false, timeoutMs: 600_000, docker: true });
+		expect(N.parseArgs(['--top', '3', '--trust-pin', '--timeout', '90'])).toEqual({ top: 3, trustPin: true, timeoutMs: 90_000, docker: true });
+		expect(N.parseArgs(['--no-docker'])).toMatchObject({ docker: false });
+		expect(N.parseArgs(['--docker-newest', '3'])).toMatchObject({ dockerNewest: 3 });
+		expect(() => N.parseArgs(['--docker-newest', 'x'])).toThrow('--docker-newest needs a major version, e.g. 3');
 		expect(() => N.parseArgs(['--top', '0'])).toThrow('--top needs a whole number ≥ 1');
 		expect(() => N.parseArgs(['--fast'])).toThrow('unknown argument --fast');
+	});
+});
+
+/** Docker Hub's tags as its API lists them (most recently pushed first): n8n 3.x on Docker only, stable a 2.x also on npm. */
+const HUB_TAGS = [
+	{ name: 'next', digest: 'sha256:c3' },
+	{ name: '3.0.1', digest: 'sha256:c3' },
+	{ name: 'nightly', digest: 'sha256:n1' },
+	{ name: 'stable', images: [{ digest: 'sha256:a2' }] }, // older answers put the digest under images[]
+	{ name: 'latest', digest: 'sha256:b2' },
+	{ name: '2.49.0', digest: 'sha256:b2' },
+	{ name: '3.0.0-exp.2', digest: 'sha256:e2' },
+	{ name: '2.48.5', images: [{ digest: 'sha256:a2' }] },
+	{ name: '2.41.1', digest: 'sha256:p1' },
+];
+const DOCKER_ONLY_LINE =
+	"docker: newest image tag 3.0.1 (Docker only); stable = 2.48.5 (on npm too); latest = 2.49.0 (Docker only); next = 3.0.1 (Docker only); npm has no n8n 3.0.1, 2.49.0: the e2e harness cannot install them; ci.yml's docker job runs the core suites in the image";
+
+describe('the Docker image tags (offline: a fake tags API)', () => {
+	it('reads every page of the tags API it is allowed (page_size 100, newest pushed first), the digest where either answer puts it', async () => {
+		const asked: string[] = [];
+		const get = async (url: string) => {
+			asked.push(url);
+			return url.endsWith('page=2') ? { results: HUB_TAGS.slice(5), next: null } : { results: HUB_TAGS.slice(0, 5), next: 'https://hub.example/tags?page=2' };
+		};
+		const tags = await N.dockerTags({ base: 'https://hub.example/tags', get });
+		expect(asked).toEqual(['https://hub.example/tags?page_size=100&ordering=last_updated', 'https://hub.example/tags?page=2']);
+		expect(tags).toHaveLength(HUB_TAGS.length);
+		expect(tags.find((t) => t.name === 'stable')).toEqual({ name: 'stable', digest: 'sha256:a2' });
+		// At most `pages` pages.
+		asked.length = 0;
+		expect(await N.dockerTags({ base: 'https://hub.example/tags', get, pages: 1 })).toHaveLength(5);
+		expect(asked).toHaveLength(1);
+		expect(N.DOCKER_TAGS_URL).toBe('https://hub.docker.com/v2/repositories/n8nio/n8n/tags');
+	});
+
+	it('names the newest version tag (of a major, prereleases counted) and the version each alias points at (the same digest)', async () => {
+		const tags = await N.dockerTags({ base: 'x', get: async () => ({ results: HUB_TAGS, next: null }) });
+		expect(N.dockerVersions(tags)).toEqual({ newest: '3.0.1', aliases: { stable: '2.48.5', latest: '2.49.0', next: '3.0.1' } });
+		expect(N.dockerVersions(tags, { major: 3 })).toEqual({ newest: '3.0.1', aliases: { stable: null, latest: null, next: '3.0.1' } });
+		expect(N.dockerVersions(tags.filter((t) => t.name !== '3.0.1'), { major: 3 }).newest).toBe('3.0.0-exp.2');
+		expect(N.dockerVersions(tags, { major: 4 }).newest).toBeNull();
+	});
+
+	it('says which versions npm has none of (the harness cannot install them), and nothing of the kind when npm has them all', () => {
+		const versions = N.dockerVersions(HUB_TAGS.map((t) => ({ name: t.name, digest: t.digest ?? t.images![0].digest })));
+		expect(N.dockerLine(versions, ['2.41.1', '2.48.5'])).toBe(DOCKER_ONLY_LINE);
+		expect(N.dockerLine({ newest: '2.41.1', aliases: { stable: '2.41.1' } }, ['2.41.1'])).toBe('docker: newest image tag 2.41.1 (on npm too); stable = 2.41.1 (on npm too)');
+		expect(N.dockerLine({ newest: '2.41.1', aliases: { stable: null } }, ['2.41.1'])).toBe('docker: newest image tag 2.41.1 (on npm too); stable = a version not among the tags read');
+		expect(N.dockerLine({ newest: null, aliases: {} }, [])).toBe('docker: no version tag among the image tags read');
 	});
 });
 
@@ -200,6 +258,9 @@ describe('the script against a fake registry on 127.0.0.1 (npm install --dry-run
 	let server: http.Server;
 	let registry: string;
 	let packuments: Packuments = {};
+	/** A fake of Docker Hub's tags API (GETBILL_N8N_DOCKER_TAGS_URL), serving HUB_TAGS on two pages. */
+	let hub: http.Server;
+	let hubUrl: string;
 
 	beforeAll(async () => {
 		server = http.createServer((req, res) => {
@@ -216,13 +277,25 @@ describe('the script against a fake registry on 127.0.0.1 (npm install --dry-run
 		});
 		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 		registry = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+		hub = http.createServer((req, res) => {
+			const second = (req.url ?? '').includes('page=2');
+			const body = second ? { results: HUB_TAGS.slice(5), next: null } : { results: HUB_TAGS.slice(0, 5), next: `${hubUrl}?page=2` };
+			res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+		});
+		await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+		hubUrl = `http://127.0.0.1:${(hub.address() as AddressInfo).port}/v2/repositories/n8nio/n8n/tags`;
 	});
 	afterAll(async () => {
 		await new Promise((resolve) => server.close(resolve));
+		await new Promise((resolve) => hub.close(resolve));
 	});
 
-	const run = (args: string[] = []) =>
-		runScript(args, { npm_config_registry: registry, npm_config_cache: path.join(tmp, 'npm-cache'), npm_config_fetch_retries: '0' }, 60_000);
+	const run = (args: string[] = [], docker = hubUrl) =>
+		runScript(
+			args,
+			{ npm_config_registry: registry, npm_config_cache: path.join(tmp, 'npm-cache'), npm_config_fetch_retries: '0', GETBILL_N8N_DOCKER_TAGS_URL: docker },
+			60_000,
+		);
 
 	/** n8n's versions: the pin and one below install; `newer` maps versions above it to whether they install. */
 	function publish(newer: Record<string, boolean | string>, latest: string) {
@@ -248,6 +321,31 @@ describe('the script against a fake registry on 127.0.0.1 (npm install --dry-run
 		expect(r.out).toContain(`n8n-newest: n8n@${pin}: installs (2 packages)`);
 		expect(lastLine(r.out)).toBe(`n8n newest: ${above(2)} (does not install: @n8n/agents@0.26.2 missing); newest that installs: ${pin} = pinned ✓`);
 		expect(r.code).toBe(0);
+		// The Docker images, said: 3.0.1 and 2.49.0 have no npm package (this fake registry has neither, nor 2.48.5).
+		expect(r.out).toContain(`n8n-newest: ${DOCKER_ONLY_LINE.replace('2.48.5 (on npm too)', '2.48.5 (Docker only)').replace('3.0.1, 2.49.0', '3.0.1, 2.48.5, 2.49.0')}\n`);
+	});
+
+	it('the Docker tags unreadable: said, the verdict and exit code as without them; --no-docker does not ask', async () => {
+		publish({ [above(2)]: false }, above(2));
+		const closed = http.createServer();
+		await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+		const port = (closed.address() as AddressInfo).port;
+		await new Promise((resolve) => closed.close(resolve));
+		const r = await run([], `http://127.0.0.1:${port}/tags`);
+		expect(r.out).toContain('n8n-newest: docker: image tags unknown (ECONNREFUSED)\n');
+		expect(lastLine(r.out)).toBe(`n8n newest: ${above(2)} (does not install: @n8n/agents@0.26.2 missing); newest that installs: ${pin} = pinned ✓`);
+		expect(r.code).toBe(0);
+		const off = await run(['--no-docker']);
+		expect(off.out).not.toContain('docker:');
+		expect(off.code).toBe(0);
+	});
+
+	it('--docker-newest 3 prints the newest n8n 3.x image tag only (ci.yml job docker); none → exit 1', async () => {
+		const r = await run(['--docker-newest', '3']);
+		expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: '3.0.1\n' });
+		const none = await run(['--docker-newest', '9']);
+		expect(none.code).toBe(1);
+		expect(none.out).toContain('no n8n 9.x image tag among the newest tags');
 	});
 
 	it('a newer version installs → exit 1, move the pin (and where)', async () => {

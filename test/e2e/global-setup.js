@@ -22,6 +22,37 @@ const { startShared } = require('./lib/shared');
 
 const installed = (v) => fs.existsSync(path.join(cacheDir(), `n8n-${v}`, '.installed-ok'));
 
+/** The packed package: GETBILL_E2E_TARBALL, or built and packed now. */
+function packed() {
+	const t = Date.now();
+	let tarball = process.env.GETBILL_E2E_TARBALL;
+	if (tarball) {
+		tarball = path.resolve(tarball);
+		if (!fs.existsSync(tarball)) throw new Error(`GETBILL_E2E_TARBALL=${tarball} does not exist`);
+		say(`setup 2/3: the package packed before: ${tarball}`);
+		return tarball;
+	}
+	say('setup 2/3: building and packing this package (npm run build, npm pack) ...');
+	fs.rmSync(ARTIFACTS, { recursive: true, force: true });
+	tarball = buildAndPack(ARTIFACTS);
+	say(`setup 2/3: packed ${path.relative(process.cwd(), tarball) || tarball} in ${duration(Date.now() - t)}`);
+	return tarball;
+}
+
+/**
+ * External mode (GETBILL_E2E_N8N_URL, lib/external.js): the package installed into that n8n's
+ * nodes folder, its owner signed in, and that n8n written into the state as the run's one
+ * shared server (of its own version). Nothing is started here, nothing is stopped at the end.
+ */
+async function externalSetup() {
+	const { connectExternal } = require('./lib/external');
+	say(`setup 1/3: an n8n started elsewhere: ${process.env.GETBILL_E2E_N8N_URL} (GETBILL_E2E_N8N_URL; no n8n installed or started here)`);
+	const tarball = packed();
+	const entry = await connectExternal({ tarball, say: (line) => say(`setup 3/3: ${line}`) });
+	writeState({ tarball, versions: [entry.version], installs: [], packedAt: new Date().toISOString(), external: entry, shared: { [entry.version]: entry } });
+	globalThis.__GETBILL_E2E_SHARED = [];
+}
+
 module.exports = async function globalSetup() {
 	// This run's own state and ledger (lib/setup.js, lib/ledger.js): the test files read them.
 	const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-run-'));
@@ -35,6 +66,9 @@ module.exports = async function globalSetup() {
 		for (const { d } of runs.sort((a, b) => b.t - a.t).slice(4)) fs.rmSync(path.join(logs, d), { recursive: true, force: true });
 	}
 
+	// An n8n started elsewhere (GETBILL_E2E_N8N_URL): no n8n installed or started here (lib/external.js).
+	if (require('./lib/external').isExternal()) return await externalSetup();
+
 	const versions = selectedVersions();
 	const missing = versions.filter((v) => !installed(v));
 	say(
@@ -43,21 +77,10 @@ module.exports = async function globalSetup() {
 				? `: installing ${missing.join(' + ')} (not in the cache; several minutes each, \`npm run setup\` does this beforehand)`
 				: ': cached'),
 	);
-	let t = Date.now();
+	const t = Date.now();
 	const installs = await ensureAll(versions);
 	if (missing.length) say(`setup 1/3: n8n ${versions.join(' + ')} ready in ${duration(Date.now() - t)}`);
-	t = Date.now();
-	let tarball = process.env.GETBILL_E2E_TARBALL;
-	if (tarball) {
-		tarball = path.resolve(tarball);
-		if (!fs.existsSync(tarball)) throw new Error(`GETBILL_E2E_TARBALL=${tarball} does not exist`);
-		say(`setup 2/3: the package packed before: ${tarball}`);
-	} else {
-		say('setup 2/3: building and packing this package (npm run build, npm pack) ...');
-		fs.rmSync(ARTIFACTS, { recursive: true, force: true });
-		tarball = buildAndPack(ARTIFACTS);
-		say(`setup 2/3: packed ${path.relative(process.cwd(), tarball) || tarball} in ${duration(Date.now() - t)}`);
-	}
+	const tarball = packed();
 	writeState({ tarball, versions, installs, packedAt: new Date().toISOString(), shared: {} });
 
 	// The shared servers: the newest now, the others in the background.

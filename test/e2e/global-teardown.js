@@ -22,7 +22,8 @@ module.exports = async function globalTeardown() {
 	}
 	await stopAllShared(globalThis.__GETBILL_E2E_SHARED ?? []);
 	if (!keepFolders()) {
-		for (const entry of Object.values(state?.shared ?? {})) if (entry.userFolder) fs.rmSync(entry.userFolder, { recursive: true, force: true });
+		// Never the user folder of an n8n started elsewhere (external mode, lib/external.js): not the harness's.
+		for (const entry of Object.values(state?.shared ?? {})) if (entry.userFolder && !entry.external) fs.rmSync(entry.userFolder, { recursive: true, force: true });
 	}
 	if (globalThis.__GETBILL_E2E_RUN_DIR && !keepFolders()) fs.rmSync(globalThis.__GETBILL_E2E_RUN_DIR, { recursive: true, force: true });
 };

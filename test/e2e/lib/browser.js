@@ -33,6 +33,9 @@ const OWNER = {
 	firstName: 'Sandbox',
 	lastName: 'Owner',
 	password: 'GetBill-sandbox-1',
+	// An n8n started elsewhere (lib/external.js) may have an owner of its own.
+	...(process.env.GETBILL_E2E_N8N_EMAIL ? { email: process.env.GETBILL_E2E_N8N_EMAIL } : {}),
+	...(process.env.GETBILL_E2E_N8N_PASSWORD ? { password: process.env.GETBILL_E2E_N8N_PASSWORD } : {}),
 };
 
 /**

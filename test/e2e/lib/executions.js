@@ -10,6 +10,8 @@
  *   identifiers in double quotes, IDs the tests choose written into the SQL.
  */
 
+const fs = require('fs');
+const os = require('os');
 const path = require('path');
 const { execFile, spawnSync } = require('child_process');
 
@@ -117,6 +119,7 @@ function lastExecutionOf(n8n, workflowId) {
  * @param {{installDir: string, dataDir: string, nodeBin: string}} n8n an init()ed N8n
  */
 function sqliteQuery(n8n) {
+	if (!n8n.installDir) return copiedSqliteQuery(n8n);
 	const sqlite3 = path.join(n8n.installDir, 'node_modules', 'sqlite3');
 	const database = path.join(n8n.dataDir, 'database.sqlite');
 	const script = `
@@ -133,6 +136,48 @@ function sqliteQuery(n8n) {
 				err ? reject(new Error(`sqlite query failed: ${stderr || err.message}\n${sql}`)) : resolve(JSON.parse(stdout)),
 			);
 		});
+}
+
+/** A node that has node:sqlite (>= 22.5): this one, else the harness's Node 24 (install-n8n.js). */
+async function nodeWithSqlite() {
+	const [major, minor] = process.versions.node.split('.').map(Number);
+	if (major > 22 || (major === 22 && minor >= 5)) return process.execPath;
+	return (await require('../install-n8n').ensureNode24()).nodeBin;
+}
+
+/**
+ * `query(sql)` for an n8n started elsewhere (lib/external.js), which has no install of the
+ * harness's: its database may belong to another user (a Docker container's), so each query reads
+ * a copy of it (the database, then its write-ahead log) with Node's own node:sqlite.
+ * @param {{dataDir: string}} n8n
+ */
+function copiedSqliteQuery(n8n) {
+	const database = path.join(n8n.dataDir, 'database.sqlite');
+	const script = `
+		const { DatabaseSync } = require('node:sqlite');
+		const [file, sql] = process.argv.slice(1);
+		const db = new DatabaseSync(file);
+		process.stdout.write(JSON.stringify(db.prepare(sql).all()));
+		db.close();
+	`;
+	return async (sql) => {
+		if (!fs.existsSync(database)) {
+			throw new Error(`no sqlite database at ${database}: this test reads n8n's database (GETBILL_E2E_N8N_DATA must be the n8n's data folder; an n8n on PostgreSQL cannot run it)`);
+		}
+		const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-e2e-sqlite-'));
+		try {
+			const copy = path.join(dir, 'database.sqlite');
+			for (const suffix of ['', '-wal']) if (fs.existsSync(database + suffix)) fs.copyFileSync(database + suffix, copy + suffix);
+			const node = await nodeWithSqlite();
+			return await new Promise((resolve, reject) => {
+				execFile(node, ['--no-warnings', '-e', script, copy, sql], { encoding: 'utf8', timeout: 30000 }, (err, stdout, stderr) =>
+					err ? reject(new Error(`sqlite query failed: ${stderr || err.message}\n${sql}`)) : resolve(JSON.parse(stdout)),
+				);
+			});
+		} finally {
+			fs.rmSync(dir, { recursive: true, force: true });
+		}
+	};
 }
 
 module.exports = { ENDED, runsOf, waitForRuns, outputsOfRun, executionsOf, waitForExecutions, outputsOf, lastExecutionOf, sqliteQuery };

@@ -80,7 +80,15 @@ function buildAndPack(destDir = fs.mkdtempSync(path.join(os.tmpdir(), 'getbill-p
  * @returns {string} the package directory
  */
 function installTarball(tarball, userFolder) {
-	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
+	return installTarballInto(tarball, path.join(userFolder, '.n8n', 'nodes'));
+}
+
+/**
+ * Installs a packed tarball into an n8n's nodes folder (<N8N_USER_FOLDER>/.n8n/nodes; in Docker
+ * the host folder mounted at /home/node/.n8n/nodes) as n8n does for a community package.
+ * @returns {string} the package directory
+ */
+function installTarballInto(tarball, nodesDir) {
 	const packageDir = path.join(nodesDir, 'node_modules', PKG.name);
 	fs.rmSync(packageDir, { recursive: true, force: true });
 	fs.mkdirSync(packageDir, { recursive: true });
@@ -120,4 +128,4 @@ function installTarball(tarball, userFolder) {
 	return packageDir;
 }
 
-module.exports = { buildAndPack, installTarball, ROOT, PKG, REQUIRED_FILES };
+module.exports = { buildAndPack, installTarball, installTarballInto, ROOT, PKG, REQUIRED_FILES };

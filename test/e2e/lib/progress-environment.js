@@ -26,9 +26,26 @@ class ProgressEnvironment extends TestEnvironment {
 		// Which file started an n8n process or a browser (lib/ledger.js).
 		this.global.process.env.GETBILL_E2E_FILE = require('path').relative(config.globalConfig?.rootDir ?? process.cwd(), context.testPath);
 		this.hooks = new Map(); // hook -> {started, timer, what}
+		// Against an n8n started elsewhere (lib/external.js) only the core files run.
+		const { isExternal, externalPlan } = require('./external');
+		this.externalSkip = isExternal() ? externalPlan(context.testPath) : { run: true };
+		this.testPath = context.testPath;
 	}
 
-	async handleTestEvent(event) {
+	async handleTestEvent(event, state) {
+		if (event.name === 'run_start' && !this.externalSkip.run) {
+			// Every test skipped before any hook runs (no beforeAll starts anything), said loudly.
+			const skipAll = (block) => {
+				for (const child of block.children) {
+					child.mode = 'skip';
+					if (child.type === 'describeBlock') skipAll(child);
+				}
+			};
+			skipAll(state.rootDescribeBlock);
+			process.stderr.write(`${require('./external').skipBanner(this.testPath, this.externalSkip.reason)}\n`);
+			say(`skipped: ${require('path').basename(this.testPath)} (external n8n: ${this.externalSkip.reason})`);
+			return;
+		}
 		if (event.name === 'run_describe_start' && isTopLevel(event.describeBlock)) {
 			say(`▶ ${event.describeBlock.name}`);
 			return;

@@ -44,6 +44,8 @@ const full = () => /^(1|true|yes)$/i.test(process.env.GETBILL_E2E_FULL ?? '');
  */
 function versionsFor(lane) {
 	if (lane !== 'every version' && lane !== 'newest') throw new Error(`versionsFor: lane must be 'every version' or 'newest', not ${JSON.stringify(lane)}`);
+	// An n8n started elsewhere (GETBILL_E2E_N8N_URL, lib/external.js): its one version, whatever the lane.
+	if (require('./external').isExternal()) return [readState().external.version];
 	const selected = selectedVersions();
 	return lane === 'every version' || full() ? selected : selected.filter((v) => v === NEWEST);
 }

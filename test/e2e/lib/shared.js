@@ -36,9 +36,10 @@ const LOGS = path.join(ROOT, '.e2e', 'logs');
 const SHARED_ENV = {
 	// The safety suite reads when n8n cancelled an execution and when a node ended.
 	N8N_LOG_LEVEL: 'debug',
-	// The editor suite: the Production URL a user behind a reverse proxy sees (WEBHOOK_URL),
-	// a fixed host for the screenshots; webhooks are still called on 127.0.0.1.
-	WEBHOOK_URL: 'https://your-n8n.example.com/',
+	// The editor suite: the Production URL a user behind a reverse proxy sees (N8N_WEBHOOK_URL;
+	// WEBHOOK_URL is deprecated), a fixed host for the screenshots; webhooks are still called on
+	// 127.0.0.1. An n8n that does not read N8N_WEBHOOK_URL yet (2.8.4) gets it as WEBHOOK_URL (webhookUrlEnv).
+	N8N_WEBHOOK_URL: 'https://your-n8n.example.com/',
 	// Executions the tests start are read back over REST.
 	EXECUTIONS_DATA_SAVE_MANUAL_EXECUTIONS: 'true',
 	EXECUTIONS_DATA_SAVE_ON_SUCCESS: 'all',
@@ -50,11 +51,32 @@ const SHARED_ENV = {
 };
 
 /**
+ * The webhook base URL for an n8n install: N8N_WEBHOOK_URL where its configuration reads it
+ * (2.41.1, which calls WEBHOOK_URL deprecated), else the same value as WEBHOOK_URL (2.8.4 reads
+ * only that one).
+ * @param {string} installDir the n8n install (install-n8n.js)
+ * @param {string} url
+ */
+function webhookUrlEnv(installDir, url) {
+	const config = path.join(installDir, 'node_modules', '@n8n', 'config', 'dist');
+	let reads = false;
+	try {
+		const files = fs.readdirSync(config, { recursive: true }).filter((f) => String(f).endsWith('.js'));
+		reads = files.some((f) => fs.readFileSync(path.join(config, String(f)), 'utf8').includes("'N8N_WEBHOOK_URL'"));
+	} catch {
+		/* no @n8n/config: an old n8n */
+	}
+	return reads ? { N8N_WEBHOOK_URL: url } : { WEBHOOK_URL: url };
+}
+
+/**
  * Spawns `n8n start` for a shared server, its output appended to `logFile` with a time prefix.
  * @returns {Promise<{n8n: N8n, url: string}>}
  */
 async function spawnServer({ version, userFolder, home, logFile, env = {} }) {
-	const n8n = await new N8n({ version, userFolder, env: { HOME: home, ...SHARED_ENV, ...env } }).init();
+	const { N8N_WEBHOOK_URL, ...shared } = SHARED_ENV;
+	const n8n = await new N8n({ version, userFolder, env: { HOME: home, ...shared, ...env } }).init();
+	n8n.extraEnv = { ...webhookUrlEnv(n8n.installDir, N8N_WEBHOOK_URL), ...n8n.extraEnv };
 	fs.mkdirSync(path.dirname(logFile), { recursive: true });
 	let partial = '';
 	const url = await n8n.start({
@@ -132,6 +154,11 @@ async function ensureShared(version) {
 		if (Date.now() > waitUntil) throw new Error(`the shared n8n ${version} was not up within 6 minutes`);
 		await sleep(500);
 	}
+	// An n8n started elsewhere (lib/external.js) is not the harness's to restart.
+	if (entry.external) {
+		if (await require('./external').ready(entry.url, 60000)) return entry;
+		throw new Error(`the external n8n ${version} at ${entry.url} did not answer for a minute (GETBILL_E2E_N8N_URL): it is not the harness's to restart`);
+	}
 	// A busy machine can make a healthy n8n slow to answer: while its process lives, it gets a
 	// minute; only a process that is gone, or one silent for that long, is restarted.
 	const alive = () => {
@@ -168,6 +195,7 @@ async function stopAllShared(started = []) {
 		return;
 	}
 	for (const entry of Object.values(state.shared ?? {})) {
+		if (entry.external || !entry.pid) continue; // an n8n started elsewhere is left running
 		try {
 			process.kill(-entry.pid, 'SIGTERM');
 		} catch {
@@ -227,9 +255,13 @@ class SharedN8n {
 		this.rest = restClient(entry.url, entry.cookie);
 		this.workflowIds = new Map(); // the test's ID -> n8n's
 		this.credentialIds = new Map();
+		this.external = entry.external === true;
+		if (this.external) this.dataDir = entry.dataDir;
 	}
 
 	async init() {
+		// An n8n started elsewhere: no install of the harness's (no installDir, nodeBin, n8nBin).
+		if (this.external) return this;
 		const n8n = await new N8n({ version: this.version, userFolder: this.userFolder }).init();
 		this.nodeBin = n8n.nodeBin;
 		this.n8nBin = n8n.n8nBin;
@@ -339,7 +371,8 @@ class SharedN8n {
 	/** One execution with its run data parsed (n8n keeps it flatted). */
 	async execution(executionId) {
 		const execution = await this.rest(`/rest/executions/${executionId}`);
-		const flatted = require(path.join(this.installDir, 'node_modules', 'flatted'));
+		// n8n's own flatted; for an n8n started elsewhere, the one this project's tools bring.
+		const flatted = require(this.installDir ? path.join(this.installDir, 'node_modules', 'flatted') : require.resolve('flatted', { paths: [ROOT] }));
 		const data = typeof execution.data === 'string' ? flatted.parse(execution.data) : execution.data;
 		return { ...execution, data };
 	}
@@ -463,4 +496,4 @@ async function sharedN8n(version) {
 	return await new SharedN8n(entry).init();
 }
 
-module.exports = { SHARED_ENV, LOGS, startShared, stopAllShared, ensureShared, sharedN8n, SharedN8n, restClient, signInOwner, createOwner, freePort };
+module.exports = { SHARED_ENV, webhookUrlEnv, LOGS, startShared, stopAllShared, ensureShared, sharedN8n, SharedN8n, restClient, signInOwner, createOwner, freePort };
