@@ -2,7 +2,6 @@ import type {
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
-	INodeTypeDescription,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
@@ -16,17 +15,9 @@ import * as user from './actions/user';
 import { WRITE_OPERATIONS } from './actions/options';
 import { router } from './actions/router';
 import { listSearch } from './methods/listSearch';
+import type { WithBuilderHint } from '../shared/builderHint';
 
-/**
- * A node description with n8n 2.41's node-level `builderHint` for its AI
- * workflow builder (n8n-workflow's IBuilderHint, of which these two parts are
- * used), which the n8n-workflow 2.8 this package builds against lacks; n8n
- * 2.8 ignores it. Never on a property named operation, resource or mode:
- * n8n 2.41 refuses to load such a node.
- */
-export type WithBuilderHint = INodeTypeDescription & {
-	builderHint?: { searchHint?: string; relatedNodes?: Array<{ nodeType: string; relationHint: string }> };
-};
+export type { WithBuilderHint } from '../shared/builderHint';
 
 export class GetBill implements INodeType {
 	description: WithBuilderHint = {

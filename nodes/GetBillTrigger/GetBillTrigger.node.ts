@@ -11,7 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
-import type { WithBuilderHint } from '../GetBill/GetBill.node';
+import type { WithBuilderHint } from '../shared/builderHint';
 
 import {
 	isMultipart,

@@ -9,7 +9,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { forModel } from '../../nodes/GetBill/actions/router';
+import { forModel } from '../../nodes/GetBill/actions/run/errors';
 import { FOLLOWUP_FIELD_NAMES, FOLLOWUP_STATUSES } from '../../nodes/GetBill/resources/followup';
 import type { ErrorContext, HttpFailure } from '../../nodes/GetBill/transport/errors';
 import { describeFailure } from '../../nodes/GetBill/transport/errors';

@@ -18,8 +18,8 @@ import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { GetBillOAuth2Api } from '../../credentials/GetBillOAuth2Api.credentials';
-import { forModel } from '../../nodes/GetBill/actions/router';
-import { readId } from '../../nodes/GetBill/actions/shared';
+import { forModel } from '../../nodes/GetBill/actions/run/errors';
+import { readId } from '../../nodes/GetBill/actions/readers';
 import type { IdSpec } from '../../nodes/GetBill/fields/ids';
 import { isValidId } from '../../nodes/GetBill/fields/ids';
 import type { FieldSpec } from '../../nodes/GetBill/fields/types';

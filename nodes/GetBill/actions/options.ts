@@ -6,7 +6,7 @@ import type { WhenQuotaRunsOut } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 import { DEFAULT_RETRY_POLICY } from '../transport/retry';
-import { runsAsTool } from './shared';
+import { runsAsTool } from './readers';
 
 /**
  * The names of the operations that write (every resource names them alike),

@@ -1,10 +1,12 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { GaveUp } from './cancel';
 import { toolDescription } from './forTool';
 import { allowance, fromGetBillClock } from './quota';
 import { retryAfterSeconds } from './retry';
+import type { ErrorContext, ExpensiveHint, HttpFailure, RequestKind } from './types';
+
+export type { ErrorContext, ExpensiveHint, HttpFailure, RequestKind } from './types';
 
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
 export interface GetBillErrorBody {
@@ -12,82 +14,6 @@ export interface GetBillErrorBody {
 	code?: number;
 	details?: Record<string, unknown>;
 }
-
-/** The parts of a failed HTTP exchange that may be shown to a user. Never headers of the request. */
-export interface HttpFailure {
-	status?: number;
-	body?: unknown;
-	retryAfterHeader?: string;
-	/**
-	 * The answer's `Date` header: GetBill's time when it answered, to read the
-	 * instants it announces on its own clock (reset_time, an HTTP-date
-	 * Retry-After, X-RateLimit-Reset) as times left. No other header is kept.
-	 */
-	dateHeader?: string;
-	/** The X-RateLimit-* headers of the answer, where the helper kept them */
-	quotaHeaders?: Record<string, unknown>;
-	/** Node.js network error code (ECONNREFUSED, ETIMEDOUT, ...) when there was no response */
-	networkCode?: string;
-	/** Set when the failure happened while n8n fetched an OAuth2 token */
-	duringTokenRequest?: boolean;
-	rawMessage?: string;
-	/**
-	 * Set when the node gave up waiting for the answer: its Timeout passed, or
-	 * the execution was stopped (past the grace of a create or delete; see
-	 * cancel.ts). `afterMs`: the Timeout, or the grace. `outcomeUnknown`: the
-	 * request was one not safe to repeat (a create, a delete), so whether
-	 * GetBill did it is unknown and it is not sent again.
-	 */
-	gaveUp?: { why: GaveUp; afterMs: number; outcomeUnknown: boolean };
-}
-
-export interface ErrorContext {
-	/** What was being done, e.g. "update followup \"abc\"" */
-	action: string;
-	baseUrl?: string;
-	itemIndex?: number;
-	/** How many times the request was sent, retries included */
-	attempts?: number;
-	/** The user's maximum wait on a 429, when GetBill asked for longer */
-	maxRateLimitWaitSeconds?: number;
-	/**
-	 * What the request does: its scope, its words, and whether it is safe to
-	 * repeat. Its operation declares it (the operation's `kind`); the transport
-	 * falls back on the method only for a caller without one (the editor's lists).
-	 */
-	kind?: RequestKind;
-	/** The resource, for the scope and wording: "followup" (default), "debt" */
-	noun?: string;
-	/** The scope the request needs, where it is not `<noun>s:read` / `<noun>s:write` (e.g. users:read) */
-	scope?: string;
-	/**
-	 * For a 404 of a request about the operation's own ID (Get, Update, Delete
-	 * by ID; the debt of a followup to create): that record was not found.
-	 * Without it, a 404 is about the address (a wrong Base URL, a proxy).
-	 */
-	notFound?: { message: string; description: string };
-	/** The node version's words: from 2, the message names the item (`[item 3]`) and never says "error" */
-	wording?: 1 | 2;
-	/** What the message names when the request was for many items, e.g. "items 0 to 999" (a batch) */
-	itemLabel?: string;
-	/** The limit and window of the quota as GetBill's last answers announced them (X-RateLimit-Limit, -Window) */
-	quotaLimit?: number;
-	quotaWindowSeconds?: number;
-	/** The request's method and path (under the Base URL, no query), set by the transport */
-	method?: string;
-	path?: string;
-	/** Where the operation accepts an expensive phone destination, as its fields come (Debt Create, Create Many); none elsewhere */
-	expensiveHint?: ExpensiveHint;
-	/** The node runs as an AI Agent's tool: the description says only what the model can change (see forTool.ts) */
-	forTool?: boolean;
-}
-
-/**
- * Where a debt's `accept_expensive_destination` comes from: the parameter
- * (Define Below, under Additional Fields) or the input item's field (Auto-Map
- * Input Data, where the parameter is hidden).
- */
-export type ExpensiveHint = 'parameter' | 'inputField';
 
 /**
  * What to do about GetBill's refusal of a phone in a costly destination: where
@@ -108,8 +34,6 @@ export function expensiveDestinationAdvice(hint: ExpensiveHint | undefined, kind
 		? `${what} Update cannot accept that cost: ${cannot}. Leave the phone out of this update, or use another phone or an email.`
 		: `${what} This operation cannot accept that cost: ${cannot}. Use another phone or an email.`;
 }
-
-export type RequestKind = 'read' | 'create' | 'update' | 'delete';
 
 /** What a request of that kind needs and does, for a resource (`noun`: "followup", "debt"). */
 function kindText(kind: RequestKind, noun: string): { scope: string; purpose: string; repeat: string } {
@@ -392,7 +316,22 @@ export function describeFailure(failure: HttpFailure, ctx: ErrorContext): Descri
 	return described;
 }
 
-function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
+/** The parts of a failure's answer that its description uses, read once (see `readAnswer`). */
+interface ReadAnswer {
+	details?: Record<string, unknown>;
+	/** GetBill's message, or the token endpoint's error_description or error */
+	apiMessage?: string;
+	/** ": <apiMessage>", or nothing */
+	said: string;
+	/** `details` as "field: message" lines */
+	detailLines: string[];
+	/** What the error keeps of the answer: the status, GetBill's message and details, nothing else */
+	safeBody: JsonObject;
+	httpCode?: string;
+}
+
+/** Reads GetBill's error body (`{error, message, code, details?}`, or Update Creditor's `errors` array) of a failure. */
+function readAnswer(failure: HttpFailure): ReadAnswer {
 	const parsed = isObject(failure.body) ? failure.body : {};
 	const body: GetBillErrorBody = {
 		message: typeof parsed.message === 'string' ? parsed.message : undefined,
@@ -403,125 +342,148 @@ function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
 		body.message ??
 		(typeof parsed.error_description === 'string' ? parsed.error_description : undefined) ??
 		(typeof parsed.error === 'string' ? parsed.error : undefined);
-	const said = apiMessage ? `: ${apiMessage}` : '';
-	const detailLines = formatDetails(body.details);
 	const status = failure.status;
 	const safeBody: JsonObject = {
 		...(status !== undefined ? { code: status } : {}),
 		...(apiMessage ? { message: apiMessage } : {}),
 		...(body.details ? { details: body.details as JsonObject } : {}),
 	};
-	const httpCode = status !== undefined ? String(status) : undefined;
+	return {
+		details: body.details,
+		apiMessage,
+		said: apiMessage ? `: ${apiMessage}` : '',
+		detailLines: formatDetails(body.details),
+		safeBody,
+		httpCode: status !== undefined ? String(status) : undefined,
+	};
+}
+
+/** The words of one failure, before the tool's words and the attempts are added (see `describeFailure`). */
+function describeOnce(failure: HttpFailure, ctx: ErrorContext): DescribedError {
+	const answer = readAnswer(failure);
 	const kind = kindText(ctx.kind ?? 'update', ctx.noun ?? 'followup');
 	if (ctx.scope) kind.scope = ctx.scope;
-
-	if (failure.duringTokenRequest) {
-		return {
-			message: `GetBill did not issue an access token${said || (failure.rawMessage ? `: ${failure.rawMessage}` : '')}`,
-			description:
-				'n8n asked GetBill\'s token endpoint ({Base URL}/token) for a token and was refused. Check the Client ID, Client Secret and Scope in the GetBill OAuth2 API credential, and that the OAuth client is active in GetBill (Company → API Client Management).',
-			httpCode,
-			body: safeBody,
-		};
-	}
-
+	if (failure.duringTokenRequest) return tokenRefused(failure, answer);
 	if (failure.gaveUp) return { ...gaveUpText(failure.gaveUp, ctx, kind.repeat), body: { message: 'No answer', ...(failure.gaveUp.outcomeUnknown ? { outcome: 'unknown' } : {}) } };
+	if (failure.status === undefined) return isNetworkFailure(failure) ? unreachable(failure, ctx, kind.repeat) : notSent(failure, ctx, kind.repeat);
+	return { ...statusText(failure, failure.status, answer, ctx, kind), httpCode: answer.httpCode, body: answer.safeBody };
+}
 
-	if (status === undefined && !isNetworkFailure(failure)) {
-		// Not a network failure: n8n's (or the request library's) own words, e.g. "OAuth credentials not connected".
-		const words = failure.rawMessage?.trim() || (failure.networkCode ? `Request failed (${failure.networkCode})` : 'The request failed');
-		// n8n-core says "OAuth credentials not connected"; n8n 2.41's OAuth2 client "Unable to sign without access token".
-		const notConnected = /not connected|without access token/i.test(words);
-		return {
-			message: `Could not ${ctx.action}: ${words}`,
-			description: notConnected
-				? 'The GetBill OAuth2 API credential has no token yet. Open the credential and connect it (with Authorization Code, sign in to GetBill through "Connect my account"), or choose the Client Credentials grant. Nothing was sent to GetBill.'
-				: `n8n did not get an answer from GetBill for this request (${words}). Check the GetBill OAuth2 API credential and the node's parameters. ${kind.repeat}`,
-			body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}), message: words },
-		};
-	}
+/** n8n asked GetBill's token endpoint for a token and was refused. */
+function tokenRefused(failure: HttpFailure, answer: ReadAnswer): DescribedError {
+	return {
+		message: `GetBill did not issue an access token${answer.said || (failure.rawMessage ? `: ${failure.rawMessage}` : '')}`,
+		description:
+			'n8n asked GetBill\'s token endpoint ({Base URL}/token) for a token and was refused. Check the Client ID, Client Secret and Scope in the GetBill OAuth2 API credential, and that the OAuth client is active in GetBill (Company → API Client Management).',
+		httpCode: answer.httpCode,
+		body: answer.safeBody,
+	};
+}
 
-	if (status === undefined) {
-		// The network code stays out of `message`: n8n would replace such a message with a generic one.
-		const code = failure.networkCode ? `Network error ${failure.networkCode}. ` : '';
-		return {
-			message: `Could not reach GetBill${ctx.baseUrl ? ` at ${ctx.baseUrl}` : ''}`,
-			description: `${code}The request got no answer. Check the Base URL in the GetBill OAuth2 API credential and your network, then run again. ${kind.repeat}`,
-			body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}) },
-		};
-	}
+/** No status and not a network failure: n8n's (or the request library's) own words, e.g. "OAuth credentials not connected". */
+function notSent(failure: HttpFailure, ctx: ErrorContext, repeat: string): DescribedError {
+	const words = failure.rawMessage?.trim() || (failure.networkCode ? `Request failed (${failure.networkCode})` : 'The request failed');
+	// n8n-core says "OAuth credentials not connected"; n8n 2.41's OAuth2 client "Unable to sign without access token".
+	const notConnected = /not connected|without access token/i.test(words);
+	return {
+		message: `Could not ${ctx.action}: ${words}`,
+		description: notConnected
+			? 'The GetBill OAuth2 API credential has no token yet. Open the credential and connect it (with Authorization Code, sign in to GetBill through "Connect my account"), or choose the Client Credentials grant. Nothing was sent to GetBill.'
+			: `n8n did not get an answer from GetBill for this request (${words}). Check the GetBill OAuth2 API credential and the node's parameters. ${repeat}`,
+		body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}), message: words },
+	};
+}
 
+/** A network failure: no answer at all. */
+function unreachable(failure: HttpFailure, ctx: ErrorContext, repeat: string): DescribedError {
+	// The network code stays out of `message`: n8n would replace such a message with a generic one.
+	const code = failure.networkCode ? `Network error ${failure.networkCode}. ` : '';
+	return {
+		message: `Could not reach GetBill${ctx.baseUrl ? ` at ${ctx.baseUrl}` : ''}`,
+		description: `${code}The request got no answer. Check the Base URL in the GetBill OAuth2 API credential and your network, then run again. ${repeat}`,
+		body: { ...(failure.networkCode ? { networkError: failure.networkCode } : {}) },
+	};
+}
+
+/** The words of an HTTP status GetBill answered. */
+function statusText(
+	failure: HttpFailure,
+	status: number,
+	answer: ReadAnswer,
+	ctx: ErrorContext,
+	kind: ReturnType<typeof kindText>,
+): { message: string; description: string } {
+	const { said, detailLines } = answer;
 	const fieldText = detailLines.length ? ` Fields: ${detailLines.join(' | ')}.` : '';
 	switch (true) {
 		case status === 400 || status === 422:
-			return {
-				message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
-				description: /expensive destination/i.test(apiMessage ?? '')
-					? expensiveDestinationAdvice(ctx.expensiveHint, ctx.kind)
-					: detailLines.length
-						? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
-						: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
-				httpCode,
-				body: safeBody,
-			};
+			return refusedText(answer, ctx);
 		case status === 401:
 			return {
 				message: `GetBill did not accept the credentials${said}`,
 				description:
 					'The access token was refused even after n8n fetched a new one. Check the Client ID, Client Secret and Base URL in the GetBill OAuth2 API credential.' +
 					fieldText,
-				httpCode,
-				body: safeBody,
 			};
 		case status === 403:
 			return {
 				message: `GetBill denied access${said}`,
 				description: `The OAuth client needs the ${kind.scope} scope to ${kind.purpose}. Add it to the Scope of the GetBill OAuth2 API credential and allow it for the client in GetBill (Company → API Client Management).`,
-				httpCode,
-				body: safeBody,
 			};
 		case status === 404:
-			return { ...notFoundText(ctx, apiMessage), httpCode, body: safeBody };
-		case status === 429: {
-			const seconds = retryAfterSeconds(failure);
-			// reset_time is on GetBill's clock: shown on n8n's (the time left after the answer's Date header).
-			const resetTime = isObject(body.details) && typeof body.details.reset_time === 'string' ? body.details.reset_time : undefined;
-			const resetMs = resetTime === undefined ? NaN : Date.parse(resetTime);
-			const reset =
-				resetTime === undefined
-					? ''
-					: ` The limit resets at ${Number.isNaN(resetMs) || failure.dateHeader === undefined ? resetTime : isoSeconds(fromGetBillClock(resetMs, failure.dateHeader))}.`;
-			const tooLong =
-				seconds !== undefined && ctx.maxRateLimitWaitSeconds !== undefined && seconds > ctx.maxRateLimitWaitSeconds;
-			const wait =
-				seconds === undefined
-					? ''
-					: tooLong
-						? ` GetBill asks to wait ${waitText(seconds)}, longer than the node's Max Rate-Limit Wait (${ctx.maxRateLimitWaitSeconds} seconds), so the item was not retried.`
-						: ` Retry after ${waitText(seconds)}.`;
-			return {
-				message: `GetBill rate limit reached${said}`,
-				description: `${announced(body.details, ctx)}${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
-				httpCode,
-				body: safeBody,
-			};
-		}
+			return notFoundText(ctx, answer.apiMessage);
+		case status === 429:
+			return rateLimitText(failure, answer, ctx);
 		case status >= 500:
 			return {
 				message: ctx.wording === 2 ? `GetBill failed on its side (${status})${said}` : `GetBill had a server error (${status})${said}`,
 				description:
 					`This is usually temporary. Run again later, or raise Max Retries under Options. ${kind.repeat}`,
-				httpCode,
-				body: safeBody,
 			};
 		default:
 			return {
 				message: `GetBill answered ${status}${said}`,
 				description: `GetBill could not ${ctx.action}.${fieldText}`,
-				httpCode,
-				body: safeBody,
 			};
 	}
+}
+
+/** A 400 or 422: GetBill refused the values, its field errors listed. */
+function refusedText(answer: ReadAnswer, ctx: ErrorContext): { message: string; description: string } {
+	const { apiMessage, said, detailLines } = answer;
+	return {
+		message: `GetBill refused to ${ctx.action}${said}${detailLines.length ? ` (${detailLines.join('; ')})` : ''}`,
+		description: /expensive destination/i.test(apiMessage ?? '')
+			? expensiveDestinationAdvice(ctx.expensiveHint, ctx.kind)
+			: detailLines.length
+				? `GetBill rejected these fields:\n${detailLines.join('\n')}\nCorrect them and run again.`
+				: 'GetBill rejected the request. Check the values sent against the allowed values and formats.',
+	};
+}
+
+/** A 429: the limit GetBill announced, how long it asks to wait, and when the limit resets (on n8n's clock). */
+function rateLimitText(failure: HttpFailure, answer: ReadAnswer, ctx: ErrorContext): { message: string; description: string } {
+	const { details } = answer;
+	const seconds = retryAfterSeconds(failure);
+	// reset_time is on GetBill's clock: shown on n8n's (the time left after the answer's Date header).
+	const resetTime = isObject(details) && typeof details.reset_time === 'string' ? details.reset_time : undefined;
+	const resetMs = resetTime === undefined ? NaN : Date.parse(resetTime);
+	const reset =
+		resetTime === undefined
+			? ''
+			: ` The limit resets at ${Number.isNaN(resetMs) || failure.dateHeader === undefined ? resetTime : isoSeconds(fromGetBillClock(resetMs, failure.dateHeader))}.`;
+	const tooLong =
+		seconds !== undefined && ctx.maxRateLimitWaitSeconds !== undefined && seconds > ctx.maxRateLimitWaitSeconds;
+	const wait =
+		seconds === undefined
+			? ''
+			: tooLong
+				? ` GetBill asks to wait ${waitText(seconds)}, longer than the node's Max Rate-Limit Wait (${ctx.maxRateLimitWaitSeconds} seconds), so the item was not retried.`
+				: ` Retry after ${waitText(seconds)}.`;
+	return {
+		message: `GetBill rate limit reached${answer.said}`,
+		description: `${announced(details, ctx)}${wait}${reset}${tooLong ? ' Run again after that, or raise Max Rate-Limit Wait under Options.' : ''}`,
+	};
 }
 
 /** The NodeApiError thrown for a failed GetBill request. */

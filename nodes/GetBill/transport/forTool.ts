@@ -1,14 +1,14 @@
 /**
  * A failed request's description when the node runs as an AI Agent's tool
  * (`ErrorContext.forTool`), which the router puts into the message the model
- * reads (see `forModel` in actions/router.ts). A model changes only its
+ * reads (see `forModel` in actions/run/errors.ts). A model changes only its
  * arguments: it is told which argument and which values, or that no argument
  * can help and whether calling again is safe; never the editor's places (the
  * credential, Options, Additional Fields) that a person's description names.
  * Where the person's words speak only of the values sent (GetBill's field
  * errors, an ID not found), they stay.
  */
-import type { ErrorContext, HttpFailure, RequestKind } from './errors';
+import type { ErrorContext, HttpFailure, RequestKind } from './types';
 import { retryAfterSeconds } from './retry';
 
 const SET_UP = 'This comes from how the tool is set up (its GetBill credential), which no argument can change.';

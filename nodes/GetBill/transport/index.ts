@@ -6,13 +6,13 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { GetBillContext } from './cancel';
+import type { GaveUp, GetBillContext, RequestDeadline } from './cancel';
 import { cancellableWait, cancelledError, isCancelled, requestDeadline, STOP_GRACE_MS, untilSettledOrStopped, withRequestSignal } from './cancel';
-import type { ErrorContext, HttpFailure, RequestKind } from './errors';
+import type { ErrorContext, HttpFailure, RequestKind } from './types';
 import { parseBaseUrl } from './hosts';
 import { extractHttpFailure, failureToApiError } from './errors';
 import type { Quota, QuotaClass, QuotaGate } from './quota';
-import { allowance, fromGetBillClock, isoUtc, localTime, quotaSpentError } from './quota';
+import { allowance, fromGetBillClock, localTime, quotaSpentError, quotaWordsForModel } from './quota';
 import type { RetryPolicy } from './retry';
 import { decideRetry, DEFAULT_RETRY_POLICY, retryAfterSeconds } from './retry';
 
@@ -162,7 +162,7 @@ function refusalError(
  * Stop waits too; kept for workflows saved with it); under Output Unsent Items
  * a write never waits. The rule is one whatever told the node the quota is
  * spent: GetBill's X-RateLimit headers or its 429. A request that does not
- * wait is not sent (a `quotaSpentError` for a write, which the router answers
+ * wait is not sent (a `quotaSpentError` for a write, which the run answers
  * as the option says).
  */
 async function admit(
@@ -200,9 +200,8 @@ async function admit(
 		}
 		if (apiError) throw apiError;
 		if (ctx.forTool) {
-			// A model made one call: no item, when to call again in ISO time (the same words as for the write quota, see the router).
-			const at = isoUtc(check.spentUntil);
-			throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${at}: the read was not sent. Call again after ${at}.`, { itemIndex });
+			// A model made one call: no item, when to call again in ISO time (the same words as for the write quota).
+			throw new NodeOperationError(this.getNode(), quotaWordsForModel('read', check.spentUntil, 'the read was not sent'), { itemIndex });
 		}
 		const timezone = 'getTimezone' in this ? this.getTimezone() : 'UTC';
 		throw new NodeOperationError(this.getNode(), `GetBill's read quota is spent until ${localTime(check.spentUntil, timezone)} [item ${itemIndex}]`, {
@@ -212,6 +211,77 @@ async function admit(
 				`The request to ${ctx.action} was not sent, as the quota frees up later than Max Rate-Limit Wait (${policy.maxRateLimitWaitSeconds} seconds) allows. Run again after that time, or raise Max Rate-Limit Wait.`,
 		});
 	}
+}
+
+/** The options of one request to GetBill under the Base URL (`root`), with its deadline. */
+function httpOptions(request: GetBillRequest, root: string, deadline: RequestDeadline, timeoutMs: number): IHttpRequestOptions {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${root}${request.path}`,
+		json: true,
+		headers: { Accept: 'application/json' },
+		returnFullResponse: true,
+	};
+	if (request.body !== undefined) options.body = request.body;
+	if (request.qs !== undefined) options.qs = request.qs;
+	options.abortSignal = deadline.signal;
+	options.timeout = timeoutMs;
+	return options;
+}
+
+/**
+ * What an attempt that threw got: GetBill's answer, or none (`gaveUp`): the
+ * node waited the Timeout, or the grace after a stop, so GetBill may have done
+ * it; for a create or a delete, its outcome is unknown.
+ */
+function attemptFailure(
+	error: unknown,
+	deadline: RequestDeadline,
+	safeToRepeat: boolean,
+	timeoutMs: number,
+	answeredAt: number,
+): { failure: HttpFailure; gaveUp: GaveUp | undefined } {
+	const raw = extractHttpFailure(error);
+	// A create cut short by a stop before its grace ran out (an n8n that aborts it itself) is as unknown.
+	const cutByStop = !safeToRepeat && deadline.stoppedAt !== undefined && raw.status === undefined;
+	const gaveUp = deadline.gaveUp ?? (isLibraryTimeout(raw) ? 'timeout' : cutByStop ? 'stopped' : undefined);
+	// No answer: GetBill may have done it (the node waited the Timeout, or the grace after a stop).
+	const failure: HttpFailure = gaveUp
+		? {
+				networkCode: 'ETIMEDOUT',
+				gaveUp: {
+					why: gaveUp,
+					afterMs: gaveUp === 'timeout' ? timeoutMs : Math.min(STOP_GRACE_MS, answeredAt - (deadline.stoppedAt ?? answeredAt)),
+					outcomeUnknown: !safeToRepeat,
+				},
+			}
+		: raw;
+	return { failure, gaveUp };
+}
+
+/** The error of GetBill's 429 once Max Retries is spent: a write's says its quota is spent (see `quotaSpentError`). */
+function lastRefusal(
+	this: GetBillContext,
+	failure: HttpFailure,
+	quota: Quota,
+	cls: QuotaClass,
+	about: ErrorContext,
+	policy: RetryPolicy,
+	root: string,
+	attempt: number,
+	spentUntil: number,
+): Error {
+	const apiError = refusalError.call(this, failure, quota, cls, about, policy, root, attempt);
+	if (cls === 'write') {
+		return quotaSpentError(this.getNode(), {
+			itemIndex: about.itemIndex ?? 0,
+			resetAt: spentUntil,
+			limit: quota.limit,
+			windowSeconds: quota.windowSeconds,
+			refusal: apiError,
+		});
+	}
+	return apiError;
 }
 
 /**
@@ -255,19 +325,9 @@ export async function getBillApiRequest(
 	for (let attempt = 1; ; attempt++) {
 		if (isCancelled(this)) throw cancelledError(this, ctx.itemIndex ?? 0, `before the request to ${ctx.action}`);
 		if (quota) await admit.call(this, quota, cls, gate!, policy, about, refusal, root);
-		const options: IHttpRequestOptions = {
-			method: request.method,
-			url: `${root}${request.path}`,
-			json: true,
-			headers: { Accept: 'application/json' },
-			returnFullResponse: true,
-		};
-		if (request.body !== undefined) options.body = request.body;
-		if (request.qs !== undefined) options.qs = request.qs;
 		// A read or an update under way is cut short by a stop; a create or delete gets a short grace for its answer.
 		const deadline = requestDeadline(this, timeoutMs, safeToRepeat ? 0 : STOP_GRACE_MS);
-		options.abortSignal = deadline.signal;
-		options.timeout = timeoutMs;
+		const options = httpOptions(request, root, deadline, timeoutMs);
 		try {
 			// n8n's helper takes the abort signal from the context it is called with (see withRequestSignal).
 			const response = (await deadline.race(
@@ -277,21 +337,7 @@ export async function getBillApiRequest(
 			return response?.body as IDataObject;
 		} catch (error) {
 			const answeredAt = Date.now();
-			const raw = extractHttpFailure(error);
-			// A create cut short by a stop before its grace ran out (an n8n that aborts it itself) is as unknown.
-			const cutByStop = !safeToRepeat && deadline.stoppedAt !== undefined && raw.status === undefined;
-			const gaveUp = deadline.gaveUp ?? (isLibraryTimeout(raw) ? 'timeout' : cutByStop ? 'stopped' : undefined);
-			// No answer: GetBill may have done it (the node waited the Timeout, or the grace after a stop).
-			const failure: HttpFailure = gaveUp
-				? {
-						networkCode: 'ETIMEDOUT',
-						gaveUp: {
-							why: gaveUp,
-							afterMs: gaveUp === 'timeout' ? timeoutMs : Math.min(STOP_GRACE_MS, answeredAt - (deadline.stoppedAt ?? answeredAt)),
-							outcomeUnknown: !safeToRepeat,
-						},
-					}
-				: raw;
+			const { failure, gaveUp } = attemptFailure(error, deadline, safeToRepeat, timeoutMs, answeredAt);
 			const spentUntil = failure.status === 429 ? spentUntilOf(failure, answeredAt) : undefined;
 			if (quota && spentUntil !== undefined) quota.refused(spentUntil, limitOf(failure), failure.quotaHeaders, failure.dateHeader, answeredAt);
 			else quota?.failed();
@@ -300,17 +346,7 @@ export async function getBillApiRequest(
 				// GetBill did nothing: the quota decides whether to wait and send again (at most Max Retries times).
 				refusal = failure;
 				if (attempt - 1 < policy.maxRetries) continue;
-				const apiError = refusalError.call(this, failure, quota, cls, about, policy, root, attempt);
-				if (cls === 'write') {
-					throw quotaSpentError(this.getNode(), {
-						itemIndex: ctx.itemIndex ?? 0,
-						resetAt: spentUntil,
-						limit: quota.limit,
-						windowSeconds: quota.windowSeconds,
-						refusal: apiError,
-					});
-				}
-				throw apiError;
+				throw lastRefusal.call(this, failure, quota, cls, about, policy, root, attempt, spentUntil);
 			}
 			// Stopped past the grace: nothing more is sent, the outcome is reported.
 			const decision = gaveUp === 'stopped' ? { retry: false as const } : decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);

@@ -298,9 +298,20 @@ export function isoUtc(ms: number): string {
 }
 
 /**
+ * A spent quota as a model reads it (the node as an AI Agent's tool): the
+ * model made one call, so it is told no item, only what was done (`what`) and
+ * when to call again, in ISO time: "GetBill's write quota is spent until
+ * 2026-12-05T21:47:33Z: nothing was changed. Call again after 2026-12-05T21:47:33Z."
+ */
+export function quotaWordsForModel(cls: QuotaClass, resetAt: number, what: string, again = ''): string {
+	const at = isoUtc(resetAt);
+	return `GetBill's ${cls} quota is spent until ${at}: ${what}. Call again after ${at}${again}.`;
+}
+
+/**
  * A write the node did not send because GetBill's write quota is spent (known
  * from the headers or a 429 that GetBill answered without doing anything).
- * The router turns the items left into the run's answer (stop, wait, output).
+ * The run (actions/run) turns the items left into its answer (stop, wait, output).
  */
 export interface QuotaSpent {
 	itemIndex: number;
@@ -314,7 +325,7 @@ export interface QuotaSpent {
 
 const spentErrors = new WeakMap<object, QuotaSpent>();
 
-/** The error a write gets when the quota leaves no room for it: what the router needs rides along (see `quotaSpentOf`). */
+/** The error a write gets when the quota leaves no room for it: what the run needs rides along (see `quotaSpentOf`). */
 export function quotaSpentError(node: INode, spent: QuotaSpent): NodeOperationError {
 	const error = new NodeOperationError(node, `GetBill's write quota is spent: the write was not sent [item ${spent.itemIndex}]`, {
 		itemIndex: spent.itemIndex,

@@ -1,4 +1,4 @@
-import type { HttpFailure } from './errors';
+import type { HttpFailure } from './types';
 
 /** How a request is retried; the user sets the first two under "Options". */
 export interface RetryPolicy {

@@ -1,7 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { optionsProperty } from '../options';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as getCredits from './getCredits.operation';
 import * as getProfile from './getProfile.operation';
 

@@ -2,8 +2,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { API_PREFIX } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { dataOf, outputItems, request } from '../shared';
+import { dataOf, outputItems, request } from '../requests';
+import type { RunContext, Send } from '../types';
 
 /** A read of the OAuth client's company (no ID, no parameter, scope company:read). */
 export function companyRead(path: '/company/profile' | '/company/credits', action: string) {

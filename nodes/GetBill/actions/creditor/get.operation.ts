@@ -4,8 +4,10 @@ import { notFound } from '../../fields/ids';
 import { CREDITOR, CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
+import { idProperty } from '../descriptions';
+import { readId } from '../readers';
+import { outputItems, request, unwrapTwice } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...idProperty(CREDITOR_ID, 'creditor', 'get', 'The encrypted ID of the creditor to get'),

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { CREDITOR } from '../../resources/creditor';
 import { optionsProperty } from '../options';
 import { outputProperties } from '../output';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';
 import * as update from './update.operation';

@@ -5,8 +5,9 @@ import { DEBT } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { dataOf, expensiveHintOf, outputItems, readFields, request, sendOne } from '../shared';
+import { expensiveHintOf, readFields } from '../readers';
+import { dataOf, outputItems, request, sendOne } from '../requests';
+import type { RunContext, Send } from '../types';
 
 /** Under Define Below: the required fields and email/phone as parameters, the rest under Additional Fields. */
 export const CREATE_SOURCES = {

@@ -5,8 +5,10 @@ import { DEBT_ID } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, readId, request, sendOne } from '../shared';
+import { idProperty } from '../descriptions';
+import { readId } from '../readers';
+import { outputItems, request, sendOne } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	{

@@ -3,8 +3,10 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { DEBT } from '../../resources/debt';
-import type { RunContext, Send } from '../shared';
-import { listProperties, prepareList, readTextFilters } from '../shared';
+import { listProperties } from '../descriptions';
+import { readTextFilters } from '../readers';
+import { prepareList } from '../requests';
+import type { RunContext, Send } from '../types';
 import { STATUS_FILTER } from './list';
 
 export const description: INodeProperties[] = listProperties('debt', 'getAll', STATUS_FILTER);

@@ -5,8 +5,10 @@ import { CREDITOR_ID } from '../../resources/creditor';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { DEBT } from '../../resources/debt';
-import type { RunContext, Send } from '../shared';
-import { idProperty, listProperties, prepareList, readId, readTextFilters } from '../shared';
+import { idProperty, listProperties } from '../descriptions';
+import { readId, readTextFilters } from '../readers';
+import { prepareList } from '../requests';
+import type { RunContext, Send } from '../types';
 import { STATUS_FILTER } from './list';
 
 export const description: INodeProperties[] = [

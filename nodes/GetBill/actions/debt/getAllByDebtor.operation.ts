@@ -5,8 +5,10 @@ import { DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { DEBT } from '../../resources/debt';
-import type { RunContext, Send } from '../shared';
-import { idProperty, listProperties, prepareList, readId } from '../shared';
+import { idProperty, listProperties } from '../descriptions';
+import { readId } from '../readers';
+import { prepareList } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...idProperty(DEBTOR_ID, 'debt', 'getAllByDebtor', 'The encrypted ID of the debtor whose debts to return'),

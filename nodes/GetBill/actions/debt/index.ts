@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEBT } from '../../resources/debt';
 import { optionsProperty } from '../options';
 import { outputProperties } from '../output';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as create from './create.operation';
 import * as createMany from './createMany.operation';
 import * as del from './delete.operation';

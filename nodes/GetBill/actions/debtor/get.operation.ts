@@ -4,8 +4,10 @@ import { notFound } from '../../fields/ids';
 import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, readId, request, unwrapTwice } from '../shared';
+import { idProperty } from '../descriptions';
+import { readId } from '../readers';
+import { outputItems, request, unwrapTwice } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...idProperty(DEBTOR_ID, 'debtor', 'get', 'The encrypted ID of the debtor to get'),

@@ -3,8 +3,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { DEBTOR } from '../../resources/debtor';
-import type { RunContext, Send } from '../shared';
-import { listProperties, prepareList } from '../shared';
+import { listProperties } from '../descriptions';
+import { prepareList } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...listProperties('debtor', 'getAll'),

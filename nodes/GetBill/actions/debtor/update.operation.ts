@@ -5,8 +5,10 @@ import { fieldsCollection } from '../../fields/properties';
 import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, readFields, readId, request, unwrapTwice } from '../shared';
+import { idProperty } from '../descriptions';
+import { readFields, readId } from '../readers';
+import { outputItems, request, unwrapTwice } from '../requests';
+import type { RunContext, Send } from '../types';
 
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 

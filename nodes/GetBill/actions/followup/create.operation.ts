@@ -7,8 +7,10 @@ import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
-import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, outputItems, readFields, readId, request, sendOne } from '../shared';
+import { idProperty } from '../descriptions';
+import { readFields, readId } from '../readers';
+import { dataOf, outputItems, request, sendOne } from '../requests';
+import type { RunContext, Send } from '../types';
 
 const COLLECTION = { name: 'additionalFields', label: 'Additional Fields' };
 

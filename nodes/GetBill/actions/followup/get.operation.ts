@@ -4,8 +4,10 @@ import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
-import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, outputItems, readId, request } from '../shared';
+import { idProperty } from '../descriptions';
+import { readId } from '../readers';
+import { dataOf, outputItems, request } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...idProperty(FOLLOWUP_ID, 'followup', 'get', 'The encrypted ID of the followup to get, as GetBill gives it'),

@@ -4,8 +4,10 @@ import { showFor, toProperty } from '../../fields/properties';
 import { FOLLOWUP } from '../../resources/followup';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { outputItems, pagingProperties, readFilters, readLimit, requestPages } from '../shared';
+import { pagingProperties } from '../descriptions';
+import { readFilters, readLimit } from '../readers';
+import { outputItems, requestPages } from '../requests';
+import type { RunContext, Send } from '../types';
 
 /** The list filters GetBill documents, with the field table's values. */
 const FILTERS = ['status', 'type'];

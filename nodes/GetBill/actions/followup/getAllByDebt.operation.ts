@@ -5,8 +5,10 @@ import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
 import { FOLLOWUP } from '../../resources/followup';
-import type { RunContext, Send } from '../shared';
-import { idProperty, outputItems, pagingProperties, readId, readLimit, requestPages } from '../shared';
+import { idProperty, pagingProperties } from '../descriptions';
+import { readId, readLimit } from '../readers';
+import { outputItems, requestPages } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [
 	...idProperty(DEBT_ID, 'followup', 'getAllByDebt', 'The encrypted ID of the debt whose followups to return'),

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { FOLLOWUP } from '../../resources/followup';
 import { optionsProperty } from '../options';
 import { outputProperties } from '../output';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as create from './create.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';

@@ -5,8 +5,10 @@ import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
 import { notFound } from '../../fields/ids';
-import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, outputItems, readFields, readId, request } from '../shared';
+import { idProperty } from '../descriptions';
+import { readFields, readId } from '../readers';
+import { dataOf, outputItems, request } from '../requests';
+import type { RunContext, Send } from '../types';
 
 const COLLECTION = { name: 'updateFields', label: 'Update Fields' };
 

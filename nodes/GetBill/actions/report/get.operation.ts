@@ -4,8 +4,10 @@ import { notFound } from '../../fields/ids';
 import { REPORT, REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { dataOf, idProperty, outputItems, readId, request } from '../shared';
+import { idProperty } from '../descriptions';
+import { readId } from '../readers';
+import { dataOf, outputItems, request } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = [...idProperty(REPORT_ID, 'report', 'get', 'The encrypted ID of the report to get')];
 

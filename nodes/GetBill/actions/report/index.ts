@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { REPORT } from '../../resources/report';
 import { optionsProperty } from '../options';
 import { outputProperties } from '../output';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as download from './download.operation';
 import * as get from './get.operation';
 import * as getAll from './getAll.operation';

@@ -3,8 +3,10 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { USER } from '../../resources/user';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
-import type { RunContext, Send } from '../shared';
-import { outputItems, pagingProperties, readLimit, request } from '../shared';
+import { pagingProperties } from '../descriptions';
+import { readLimit } from '../readers';
+import { outputItems, request } from '../requests';
+import type { RunContext, Send } from '../types';
 
 export const description: INodeProperties[] = pagingProperties('user', 'getAll');
 

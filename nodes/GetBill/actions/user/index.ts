@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { USER } from '../../resources/user';
 import { optionsProperty } from '../options';
 import { outputProperties } from '../output';
-import { operationProperty } from '../shared';
+import { operationProperty } from '../descriptions';
 import * as getAll from './getAll.operation';
 
 export { getAll };

@@ -1,16 +1,15 @@
 import type { IContextObject, IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { GetBillRequest } from '../transport';
-import type { RequestKind } from '../transport/errors';
-import type { QuotaClass, QuotaSnapshot } from '../transport/quota';
-import { Quota } from '../transport/quota';
+import type { GetBillRequest } from '../../transport';
+import type { RequestKind } from '../../transport/errors';
+
+import { nodeContext } from './store';
 
 /** Keys in the node's execution context (`this.getContext('node')`). */
 const WRITES_KEY = 'getBillWrites';
 /** What versions up to 0.2.0 kept: every done write's whole output, by run index and item index (read, never written). */
 const LEGACY_KEY = 'getBillDoneItems';
-const QUOTA_KEY = 'getBillQuotas';
 
 /**
  * What an earlier try of this run did for one item, kept so that no later try
@@ -106,7 +105,7 @@ export type RunEnd = 'done' | 'errorItems' | 'thrown' | 'cancelled';
  * Updates are safe to send again, and are (a corrected node sets the new
  * values); reads are never kept. An earlier create is given back only when
  * the item would send the same request now (its fingerprint); otherwise the
- * router stops that item, naming the record created then.
+ * run stops that item, naming the record created then.
  *
  * And it is kept only where a later try can read it (see `end`): when the run
  * throws (the execution fails and can be retried, or Retry On Fail runs it
@@ -131,18 +130,13 @@ export class Tries {
 		kind: RequestKind,
 		asTool: boolean,
 	) {
-		let store: IContextObject | undefined;
-		try {
-			store = ctx.getContext?.('node');
-		} catch {
-			store = undefined; // an n8n without a node context (tool runs of some versions): nothing kept
-		}
+		const store = nodeContext(ctx);
 		this.store = store;
 		this.runIndex = runIndexOf(ctx);
 		this.keepsWrites = store !== undefined && (kind === 'create' || kind === 'delete') && !asTool;
 		const kept = this.keepsWrites ? ((store?.[WRITES_KEY] as Record<string, RunMemory> | undefined)?.[this.runIndex] ?? legacy(store, this.runIndex)) : undefined;
-		this.earlierRun = { items: { ...(kept?.items ?? {}) }, imports: [...(kept?.imports ?? [])] };
-		this.imports = this.earlierRun.imports ?? [];
+		this.imports = [...(kept?.imports ?? [])];
+		this.earlierRun = { items: { ...(kept?.items ?? {}) }, imports: this.imports };
 	}
 
 	/** What an earlier try of this run did for the item (a create or delete), if anything. */
@@ -190,12 +184,8 @@ export class Tries {
 		this.done[String(itemIndex)] = write;
 	}
 
-	/**
-	 * The run ends: what it did is kept where a later try can read it (see the
-	 * class), else forgotten. The quotas are kept in any case (a few numbers).
-	 */
-	end(how: RunEnd, quotas: Record<QuotaClass, Quota>): void {
-		this.keepQuotas(quotas);
+	/** The run ends: what it did is kept where a later try can read it (see the class), else forgotten. */
+	end(how: RunEnd): void {
 		const store = this.store;
 		if (!store) return;
 		const node = this.ctx.getNode();
@@ -221,24 +211,6 @@ export class Tries {
 			delete legacyRuns[this.runIndex];
 			if (Object.keys(legacyRuns).length === 0) delete store[LEGACY_KEY];
 		}
-	}
-
-	/** The read and write quotas as an earlier try or run of this execution left them (still spent, or unknown). */
-	quotas(): Record<QuotaClass, Quota> {
-		const kept = (this.store?.[QUOTA_KEY] ?? {}) as Partial<Record<QuotaClass, QuotaSnapshot>>;
-		return { read: new Quota(kept.read), write: new Quota(kept.write) };
-	}
-
-	/** Keeps what the node knows of the quotas for the next try or run. */
-	private keepQuotas(quotas: Record<QuotaClass, Quota>): void {
-		if (!this.store) return;
-		const kept: Partial<Record<QuotaClass, QuotaSnapshot>> = {};
-		for (const cls of ['read', 'write'] as const) {
-			const snapshot = quotas[cls].snapshot();
-			if (snapshot) kept[cls] = snapshot;
-		}
-		if (Object.keys(kept).length) this.store[QUOTA_KEY] = kept;
-		else delete this.store[QUOTA_KEY];
 	}
 }
 
