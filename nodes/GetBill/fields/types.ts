@@ -65,6 +65,31 @@ export interface FieldSpec {
 }
 
 /**
+ * The JSON type of a field of GetBill's answers, for the node's output schemas
+ * (`__schema__/`, written by `npm run schemas`): a JSON Schema type, or the
+ * fields of an object.
+ */
+export type AnswerType =
+	| 'string'
+	| 'number'
+	| 'integer'
+	| 'boolean'
+	| 'array'
+	| 'object'
+	| 'null'
+	| { readonly [field: string]: AnswerType };
+
+/**
+ * An answer's fields, for its output schema: their names in GetBill's order
+ * and the types of those that are not writable fields of the resource (a
+ * writable field's type comes from its kind).
+ */
+export interface AnswerFields {
+	readonly returned: readonly string[];
+	readonly answerTypes?: Readonly<Record<string, AnswerType>>;
+}
+
+/**
  * What a resource's reads (Get, Get Many) return, for the output they give:
  * version 2's Simplify and, as an AI Agent's tool, Simplified, Raw or
  * Selected Fields.
@@ -84,6 +109,10 @@ export interface ReadFields {
 	readonly toolSimplified?: readonly string[];
 	/** Every field GetBill documents in its answers to Get and Get Many (`../shared/api`), in its order: what Selected Fields may name */
 	readonly returned?: readonly string[];
+	/** The types of the `returned` fields that are not writable fields (IDs, counters, times): for the output schemas */
+	readonly answerTypes?: Readonly<Record<string, AnswerType>>;
+	/** `returned` fields GetBill leaves out of a list's entries and of Update's answer (the contract's "Get only") */
+	readonly leftOut?: { readonly list?: readonly string[]; readonly update?: readonly string[] };
 }
 
 /** One resource's table. */

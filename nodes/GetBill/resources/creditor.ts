@@ -38,6 +38,8 @@ export const CREDITOR: ResourceTable = {
 		'id', 'name', 'email', 'phone', 'address', 'city', 'postalCode', 'country', 'registrationNumber', 'taxNumber',
 		'contactPerson', 'createdAt', 'updatedAt', 'totalDebts', 'totalAmount',
 	],
+	answerTypes: { id: 'string', createdAt: 'string', updatedAt: 'string', totalDebts: 'integer', totalAmount: 'number' },
+	leftOut: { list: ['totalDebts', 'totalAmount'], update: ['totalDebts', 'totalAmount'] },
 };
 
 /** A creditor in "From List": its name, e.g. "Acme Collections — Paris". */

@@ -6,7 +6,7 @@
  * Create Many and Update are derived from this table.
  */
 import { idSpec, joinLabel, personName, textOf } from '../fields/ids';
-import type { FieldOption, FieldSpec, ResourceTable } from '../fields/types';
+import type { AnswerFields, FieldOption, FieldSpec, ResourceTable } from '../fields/types';
 
 /** The five statuses Update can set (GetBill returns them with this prefix). */
 export const DEBT_SETTABLE_STATUSES: readonly FieldOption[] = [
@@ -99,11 +99,33 @@ export const DEBT: ResourceTable = {
 		'iban', 'followups_count', 'company', 'debtor_company', 'payment_link', 'metadata', 'import_date',
 		'last_timeline_restart', 'payment_plan_active', 'plan_start_date', 'contacts',
 	],
+	// plan_start_date: always null in GetBill's examples, its type unknown
+	answerTypes: {
+		id: 'string', amount_text: 'string', nb_reminders: 'integer', nb_answered: 'integer', summary: 'string', followups_count: 'integer',
+		import_date: 'string', last_timeline_restart: 'string', payment_plan_active: 'boolean', plan_start_date: 'null', contacts: 'array',
+	},
 	ignoreExample: {
 		placeholder: 'e.g. company, phone',
 		hint: 'A CRM export may carry fields with GetBill\'s names but another meaning (e.g. its own "company"): list them here',
 	},
 };
+
+/** The fields of a debt that GetBill's batch answer echoes for a created row (debts.md). */
+export const DEBT_BATCH_ECHO = ['firstname', 'lastname', 'phone', 'email', 'amount', 'currency'];
+
+/**
+ * What Create Many outputs of each created debt: GetBill's batch row
+ * (`debts.md`, Batch create) — the debt's `id` (as Create's) and `debt_id`,
+ * `import_id`, `temp_id` (the item's index), `status` — with its echo of the
+ * debt's names, contact, amount and currency.
+ */
+export const DEBT_BATCH_ROW: AnswerFields = {
+	returned: ['id', 'debt_id', 'import_id', 'temp_id', 'status', ...DEBT_BATCH_ECHO],
+	answerTypes: { debt_id: 'string', import_id: 'string', temp_id: 'string' },
+};
+
+/** What Delete outputs (GetBill's answer has no data): the debt's ID and `deleted: true`. */
+export const DEBT_DELETED: AnswerFields = { returned: ['id', 'deleted'], answerTypes: { deleted: 'boolean' } };
 
 /** An amount with two decimals and its currency, e.g. "750.50 EUR". */
 function amountText(debt: { amount?: unknown; amount_text?: unknown; currency?: unknown }): string | undefined {

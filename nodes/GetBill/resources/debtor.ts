@@ -32,6 +32,11 @@ export const DEBTOR: ResourceTable = {
 		'id', 'firstName', 'lastName', 'email', 'phone', 'address', 'dateOfBirth', 'firstSeenAt', 'lastSeenAt', 'lastUpdatedAt',
 		'totalDebtAmount', 'totalPaidAmount', 'averageRepaymentScore', 'debtsCount',
 	],
+	answerTypes: {
+		id: 'string', firstSeenAt: 'string', lastSeenAt: 'string', lastUpdatedAt: 'string', totalDebtAmount: 'number', totalPaidAmount: 'number',
+		averageRepaymentScore: 'integer', debtsCount: 'integer',
+	},
+	leftOut: { list: ['totalDebtAmount', 'totalPaidAmount', 'averageRepaymentScore', 'debtsCount'] },
 };
 
 /** A debtor in "From List": name and email (or phone), e.g. "Jane Smith — jane@example.com". */

@@ -148,6 +148,7 @@ export const FOLLOWUP: ResourceTable = {
 		'id', 'debt_id', 'status', 'type', 'call_date', 'scheduled_at', 'summary', 'notes', 'call_id', 'audio_url', 'pdf_url',
 		'duration_ms', 'disconnection_reason', 'direction', 'phone_number_used', 'is_retry', 'processed_at', 'media_urls_expire_at',
 	],
+	answerTypes: { id: 'string', debt_id: 'string', pdf_url: 'string', processed_at: 'string', media_urls_expire_at: 'string' },
 };
 
 export const FOLLOWUP_FIELD_NAMES: readonly string[] = FOLLOWUP_FIELDS.map((f) => f.name);

@@ -7,4 +7,5 @@ export const USER: ReadFields = {
 	noun: 'user',
 	toolSimplified: ['id', 'firstname', 'lastname', 'email', 'is_active'],
 	returned: ['id', 'email', 'firstname', 'lastname', 'is_active', 'created_at', 'last_activity'],
+	answerTypes: { id: 'string', email: 'string', firstname: 'string', lastname: 'string', is_active: 'boolean', created_at: 'string', last_activity: 'string' },
 };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { DEBT } from '../../resources/debt';
+import { DEBT, DEBT_BATCH_ECHO } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
 import type { RequestKind } from '../../transport/errors';
@@ -20,9 +20,6 @@ export const description: INodeProperties[] = [...createProperties('createMany')
 /** Sends its items in batches, one request at a time: never repeated after a failure. */
 export const kind: RequestKind = 'create';
 
-/** The fields of a debt that GetBill's batch answer echoes for a created row (debts.md). */
-const ECHOED = ['firstname', 'lastname', 'phone', 'email', 'amount', 'currency'];
-
 /** One item's part of a batch request, as its fingerprint sees it: the debt it creates (batch name and temp_id aside). */
 const rowRequest = (body: IDataObject): GetBillRequest => ({ method: 'POST', path: apiPath`/debts/batch`, body });
 
@@ -32,7 +29,7 @@ const rowRequest = (body: IDataObject): GetBillRequest => ({ method: 'POST', pat
  * its fingerprint matches (the echo shows the values as sent).
  */
 function createdRow(id: unknown, importId: string | undefined, itemIndex: number, status: string | undefined, body: IDataObject): IDataObject {
-	const echo = Object.fromEntries(ECHOED.map((name) => [name, body[name] ?? null]));
+	const echo = Object.fromEntries(DEBT_BATCH_ECHO.map((name) => [name, body[name] ?? null]));
 	return { id: idOf(id) ?? null, debt_id: idOf(id) ?? null, import_id: importId ?? null, temp_id: String(itemIndex), status: status ?? 'valid', ...echo };
 }
 
