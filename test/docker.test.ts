@@ -74,7 +74,11 @@ describe('examples/docker/Dockerfile', () => {
 		expect(comments).toContain(`npm install --omit=peer --no-audit --no-fund /tmp/${path.basename(tarball)}`);
 	});
 
+	it('lets n8n 3.x load the package: N8N_UNVERIFIED_PACKAGES_ENABLED=true in the image (docs/compatibility.md)', () => {
+		expect(instructions.filter((i) => i.keyword === 'ENV')).toEqual([{ keyword: 'ENV', args: 'N8N_UNVERIFIED_PACKAGES_ENABLED=true' }]);
+	});
+
 	it('changes nothing else about the image (its entrypoint and default command stay n8n\'s)', () => {
-		expect(instructions.map((i) => i.keyword)).toEqual(['FROM', 'USER', 'RUN']);
+		expect(instructions.map((i) => i.keyword)).toEqual(['FROM', 'ENV', 'USER', 'RUN']);
 	});
 });
