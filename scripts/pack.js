@@ -44,6 +44,8 @@ function main() {
 	say(`  docker cp ${tarball} <container>:/home/node/.n8n/nodes/`);
 	say(`  docker exec -u node -w /home/node/.n8n/nodes <container> npm install --omit=peer ./${name}`);
 	say('  docker restart <container>');
+	say();
+	say('n8n 3.x loads a package n8n has not verified (this one) only with N8N_UNVERIFIED_PACKAGES_ENABLED=true: set it first.');
 }
 
 if (require.main === module) {

@@ -52,9 +52,10 @@ fi
 echo "  To only try the nodes, Ctrl-C now and run: npm ci && npm run dev"
 
 step "1/5 npm ci: the dev dependencies"
-# npm's warnings here are n8n's own packages' (ERESOLVE: @langchain/core under @n8n/node-cli's
-# AI SDK; EBADENGINE: isolated-vm wants Node 24) and harmless: only errors are shown.
-echo "setup: (npm's ERESOLVE and EBADENGINE warnings come from n8n's own packages and are harmless: not shown)"
+# npm's warnings here are harmless (ERESOLVE: @langchain/core under @n8n/node-cli's AI SDK;
+# EBADENGINE on Node 20: isolated-vm and this package's own engines ask for newer Node, which only
+# the n8n the package runs in needs): only errors are shown.
+echo "setup: (npm's ERESOLVE and EBADENGINE warnings are harmless on this machine: not shown)"
 npm ci --no-audit --no-fund --loglevel=error
 
 step "2/5 chromium for the editor test"
