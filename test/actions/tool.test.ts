@@ -11,7 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { forModel } from '../../nodes/GetBill/actions/run/errors';
 import { FOLLOWUP_FIELD_NAMES, FOLLOWUP_STATUSES } from '../../nodes/GetBill/resources/followup';
-import type { ErrorContext, HttpFailure } from '../../nodes/GetBill/transport/errors';
+import type { ErrorContext, HttpFailure } from '../../nodes/GetBill/transport/types';
 import { describeFailure } from '../../nodes/GetBill/transport/errors';
 import { newCredentials, runGetBill } from '../helpers/n8n-harness';
 import { useGetBillServer } from '../helpers/server';

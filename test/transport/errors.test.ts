@@ -2,7 +2,7 @@
 import type { INode } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import type { ErrorContext } from '../../nodes/GetBill/transport/errors';
+import type { ErrorContext } from '../../nodes/GetBill/transport/types';
 import { describeFailure, extractHttpFailure, failureToApiError, formatDetails } from '../../nodes/GetBill/transport/errors';
 import { apiPath } from '../../nodes/GetBill/transport';
 

@@ -7,7 +7,7 @@ import type { IExecuteFunctions, IHttpRequestOptions, INode } from 'n8n-workflow
 
 import type { GetBillRequest } from '../../nodes/GetBill/transport';
 import { getBillApiRequest } from '../../nodes/GetBill/transport';
-import type { ErrorContext } from '../../nodes/GetBill/transport/errors';
+import type { ErrorContext } from '../../nodes/GetBill/transport/types';
 import { DEFAULT_RETRY_POLICY } from '../../nodes/GetBill/transport/retry';
 
 const node: INode = { id: '1', name: 'GetBill', type: 'n8n-nodes-getbill.getBill', typeVersion: 1, position: [0, 0], parameters: {} };

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import type { RequestKind } from '../transport/errors';
+import type { RequestKind } from '../transport/types';
 import type { WhenQuotaRunsOut } from '../transport/quota';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';

@@ -12,7 +12,7 @@ import type { ResourceTable } from '../fields/types';
 import { fieldOf } from '../fields/types';
 import type { Purpose } from '../fields/values';
 import { buildBody, FieldValueError, normaliseFieldValue, pickFields, showValue } from '../fields/values';
-import type { ExpensiveHint } from '../transport/errors';
+import type { ExpensiveHint } from '../transport/types';
 import { QUOTA_FREES_AT_FIELD } from '../transport/quota';
 import type { RunContext } from './types';
 

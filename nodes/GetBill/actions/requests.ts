@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import type { GetBillRequest } from '../transport';
 import { getBillApiRequest, getBillApiRequestPages } from '../transport';
-import type { ErrorContext } from '../transport/errors';
+import type { ErrorContext } from '../transport/types';
 import { readLimit, runsAsTool } from './readers';
 import type { About, RunContext, Send } from './types';
 

@@ -6,7 +6,7 @@
 import type { INodeExecutionData, INodePropertyOptions } from 'n8n-workflow';
 
 import type { GetBillRequest } from '../transport';
-import type { ErrorContext, RequestKind } from '../transport/errors';
+import type { ErrorContext, RequestKind } from '../transport/types';
 import type { QuotaGate } from '../transport/quota';
 import type { RetryPolicy } from '../transport/retry';
 

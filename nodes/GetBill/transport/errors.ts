@@ -6,8 +6,6 @@ import { allowance, fromGetBillClock } from './quota';
 import { retryAfterSeconds } from './retry';
 import type { ErrorContext, ExpensiveHint, HttpFailure, RequestKind } from './types';
 
-export type { ErrorContext, ExpensiveHint, HttpFailure, RequestKind } from './types';
-
 /** What GetBill documents for every error: `{error, message, code, details?}`. */
 export interface GetBillErrorBody {
 	message?: string;

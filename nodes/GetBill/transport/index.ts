@@ -194,11 +194,8 @@ async function admit(
 			continue;
 		}
 		// GetBill's own 429 in its words, as before; otherwise what the headers said.
-		const apiError = refusal ? refusalError.call(this, refusal, quota, cls, ctx, policy, root) : undefined;
-		if (cls === 'write') {
-			throw quotaSpentError(this.getNode(), { itemIndex, resetAt: check.spentUntil, limit: quota.limit, windowSeconds: quota.windowSeconds, refusal: apiError });
-		}
-		if (apiError) throw apiError;
+		const refused = quotaRefusal.call(this, refusal, quota, cls, ctx, policy, root, check.spentUntil);
+		if (refused) throw refused;
 		if (ctx.forTool) {
 			// A model made one call: no item, when to call again in ISO time (the same words as for the write quota).
 			throw new NodeOperationError(this.getNode(), quotaWordsForModel('read', check.spentUntil, 'the read was not sent'), { itemIndex });
@@ -259,22 +256,27 @@ function attemptFailure(
 	return { failure, gaveUp };
 }
 
-/** The error of GetBill's 429 once Max Retries is spent: a write's says its quota is spent (see `quotaSpentError`). */
-function lastRefusal(
+/**
+ * The error of a request the quota does not let go (spent until `spentUntil`):
+ * a write's says its quota is spent (see `quotaSpentError`), with GetBill's
+ * 429 (`refusal`) in its words where GetBill answered one; a read's is that
+ * 429, or undefined when only the headers said it.
+ */
+function quotaRefusal(
 	this: GetBillContext,
-	failure: HttpFailure,
+	refusal: HttpFailure | undefined,
 	quota: Quota,
 	cls: QuotaClass,
-	about: ErrorContext,
+	ctx: ErrorContext,
 	policy: RetryPolicy,
 	root: string,
-	attempt: number,
 	spentUntil: number,
-): Error {
-	const apiError = refusalError.call(this, failure, quota, cls, about, policy, root, attempt);
+	attempts?: number,
+): Error | undefined {
+	const apiError = refusal ? refusalError.call(this, refusal, quota, cls, ctx, policy, root, attempts) : undefined;
 	if (cls === 'write') {
 		return quotaSpentError(this.getNode(), {
-			itemIndex: about.itemIndex ?? 0,
+			itemIndex: ctx.itemIndex ?? 0,
 			resetAt: spentUntil,
 			limit: quota.limit,
 			windowSeconds: quota.windowSeconds,
@@ -346,7 +348,7 @@ export async function getBillApiRequest(
 				// GetBill did nothing: the quota decides whether to wait and send again (at most Max Retries times).
 				refusal = failure;
 				if (attempt - 1 < policy.maxRetries) continue;
-				throw lastRefusal.call(this, failure, quota, cls, about, policy, root, attempt, spentUntil);
+				throw quotaRefusal.call(this, failure, quota, cls, about, policy, root, spentUntil, attempt)!;
 			}
 			// Stopped past the grace: nothing more is sent, the outcome is reported.
 			const decision = gaveUp === 'stopped' ? { retry: false as const } : decideRetry(failure, attempt - 1, policy, Math.random, safeToRepeat);

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { API_PREFIX } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { dataOf, outputItems, request } from '../requests';
 import type { RunContext, Send } from '../types';
 

@@ -4,7 +4,7 @@ import { fieldsCollection, fieldsToSendProperties, mainCreateProperties } from '
 import { DEBT } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { expensiveHintOf, readFields } from '../readers';
 import { dataOf, outputItems, request, sendOne } from '../requests';
 import type { RunContext, Send } from '../types';

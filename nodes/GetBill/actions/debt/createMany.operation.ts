@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { DEBT, DEBT_BATCH_ECHO } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { expensiveDestinationAdvice } from '../../transport/errors';
 import { itemsLabel } from '../../transport/quota';
 import { batchOptionsProperty, readBatchOptions } from '../options';
@@ -20,8 +20,12 @@ export const description: INodeProperties[] = [...createProperties('createMany')
 /** Sends its items in batches, one request at a time: never repeated after a failure. */
 export const kind: RequestKind = 'create';
 
-/** One item's part of a batch request, as its fingerprint sees it: the debt it creates (batch name and temp_id aside). */
-const rowRequest = (body: IDataObject): GetBillRequest => ({ method: 'POST', path: apiPath`/debts/batch`, body });
+/**
+ * The batch request with `body`: the one sent (every row of a batch), and, with
+ * an item's row alone, that item's part as its fingerprint sees it (the debt it
+ * creates; batch name and temp_id aside).
+ */
+const batchRequest = (body: IDataObject): GetBillRequest => ({ method: 'POST', path: apiPath`/debts/batch`, body });
 
 /**
  * The output of an item whose debt an earlier try created, rebuilt from what
@@ -74,7 +78,7 @@ const isExpensive = (reason: string): boolean => /expensive destination/i.test(r
  */
 export function row(this: IExecuteFunctions, itemIndex: number, run: RunContext): BatchRow {
 	const body = readFields(this, itemIndex, run, DEBT, CREATE_SOURCES, 'create', false);
-	return { body, request: rowRequest(body), rebuild: (write, importId) => createdRow(write.id, importId, itemIndex, write.s, body) };
+	return { body, request: batchRequest(body), rebuild: (write, importId) => createdRow(write.id, importId, itemIndex, write.s, body) };
 }
 
 /** Batch Size and Batch Name (read once per run), and how a batch is sent. */
@@ -86,7 +90,7 @@ export function batches(this: IExecuteFunctions): Batches {
 			debts: chunk.map((itemIndex) => ({ ...rows.get(itemIndex)!.body, temp_id: String(itemIndex) })),
 		};
 		const data = dataOf(
-			await request.call(this, run, chunk[0], { method: 'POST', path: apiPath`/debts/batch`, body }, {
+			await request.call(this, run, chunk[0], batchRequest(body), {
 				action: `create ${chunk.length} debt${chunk.length === 1 ? '' : 's'} (${itemsLabel(chunk)})`,
 				itemLabel: itemsLabel(chunk),
 				expensiveHint: expensiveHintOf(this, chunk[0]),

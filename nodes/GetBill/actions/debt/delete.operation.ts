@@ -4,7 +4,7 @@ import { notFound } from '../../fields/ids';
 import { DEBT_ID } from '../../resources/debt';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { idProperty } from '../descriptions';
 import { readId } from '../readers';
 import { outputItems, request, sendOne } from '../requests';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { DEBT } from '../../resources/debt';
 import { idProperty, listProperties } from '../descriptions';
 import { readId } from '../readers';

@@ -4,7 +4,7 @@ import { notFound } from '../../fields/ids';
 import { fieldsCollection } from '../../fields/properties';
 import { DEBT, DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { idProperty } from '../descriptions';
 import { readFields, readId } from '../readers';
 import { dataOf, outputItems, request } from '../requests';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { notFound } from '../../fields/ids';
 import { DEBTOR, DEBTOR_ID } from '../../resources/debtor';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { idProperty } from '../descriptions';
 import { readId } from '../readers';
 import { outputItems, request, unwrapTwice } from '../requests';

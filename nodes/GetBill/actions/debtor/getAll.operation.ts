@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { DEBTOR } from '../../resources/debtor';
 import { listProperties } from '../descriptions';
 import { prepareList } from '../requests';

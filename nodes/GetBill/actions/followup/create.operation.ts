@@ -5,7 +5,7 @@ import { DEBT_ID } from '../../resources/debt';
 import { FOLLOWUP } from '../../resources/followup';
 import type { GetBillRequest } from '../../transport';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { notFound } from '../../fields/ids';
 import { idProperty } from '../descriptions';
 import { readFields, readId } from '../readers';

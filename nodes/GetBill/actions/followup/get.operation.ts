@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { notFound } from '../../fields/ids';
 import { idProperty } from '../descriptions';
 import { readId } from '../readers';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { showFor, toProperty } from '../../fields/properties';
 import { FOLLOWUP } from '../../resources/followup';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { pagingProperties } from '../descriptions';
 import { readFilters, readLimit } from '../readers';
 import { outputItems, requestPages } from '../requests';

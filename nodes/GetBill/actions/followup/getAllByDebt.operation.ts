@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEBT_ID } from '../../resources/debt';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { notFound } from '../../fields/ids';
 import { FOLLOWUP } from '../../resources/followup';
 import { idProperty, pagingProperties } from '../descriptions';

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { fieldsCollection, fieldsToSendProperties } from '../../fields/properties';
 import { FOLLOWUP, FOLLOWUP_ID } from '../../resources/followup';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { notFound } from '../../fields/ids';
 import { idProperty } from '../descriptions';
 import { readFields, readId } from '../readers';

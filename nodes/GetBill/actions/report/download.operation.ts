@@ -5,8 +5,8 @@ import { notFound } from '../../fields/ids';
 import { showFor } from '../../fields/properties';
 import { REPORT_ID } from '../../resources/report';
 import { apiPath } from '../../transport';
-import { cancellableWait, cancelledError, isCancelled } from '../../transport/cancel';
-import type { HttpFailure, RequestKind } from '../../transport/errors';
+import { cancellableWait, cancelledError, isCancelled, signalOf } from '../../transport/cancel';
+import type { HttpFailure, RequestKind } from '../../transport/types';
 import { extractHttpFailure } from '../../transport/errors';
 import type { ReportHostRefusal } from '../../transport/hosts';
 import { allowedHostsText, hostLabel, MAX_REPORT_REDIRECTS, reportHostRefusal } from '../../transport/hosts';
@@ -313,10 +313,10 @@ class Download {
 			throw this.tooLarge(bytesText(expectedSize), 'GetBill announces the file at', 'the file was not requested');
 		}
 		const expectedType = typeof link.mime_type === 'string' ? link.mime_type : '';
-		const watch = new Watch(this.policy.timeoutMs, this.fx.getExecutionCancelSignal?.());
+		const watch = new Watch(this.policy.timeoutMs, signalOf(this.fx));
 		let body: FileStream | undefined;
 		try {
-			const { response } = await this.fetchAnswer(first, watch);
+			const response = await this.fetchAnswer(first, watch);
 			if (response.statusCode >= 300) throw this.refusal(response);
 			body = response.body as FileStream;
 			watch.reading(body);
@@ -358,7 +358,7 @@ class Download {
 			this.fail(
 				`The file host refused the download of report "${this.reportId}" (${status})`,
 				status === 403 || status === 404 || status === 410
-					? 'The signed link has expired or was already used (some reports allow one download per link). Run again: the node asks GetBill for a new link each time.'
+					? `The signed link has expired or was already used (some reports allow one download per link). ${AGAIN}`
 					: 'Run again later; the node asks GetBill for a new link each time.',
 				`The file host refused the download (${status}). ${MODEL_AGAIN}`,
 			),
@@ -400,13 +400,13 @@ class Download {
 		} catch {
 			target = undefined;
 		}
-		if (!target || reportHostRefusal(target, run.baseUrl) === 'scheme') {
+		const refused = target && reportHostRefusal(target, run.baseUrl);
+		if (!target || refused === 'scheme') {
 			throw this.fail(
 				`GetBill gave no http(s) download link for report "${reportId}"`,
 				`The link GetBill returned is ${url ? `not an http(s) URL (${url.split(':')[0]}:…)` : 'missing'}, so nothing was downloaded. Check that the report is completed (download_available) and run again.`,
 			);
 		}
-		const refused = reportHostRefusal(target, run.baseUrl);
 		if (refused) {
 			throw this.fail(
 				`The download link of report "${reportId}" points to ${whereText(target, refused)}`,
@@ -418,18 +418,18 @@ class Download {
 	}
 
 	/** Requests the link, following the file host's redirects (each checked), until an answer that is not one. */
-	private async fetchAnswer(first: URL, watch: Watch): Promise<{ response: FileResponse; target: URL }> {
+	private async fetchAnswer(first: URL, watch: Watch): Promise<FileResponse> {
 		let target = first;
 		for (let redirects = 0; ; redirects++) {
 			const response = await this.requestFile(target, watch);
 			const location = locationOf(response);
-			if (location === undefined) return { response, target };
+			if (location === undefined) return response;
 			discard(response.body);
 			let next: URL;
 			try {
 				next = new URL(location, target);
 			} catch {
-				return { response, target }; // not a URL: the redirect status is the answer
+				return response; // not a URL: the redirect status is the answer
 			}
 			this.checkRedirect(target, next, response.statusCode, redirects);
 			target = next;

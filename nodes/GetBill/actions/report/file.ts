@@ -2,7 +2,8 @@
  * The pieces of Report Download that read what the file host sent, each in
  * time linear in its input: the file name of a Content-Disposition header,
  * what a body is when it is clearly not a file (a web page, a JSON error), and
- * the stream that counts the file's bytes on their way into n8n's binary store.
+ * Node's Readable class to hand the counted bytes to n8n's binary store (the
+ * counting itself: `Intake` in download.operation.ts).
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
@@ -55,9 +56,9 @@ function percentBytes(text: string): Buffer | undefined {
 	const bytes: number[] = [];
 	for (let i = 0; i < text.length; i++) {
 		if (text[i] === '%') {
-			const byte = Number.parseInt(text.slice(i + 1, i + 3), 16);
-			if (!/^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) return undefined;
-			bytes.push(byte);
+			const hex = text.slice(i + 1, i + 3);
+			if (!/^[0-9a-fA-F]{2}$/.test(hex)) return undefined;
+			bytes.push(Number.parseInt(hex, 16));
 			i += 2;
 		} else {
 			const code = text.charCodeAt(i);

@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { REPORT } from '../../resources/report';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { listProperties } from '../descriptions';
 import { readTextFilters } from '../readers';
 import { prepareList } from '../requests';

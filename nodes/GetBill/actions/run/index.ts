@@ -29,7 +29,7 @@ import { checkEvery, checkOutputFields } from './check';
 import { ItemRun } from './itemRun';
 import { readPolicy } from './policy';
 import { keepQuotas, keptQuotas } from './quotas';
-import { addAutoMapHints, report } from './report';
+import { addAutoMapHints, outputsOf, report } from './report';
 import { sendBatches, sendEach } from './send';
 import type { RunEnd } from './tries';
 import { Tries } from './tries';
@@ -38,7 +38,7 @@ import type { BatchOperation, ItemOperation, Operation } from './types';
 /** Runs an operation for every input item, in the input's order (see above). */
 export async function runOperation(this: IExecuteFunctions, op: Operation, noun: string): Promise<INodeExecutionData[][]> {
 	const policy = readPolicy(this, op.kind);
-	if (this.getInputData().length === 0) return policy.whenSpent === 'outputUnsent' ? [[], []] : [[]];
+	if (this.getInputData().length === 0) return outputsOf(policy, []);
 	const tries = new Tries(this, op.kind, policy.asTool);
 	const run: RunContext = {
 		baseUrl: await getBaseUrl.call(this),

@@ -11,7 +11,7 @@ import { asNodeError, errorItem, forModel } from './errors';
 import type { RunPolicy } from './policy';
 import type { DoneWrite, Tries } from './tries';
 import { fingerprint } from './tries';
-import type { NodeError } from './types';
+import type { BatchRow, NodeError } from './types';
 
 /**
  * One run of the node, item by item: what each item came to, and the rules
@@ -108,7 +108,7 @@ export class ItemRun {
 	 * request, an error naming the record when not (see Tries); true when given
 	 * back. A read or an update is sent again.
 	 */
-	givenBack(itemIndex: number, request: GetBillRequest | undefined, rebuild?: Parameters<Tries['givenBack']>[3]): boolean {
+	givenBack(itemIndex: number, request: GetBillRequest | undefined, rebuild?: BatchRow['rebuild']): boolean {
 		if (this.policy.safeToRepeat) return false;
 		if (!request) {
 			throw new NodeOperationError(this.ctx.getNode(), `The ${this.run.noun} operation does not say which request it sends [item ${itemIndex}]`, { itemIndex });

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { isSafeToRepeat } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import type { WhenQuotaRunsOut } from '../../transport/quota';
 import { readWhenQuotaRunsOut } from '../options';
 import { runsAsTool } from '../readers';

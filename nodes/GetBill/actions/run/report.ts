@@ -3,13 +3,14 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { logOutcomeUnknown } from '../../transport/cancel';
 import { itemRanges, localTime } from '../../transport/quota';
 import type { ItemRun } from './itemRun';
+import type { RunPolicy } from './policy';
 import type { BatchOutcome } from './send';
 import { reportBatchStop, reportDone } from './stopReport';
 import { answerUnsent } from './unsent';
 
 /** The node's outputs: the second (Unsent) exists only with Output Unsent Items, so every answer has as many outputs as the node. */
-function outputsOf(run: ItemRun, done: INodeExecutionData[][]): INodeExecutionData[][] {
-	return run.policy.whenSpent === 'outputUnsent' ? [done.flat(), []] : [done.flat()];
+export function outputsOf(policy: RunPolicy, done: INodeExecutionData[][]): INodeExecutionData[][] {
+	return policy.whenSpent === 'outputUnsent' ? [done.flat(), []] : [done.flat()];
 }
 
 /** Tells the user, in the output pane, which input fields Auto-Map did not send. */
@@ -55,7 +56,7 @@ export function report(run: ItemRun, batches?: BatchOutcome): INodeExecutionData
 		if (run.stop) composeStop(run, batches);
 		run.unknown.forEach((error) => logOutcomeUnknown(run.ctx, error));
 		logStopped(run, run.results.filter((r) => r !== undefined).length);
-		return outputsOf(run, run.results);
+		return outputsOf(run.policy, run.results);
 	}
 	if (run.stop) {
 		composeStop(run, batches);
@@ -63,7 +64,7 @@ export function report(run: ItemRun, batches?: BatchOutcome): INodeExecutionData
 		throw run.stop.error;
 	}
 	const unsent = run.unsent();
-	return run.spent && unsent.length ? answerUnsent(run, run.spent, unsent) : outputsOf(run, run.results);
+	return run.spent && unsent.length ? answerUnsent(run, run.spent, unsent) : outputsOf(run.policy, run.results);
 }
 
 /** Says in n8n's log that the node ended because the execution was stopped, and how far it got. */

@@ -1,5 +1,4 @@
-import type { NodeApiError } from 'n8n-workflow';
-import { NodeApiError as ApiError } from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
 
 import { simplify } from '../output';
 import type { Send } from '../types';
@@ -42,7 +41,7 @@ export async function sendEach(
 		} catch (caught) {
 			if (run.quotaRefused(caught, [itemIndex])) return false;
 			const error = run.fail(caught, itemIndex);
-			return error instanceof ApiError && /^\d{3}$/.test(String(error.httpCode));
+			return error instanceof NodeApiError && /^\d{3}$/.test(String(error.httpCode));
 		}
 	};
 	let reachedGetBill = false;

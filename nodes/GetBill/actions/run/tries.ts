@@ -2,7 +2,7 @@ import type { IContextObject, IDataObject, IExecuteFunctions, IHttpRequestMethod
 import { NodeOperationError } from 'n8n-workflow';
 
 import type { GetBillRequest } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 
 import { nodeContext } from './store';
 

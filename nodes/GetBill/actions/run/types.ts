@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions, NodeApiError, NodeOperationError }
 
 import type { ReadFields } from '../../fields/types';
 import type { GetBillRequest } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import type { RunContext, Send } from '../types';
 import type { DoneWrite } from './tries';
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import { USER } from '../../resources/user';
 import { apiPath } from '../../transport';
-import type { RequestKind } from '../../transport/errors';
+import type { RequestKind } from '../../transport/types';
 import { pagingProperties } from '../descriptions';
 import { readLimit } from '../readers';
 import { outputItems, request } from '../requests';
