@@ -121,15 +121,10 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Waits until `<url>/healthz/readiness` answers 200; false after `timeoutMs`. */
 async function ready(url, timeoutMs) {
+	const { healthy } = require('./shared');
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
-		try {
-			const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
-			await res.text();
-			if (res.ok) return true;
-		} catch {
-			/* not up (yet) */
-		}
+		if (await healthy(url)) return true;
 		if (Date.now() > deadline) return false;
 		await sleep(1000);
 	}

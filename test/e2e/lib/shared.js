@@ -126,6 +126,7 @@ async function startShared(version, tarball) {
 	return { n8n, entry: { version, url, userFolder, home, logFile, pid: n8n.server.pid, cookie, restarts: 0 } };
 }
 
+/** Whether `<url>/healthz/readiness` answers 200 now (5 seconds at most). */
 async function healthy(url) {
 	try {
 		const res = await fetch(`${url}/healthz/readiness`, { signal: AbortSignal.timeout(5000) });
@@ -496,4 +497,4 @@ async function sharedN8n(version) {
 	return await new SharedN8n(entry).init();
 }
 
-module.exports = { SHARED_ENV, webhookUrlEnv, LOGS, startShared, stopAllShared, ensureShared, sharedN8n, SharedN8n, restClient, signInOwner, createOwner, freePort };
+module.exports = { SHARED_ENV, webhookUrlEnv, LOGS, startShared, stopAllShared, ensureShared, sharedN8n, SharedN8n, restClient, signInOwner, createOwner, freePort, healthy };
